@@ -1,0 +1,96 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "campaignsh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "campaignsh", targets: ["campaignsh"]),
+        .executable(name: "genesys-emulator", targets: ["genesys-emulator"]),
+        .library(name: "GenesysCloud", targets: ["GenesysCloud"]),
+        .library(name: "GenesysEmulator", targets: ["GenesysEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Core
+        .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(
+            name: "GenesysCloud",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "CampaignControl", dependencies: ["GenesysCloud"]),
+        .target(name: "AuditStore"),
+        .target(name: "ShellKit"),
+        .target(
+            name: "GenesysEmulator",
+            dependencies: [
+                "GenesysCloud",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
+        // Plugins: ordinary library targets contributing shell commands.
+        .target(name: "SessionPlugin", dependencies: ["ShellKit", "GenesysCloud"], path: "Plugins/SessionPlugin"),
+        .target(name: "CampaignsPlugin", dependencies: ["ShellKit", "GenesysCloud"], path: "Plugins/CampaignsPlugin"),
+        .target(name: "TransitionsPlugin", dependencies: ["ShellKit", "CampaignControl"], path: "Plugins/TransitionsPlugin"),
+        .target(name: "CapacityPlugin", dependencies: ["ShellKit", "CampaignControl"], path: "Plugins/CapacityPlugin"),
+        .target(name: "AuditPlugin", dependencies: ["ShellKit", "AuditStore"], path: "Plugins/AuditPlugin"),
+        .target(name: "MetricsPlugin", dependencies: ["ShellKit"], path: "Plugins/MetricsPlugin"),
+        .target(name: "WebhookPlugin", dependencies: ["ShellKit"], path: "Plugins/WebhookPlugin"),
+
+        // Executables
+        .executableTarget(
+            name: "genesys-emulator",
+            dependencies: [
+                "GenesysEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "campaignsh",
+            dependencies: [
+                "GenesysCloud",
+                "GenesysEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Tests
+        .target(
+            name: "GenesysTestSupport",
+            dependencies: [
+                "GenesysCloud",
+                "GenesysEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/GenesysTestSupport"
+        ),
+        .testTarget(name: "GenesysCloudTests", dependencies: ["GenesysCloud", "GenesysEmulator", "GenesysTestSupport"]),
+        .testTarget(name: "GenesysEmulatorTests", dependencies: ["GenesysEmulator", "GenesysCloud", "GenesysTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where [.regular, .executable, .test].contains(target.type) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

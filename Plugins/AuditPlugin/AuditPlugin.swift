@@ -1,0 +1,1 @@
+// AuditPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".

@@ -1,0 +1,1 @@
+// CampaignsPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".

@@ -1,0 +1,1 @@
+// CapacityPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".

@@ -1,0 +1,1 @@
+// MetricsPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".

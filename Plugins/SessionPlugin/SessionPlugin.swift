@@ -1,0 +1,1 @@
+// SessionPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".

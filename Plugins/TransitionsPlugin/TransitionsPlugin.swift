@@ -1,0 +1,1 @@
+// TransitionsPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".

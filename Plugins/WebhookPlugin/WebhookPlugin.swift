@@ -1,0 +1,1 @@
+// WebhookPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".

@@ -1,0 +1,171 @@
+import Foundation
+import NIOHTTP1
+
+/// Filters of `GET /api/v2/outbound/campaigns`.
+public struct CampaignQuery: Sendable, Equatable {
+    /// How `name` matches; the API's default is `Prefix`.
+    public enum NameFilter: String, Sendable {
+        case equals = "Equals", regEx = "RegEx", contains = "Contains", prefix = "Prefix", beginsWith = "BeginsWith"
+        case endsWith = "EndsWith", lessThan = "LessThan", lessThanEqualTo = "LessThanEqualTo"
+        case greaterThan = "GreaterThan", greaterThanEqualTo = "GreaterThanEqualTo"
+    }
+
+    public var name: String?
+    public var filterType: NameFilter?
+    public var ids: [String]
+    public var contactListId: String?
+    public var distributionQueueId: String?
+    public var divisionIds: [String]
+    public var sortBy: String?
+    public var sortOrder: String?
+
+    public init(
+        name: String? = nil, filterType: NameFilter? = nil, ids: [String] = [], contactListId: String? = nil,
+        distributionQueueId: String? = nil, divisionIds: [String] = [], sortBy: String? = nil, sortOrder: String? = nil
+    ) {
+        self.name = name
+        self.filterType = filterType
+        self.ids = ids
+        self.contactListId = contactListId
+        self.distributionQueueId = distributionQueueId
+        self.divisionIds = divisionIds
+        self.sortBy = sortBy
+        self.sortOrder = sortOrder
+    }
+
+    var parameters: [(String, String)] {
+        var parameters: [(String, String)] = []
+        if let name { parameters.append(("name", name)) }
+        if let filterType { parameters.append(("filterType", filterType.rawValue)) }
+        parameters += ids.map { ("id", $0) }  // collectionFormat multi: id=a&id=b
+        if let contactListId { parameters.append(("contactListId", contactListId)) }
+        if let distributionQueueId { parameters.append(("distributionQueueId", distributionQueueId)) }
+        parameters += divisionIds.map { ("divisionId", $0) }
+        if let sortBy { parameters.append(("sortBy", sortBy)) }
+        if let sortOrder { parameters.append(("sortOrder", sortOrder)) }
+        return parameters
+    }
+}
+
+extension GenesysClient {
+    static let campaignsRoute = "/api/v2/outbound/campaigns"
+    static let campaignRoute = "/api/v2/outbound/campaigns/{campaignId}"
+    /// The largest page the list endpoints return.
+    public static let maxPageSize = 100
+
+    private static func campaignPath(_ id: String, _ suffix: String = "") -> String {
+        "/api/v2/outbound/campaigns/\(pathSegment(id))\(suffix)"
+    }
+
+    /// One page of `GET /api/v2/outbound/campaigns`.
+    public func campaignPage(
+        _ query: CampaignQuery = .init(), pageNumber: Int = 1, pageSize: Int = maxPageSize
+    ) async throws -> CampaignEntityListing {
+        try await fetch(
+            CampaignEntityListing.self, .GET, Self.campaignsRoute, path: Self.campaignsRoute,
+            query: query.parameters + [("pageSize", "\(pageSize)"), ("pageNumber", "\(pageNumber)")]
+        )
+    }
+
+    /// Every campaign matching `query`, reading pages until `pageCount` (or an empty page).
+    ///
+    /// More than 100 ids are asked for in several requests, one page of ids each.
+    public func campaigns(_ query: CampaignQuery = .init()) async throws -> [Campaign] {
+        if query.ids.count > Self.maxPageSize {
+            var campaigns: [Campaign] = []
+            for start in stride(from: 0, to: query.ids.count, by: Self.maxPageSize) {
+                var chunk = query
+                chunk.ids = Array(query.ids[start..<min(start + Self.maxPageSize, query.ids.count)])
+                campaigns += try await self.campaigns(chunk)
+            }
+            return campaigns
+        }
+        var campaigns: [Campaign] = []
+        var pageNumber = 1
+        while true {
+            let page = try await campaignPage(query, pageNumber: pageNumber)
+            let entities = page.entities ?? []
+            campaigns += entities
+            let lastPage = page.pageCount ?? (page.nextUri == nil ? pageNumber : pageNumber + 1)
+            if entities.isEmpty || pageNumber >= lastPage { return campaigns }
+            pageNumber += 1
+        }
+    }
+
+    /// `GET /api/v2/outbound/campaigns/{campaignId}`.
+    public func campaign(id: String) async throws -> Campaign {
+        try await fetch(Campaign.self, .GET, Self.campaignRoute, path: Self.campaignPath(id))
+    }
+
+    /// `POST /api/v2/outbound/campaigns`. Genesys creates campaigns `off`. Not retried on 5xx or a lost
+    /// connection, since the campaign may exist already: look it up before trying again.
+    public func createCampaign(_ campaign: Campaign) async throws -> Campaign {
+        try await fetch(
+            Campaign.self, .POST, Self.campaignsRoute, path: Self.campaignsRoute, body: campaign, idempotent: false
+        )
+    }
+
+    /// `PUT /api/v2/outbound/campaigns/{campaignId}`: replaces the whole campaign. `campaign.version` must be the
+    /// current version, or Genesys answers 409 (``GenesysError/isVersionConflict``).
+    public func replaceCampaign(_ campaign: Campaign) async throws -> Campaign {
+        guard let id = campaign.id else {
+            throw GenesysError(kind: .invalidResponse, request: "PUT \(Self.campaignRoute)", message: "the campaign has no id")
+        }
+        return try await fetch(Campaign.self, .PUT, Self.campaignRoute, path: Self.campaignPath(id), body: campaign)
+    }
+
+    /// Turns a campaign `on` or `off` with a full `PUT` of `campaign` exactly as received, only
+    /// `campaignStatus` changed; its `version` must be current.
+    public func setStatus(of campaign: Campaign, to status: CampaignStatus) async throws -> Campaign {
+        try await replaceCampaign(campaign.with(status: status))
+    }
+
+    /// `DELETE /api/v2/outbound/campaigns/{campaignId}`. Genesys refuses while the campaign runs.
+    @discardableResult
+    public func deleteCampaign(id: String) async throws -> Campaign? {
+        let answer = try await send(.DELETE, Self.campaignRoute, path: Self.campaignPath(id))
+        return try? JSONDecoder().decode(Campaign.self, from: answer.body)
+    }
+
+    /// `POST …/{campaignId}/start`: turns the campaign on without sending a body or version.
+    public func startCampaign(id: String) async throws {
+        _ = try await send(.POST, Self.campaignRoute + "/start", path: Self.campaignPath(id, "/start"))
+    }
+
+    /// `POST …/{campaignId}/stop`.
+    public func stopCampaign(id: String) async throws {
+        _ = try await send(.POST, Self.campaignRoute + "/stop", path: Self.campaignPath(id, "/stop"))
+    }
+
+    /// `PATCH …/{campaignId}`: changes lines, abandon rate, calls per agent, line balancing or queue; never status.
+    public func patchCampaign(id: String, _ patch: CampaignPatchRequest) async throws {
+        _ = try await send(
+            .PATCH, Self.campaignRoute, path: Self.campaignPath(id), body: try JSONEncoder().encode(patch)
+        )
+    }
+
+    /// `GET …/{campaignId}/progress`.
+    public func progress(ofCampaign id: String) async throws -> CampaignProgress {
+        try await fetch(
+            CampaignProgress.self, .GET, Self.campaignRoute + "/progress", path: Self.campaignPath(id, "/progress")
+        )
+    }
+
+    /// `POST /api/v2/outbound/campaigns/progress`: the progress of many campaigns in one request.
+    public func progress(ofCampaigns ids: [String]) async throws -> [CampaignProgress] {
+        try await fetch(
+            [CampaignProgress].self, .POST, Self.campaignsRoute + "/progress", path: Self.campaignsRoute + "/progress",
+            body: ids
+        )
+    }
+
+    /// `DELETE …/{campaignId}/progress`: resets progress and recycles the campaign.
+    public func recycleCampaign(id: String) async throws {
+        _ = try await send(.DELETE, Self.campaignRoute + "/progress", path: Self.campaignPath(id, "/progress"))
+    }
+
+    /// `GET …/{campaignId}/stats`.
+    public func stats(ofCampaign id: String) async throws -> CampaignStats {
+        try await fetch(CampaignStats.self, .GET, Self.campaignRoute + "/stats", path: Self.campaignPath(id, "/stats"))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// An emulator of the Genesys Cloud Platform API v2 subset campaignsh uses, served by Hummingbird.
+///
+/// ```swift
+/// try await GenesysEmulator.withRunning(configuration) { emulator in
+///     let environment = try GenesysEnvironment(apiBase: emulator.baseURL, loginBase: emulator.baseURL)
+///     …
+/// }
+/// ```
+public struct GenesysEmulator: Sendable {
+    public let configuration: EmulatorConfiguration
+    let org: EmulatorOrg
+
+    public init(configuration: EmulatorConfiguration = .init()) {
+        self.configuration = configuration
+        self.org = EmulatorOrg(configuration: configuration)
+    }
+
+    /// Serves until the task is cancelled; `onListening` gets the base URL once the port is bound.
+    public func run(logger: Logger? = nil, onListening: @escaping @Sendable (String) async -> Void) async throws {
+        let host = configuration.host
+        let app = Application(
+            responder: EmulatorResponder(org: org),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let printableHost = host.contains(":") ? "[\(host)]" : host
+                await onListening("http://\(printableHost):\(port)")
+            },
+            logger: logger ?? Logger(label: "genesys-emulator", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        try await app.run()
+    }
+
+    /// Starts an emulator, runs `body` with it, and stops it afterwards.
+    public static func withRunning<Result: Sendable>(
+        _ configuration: EmulatorConfiguration = .init(),
+        _ body: @Sendable (RunningEmulator) async throws -> Result
+    ) async throws -> Result {
+        let emulator = GenesysEmulator(configuration: configuration)
+        let (addresses, continuation) = AsyncStream.makeStream(of: String.self)
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await emulator.run { continuation.yield($0) }
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let baseURL = await addresses.first(where: { _ in true }) else { throw CancellationError() }
+            return try await body(RunningEmulator(baseURL: baseURL, org: emulator.org))
+        }
+    }
+}
+
+/// A started emulator: its address, and direct access to its log for tests.
+public struct RunningEmulator: Sendable {
+    /// `http://127.0.0.1:PORT`: both the API base and the login base.
+    public let baseURL: String
+    let org: EmulatorOrg
+
+    /// Every `/oauth/token` and `/api/v2` request so far, like `GET /emulator/v1/requests`.
+    public func requests() async -> [LoggedRequest] {
+        await org.requestLog
+    }
+}
