@@ -83,7 +83,13 @@ let package = Package(
             path: "Tests/GenesysTestSupport"
         ),
         .testTarget(name: "GenesysCloudTests", dependencies: ["GenesysCloud", "GenesysEmulator", "GenesysTestSupport"]),
-        .testTarget(name: "GenesysEmulatorTests", dependencies: ["GenesysEmulator", "GenesysCloud", "GenesysTestSupport"]),
+        .testTarget(
+            name: "GenesysEmulatorTests",
+            dependencies: [
+                "GenesysEmulator", "GenesysCloud", "GenesysTestSupport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 import NIOHTTP1
 
 /// A client of the Genesys Cloud Platform API v2 for outbound campaigns.
@@ -39,7 +40,7 @@ public struct GenesysClient: Sendable {
 
     public init(
         environment: GenesysEnvironment, credentials: ClientCredentials, configuration: Configuration = .init(),
-        httpClient: HTTPClient = .shared
+        httpClient: HTTPClient = GenesysClient.sharedHTTPClient
     ) {
         self.environment = environment
         self.executor = HTTPExecutor(http: httpClient, configuration: configuration)
@@ -47,6 +48,15 @@ public struct GenesysClient: Sendable {
             executor: executor, environment: environment, credentials: credentials, now: configuration.now
         )
     }
+
+    /// The process-wide HTTP client. AsyncHTTPClient's own retrying of failed connections is off: it would
+    /// wait out the whole request timeout against a server that is down, and ``RetryPolicy`` owns retrying.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     // MARK: Sending
 

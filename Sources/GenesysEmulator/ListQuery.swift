@@ -37,20 +37,25 @@ struct ListQuery {
                 continue
             case "name": name = value
             case "filterType": filterType = value
-            case "id": ids.append(value)
+            // Arrays arrive as repeated keys (Go SDK, collectionFormat multi) or comma-joined (Python SDK).
+            case "id": ids += Self.list(value)
             case "contactListId": contactListId = value
             case "distributionQueueId": distributionQueueId = value
             case "edgeGroupId": edgeGroupId = value
-            case "divisionId": divisionIds.append(value)
+            case "divisionId": divisionIds += Self.list(value)
             case "sortBy": sortBy = value
             case "sortOrder": descending = value.lowercased().hasPrefix("desc")
             case "joined": joined = value.lowercased() == "true"
-            case "routingStatus": routingStatuses.append(value)
+            case "routingStatus": routingStatuses += Self.list(value)
             case "memberBy": memberBy = value
             default: break
             }
             filterParameters.append((key, value))
         }
+    }
+
+    private static func list(_ value: String) -> [String] {
+        value.split(separator: ",").map(String.init)
     }
 
     func matches(_ campaign: Campaign) -> Bool {

@@ -63,8 +63,8 @@ public struct EmulatorHarness: Sendable {
 
     /// Sends a test-control request (`/emulator/v1/…`) and returns the answer's body.
     @discardableResult
-    public func control(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> Data {
-        try await RawHTTP.send(method, emulator.baseURL + "/emulator/v1" + path, body: body).body
+    public func control(_ method: String, _ path: String, _ body: String? = nil) async throws -> Data {
+        try await RawHTTP.send(HTTPMethod(rawValue: method), emulator.baseURL + "/emulator/v1" + path, body: body).body
     }
 
     /// The id of a demo-org campaign, by name.

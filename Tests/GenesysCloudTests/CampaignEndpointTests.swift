@@ -1,0 +1,176 @@
+import Foundation
+import GenesysCloud
+import GenesysEmulator
+import GenesysTestSupport
+import Testing
+
+@Suite struct CampaignEndpointTests {
+    static let draft = EmulatorHarness.demoCampaignID("Q4_Renewals")
+    static let running = EmulatorHarness.demoCampaignID("Q4_Promo_East")
+
+    /// A seed of `count` campaigns named `Bulk_001`…, all `off`.
+    static func bulkSeed(_ count: Int) -> EmulatorSeed {
+        let template = EmulatorSeed.demoOrg.campaigns.first { $0.campaign.id == draft }!
+        let campaigns = (1...count).map { number in
+            var entry = template
+            entry.campaign.id = String(format: "b0000000-0000-4000-8000-%012d", number)
+            entry.campaign.name = String(format: "Bulk_%03d", number)
+            return entry
+        }
+        return EmulatorSeed(campaigns: campaigns, queues: EmulatorSeed.demoOrg.queues)
+    }
+
+    @Test func listingReadsEveryPage() async throws {
+        try await EmulatorHarness.run(configure: { $0.seed = Self.bulkSeed(230) }) { harness in
+            let campaigns = try await harness.client.campaigns()
+            #expect(campaigns.map(\.name) == (1...230).map { String(format: "Bulk_%03d", $0) })
+            let pages = await harness.emulator.requests().filter { $0.path == "/api/v2/outbound/campaigns" }.map(\.query)
+            #expect(pages == (1...3).map { "pageSize=100&pageNumber=\($0)" })
+        }
+    }
+
+    @Test func listingFiltersByNameAndRepeatedIDs() async throws {
+        try await EmulatorHarness.run { harness in
+            let promos = try await harness.client.campaigns(CampaignQuery(name: "q4_promo"))
+            #expect(promos.map(\.name) == ["Q4_Promo_East", "Q4_Promo_West"])
+            let exact = try await harness.client.campaigns(CampaignQuery(name: "Q4_Renewals", filterType: .equals))
+            #expect(exact.map(\.id) == [Self.draft])
+            let byID = try await harness.client.campaigns(CampaignQuery(ids: [Self.running, Self.draft]))
+            #expect(Set(byID.compactMap(\.id)) == [Self.running, Self.draft])
+            let query = await harness.emulator.requests().last?.query ?? ""
+            #expect(query.contains("id=\(Self.running)&id=\(Self.draft)"))
+        }
+    }
+
+    @Test func everyDemoCampaignDecodesWithKnownValues() async throws {
+        try await EmulatorHarness.run { harness in
+            let campaigns = try await harness.client.campaigns()
+            #expect(campaigns.count >= 12)
+            #expect(campaigns.allSatisfy { $0.campaignStatus?.isKnown == true && $0.dialingMode?.isKnown == true })
+            #expect(campaigns.allSatisfy { $0.unknownFields.isEmpty })
+            let statuses = Set(campaigns.compactMap(\.campaignStatus))
+            #expect(statuses.isSuperset(of: [.on, .off, .complete, .invalid, .forcedOff]))
+        }
+    }
+
+    @Test func aStatusChangeSendsBackFieldsTheModelDoesNotKnow() async throws {
+        var seed = EmulatorSeed.demoOrg
+        let index = seed.campaigns.firstIndex { $0.campaign.id == Self.draft }!
+        var object = try seed.campaigns[index].campaign.jsonObject()
+        object["futureField"] = ["enabled": true, "levels": [1, 2]]
+        object["contactList"] = ["id": "list-1", "name": "List", "region": "emea"]
+        seed.campaigns[index].campaign = try JSONValue.object(object).decode(Campaign.self)
+        let seeded = seed
+
+        try await EmulatorHarness.run(configure: { $0.seed = seeded }) { harness in
+            let before = try await harness.client.campaign(id: Self.draft)
+            #expect(before.unknownFields["futureField"] == ["enabled": true, "levels": [1, 2]])
+            let after = try await harness.client.setStatus(of: before, to: .on)
+            #expect(after.campaignStatus == .on)
+            #expect(after.version == before.version.map { $0 + 1 })
+            let stored = try await harness.client.campaign(id: Self.draft)
+            #expect(stored.unknownFields["futureField"] == ["enabled": true, "levels": [1, 2]])
+            #expect(try stored.jsonObject()["contactList"]?["region"] == "emea")
+        }
+    }
+
+    @Test func aStaleVersionIsATypedConflict() async throws {
+        try await EmulatorHarness.run { harness in
+            let campaign = try await harness.client.campaign(id: Self.draft)
+            try await harness.control("POST", "/campaigns/\(Self.draft)/bump")
+            let error = try await #require(throws: GenesysError.self) {
+                try await harness.client.setStatus(of: campaign, to: .on)
+            }
+            #expect(error.isVersionConflict)
+            #expect(error.status == 409)
+            #expect(error.request == "PUT /api/v2/outbound/campaigns/{campaignId}")
+            let logged = await harness.emulator.requests().last
+            #expect(logged?.status == 409)
+            #expect(error.correlationID == logged?.correlationId)
+        }
+    }
+
+    @Test func turningOffPassesThroughStopping() async throws {
+        try await EmulatorHarness.run(configure: { $0.stoppingDelay = .milliseconds(200) }) { harness in
+            let running = try await harness.client.campaign(id: Self.running)
+            let stopping = try await harness.client.setStatus(of: running, to: .off)
+            #expect(stopping.campaignStatus == .stopping)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await harness.client.campaign(id: Self.running).campaignStatus == .off)
+        }
+    }
+
+    @Test func startStopPatchProgressRecycleStatsAndDelete() async throws {
+        try await EmulatorHarness.run(configure: { $0.stoppingDelay = .zero }) { harness in
+            let client = harness.client
+            try await client.startCampaign(id: Self.draft)
+            #expect(try await client.campaign(id: Self.draft).campaignStatus == .on)
+            try await client.stopCampaign(id: Self.draft)
+            #expect(try await client.campaign(id: Self.draft).campaignStatus == .off)
+
+            try await client.patchCampaign(id: Self.draft, CampaignPatchRequest(outboundLineCount: 42))
+            #expect(try await client.campaign(id: Self.draft).outboundLineCount == 42)
+
+            let complete = EmulatorHarness.demoCampaignID("Winback_Lapsed")
+            #expect(try await client.progress(ofCampaign: complete).percentage == 100)
+            try await client.recycleCampaign(id: complete)
+            #expect(try await client.progress(ofCampaign: complete).numberOfContactsCalled == 0)
+            #expect(try await client.campaign(id: complete).campaignStatus == .off)
+            let many = try await client.progress(ofCampaigns: [complete, Self.running])
+            #expect(many.compactMap(\.campaign?.id) == [complete, Self.running])
+
+            let stats = try await client.stats(ofCampaign: Self.running)
+            #expect(stats.idleAgents == 6)
+
+            let deleted = try await client.deleteCampaign(id: Self.draft)
+            #expect(deleted?.id == Self.draft)
+            let gone = try await #require(throws: GenesysError.self) { try await client.campaign(id: Self.draft) }
+            #expect(gone.status == 404)
+        }
+    }
+
+    @Test func createReturnsAnOffCampaignWithANewID() async throws {
+        try await EmulatorHarness.run { harness in
+            var campaign = try await harness.client.campaign(id: Self.running)
+            campaign.name = "Q4_Promo_East (copy)"
+            let created = try await harness.client.createCampaign(campaign)
+            #expect(created.id != Self.running)
+            #expect(created.campaignStatus == .off)
+            #expect(created.version == 1)
+        }
+    }
+}
+
+@Suite struct RoutingEndpointTests {
+    static let sales = EmulatorHarness.demoQueueID("Sales Outbound")
+
+    @Test func queueMembersArePagedWithoutTotals() async throws {
+        try await EmulatorHarness.run { harness in
+            try await harness.control("PUT", "/queues/\(Self.sales)/agents", #"{"IDLE":150,"INTERACTING":30,"OFF_QUEUE":5}"#)
+            let idle = try await harness.client.queueMembers(queueID: Self.sales, joined: true, routingStatuses: [.idle])
+            #expect(idle.count == 150)
+            #expect(idle.allSatisfy { $0.routingStatus?.status == .idle && $0.joined == true })
+            let pages = await harness.emulator.requests().filter { $0.path.hasSuffix("/members") }.compactMap(\.query)
+            #expect(pages.count == 2)
+            #expect(pages.allSatisfy { $0.contains("joined=true") && $0.contains("routingStatus=IDLE") })
+        }
+    }
+
+    @Test func joinedFilterLeavesOutAgentsWhoLeft() async throws {
+        try await EmulatorHarness.run { harness in
+            let joinedIdle = try await harness.client.queueMembers(queueID: Self.sales, joined: true, routingStatuses: [.idle])
+            let allIdle = try await harness.client.queueMembers(queueID: Self.sales, routingStatuses: [.idle])
+            #expect(joinedIdle.count == 6)
+            #expect(allIdle.count == 7)
+        }
+    }
+
+    @Test func observationsCountOnQueueUsersByRoutingStatus() async throws {
+        try await EmulatorHarness.run { harness in
+            let collections = EmulatorHarness.demoQueueID("Collections")
+            let counts = try await harness.client.onQueueUsers(queueIDs: [Self.sales, collections])
+            #expect(counts[Self.sales] == [.idle: 6, .interacting: 4, .notResponding: 1, .communicating: 1])
+            #expect(counts[collections] == [.idle: 2, .interacting: 5])
+        }
+    }
+}
