@@ -32,7 +32,10 @@ let package = Package(
         ),
         .target(name: "CampaignControl", dependencies: ["GenesysCloud"]),
         .target(name: "AuditStore"),
-        .target(name: "ShellKit"),
+        .target(
+            name: "ShellKit",
+            dependencies: ["CLibEdit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .target(
             name: "GenesysEmulator",
             dependencies: [
@@ -45,8 +48,16 @@ let package = Package(
         ),
 
         // Plugins: ordinary library targets contributing shell commands.
-        .target(name: "SessionPlugin", dependencies: ["ShellKit", "GenesysCloud"], path: "Plugins/SessionPlugin"),
-        .target(name: "CampaignsPlugin", dependencies: ["ShellKit", "GenesysCloud"], path: "Plugins/CampaignsPlugin"),
+        .target(
+            name: "SessionPlugin",
+            dependencies: ["ShellKit", "CampaignControl", "GenesysCloud", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Plugins/SessionPlugin"
+        ),
+        .target(
+            name: "CampaignsPlugin",
+            dependencies: ["ShellKit", "CampaignControl", "GenesysCloud", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Plugins/CampaignsPlugin"
+        ),
         .target(name: "TransitionsPlugin", dependencies: ["ShellKit", "CampaignControl"], path: "Plugins/TransitionsPlugin"),
         .target(name: "CapacityPlugin", dependencies: ["ShellKit", "CampaignControl"], path: "Plugins/CapacityPlugin"),
         .target(name: "AuditPlugin", dependencies: ["ShellKit", "AuditStore"], path: "Plugins/AuditPlugin"),
@@ -66,6 +77,10 @@ let package = Package(
             dependencies: [
                 "GenesysCloud",
                 "GenesysEmulator",
+                "CampaignControl",
+                "ShellKit",
+                "SessionPlugin",
+                "CampaignsPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,6 +97,7 @@ let package = Package(
             ],
             path: "Tests/GenesysTestSupport"
         ),
+        .testTarget(name: "ShellKitTests", dependencies: ["ShellKit"]),
         .testTarget(name: "GenesysCloudTests", dependencies: ["GenesysCloud", "GenesysEmulator", "GenesysTestSupport"]),
         .testTarget(
             name: "GenesysEmulatorTests",

@@ -1,1 +1,177 @@
-// CampaignsPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".
+import ArgumentParser
+import Foundation
+import CampaignControl
+import GenesysCloud
+import ShellKit
+
+/// campaigns, use, show, progress, stats, expect, wait: reading campaigns and asserting on them.
+public enum CampaignsPlugin: ShellPlugin {
+    public static let name = "Campaigns"
+    public static let commands: [any ShellCommand.Type] = [
+        ListCampaigns.self, Use.self, Show.self, Progress.self, Stats.self, Expect.self, Wait.self,
+    ]
+
+    /// Commands whose first argument is a campaign.
+    static let takingACampaign: Swift.Set<String> = ["use", "show", "progress", "stats"]
+
+    public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
+        if words.count == 1, let command = words.first, takingACampaign.contains(command),
+            let org = components.get(OrgSession.self)
+        {
+            return org.names.all.map(\.name)
+        }
+        if words.count == 1, words.first == "expect" || words.first == "wait" {
+            return CampaignField.allCases.map(\.rawValue)
+        }
+        return []
+    }
+}
+
+extension CommandContext {
+    var org: OrgSession {
+        get throws { try components.require(OrgSession.self) }
+    }
+
+    /// The connected client.
+    func client() async throws -> GenesysClient {
+        try await org.connectedClient()
+    }
+
+    /// The campaign an argument names, or the current one.
+    func campaign(_ wanted: String?) async throws -> Campaign {
+        let client = try await client()
+        if let wanted { return try await CampaignResolver(client: client).resolve(wanted) }
+        guard let current = try await org.current else {
+            throw ShellError.usage("no campaign selected", hint: "name one, or pick one with 'use NAME'")
+        }
+        return try await client.campaign(id: current.id)
+    }
+}
+
+struct ListCampaigns: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "campaigns", abstract: "List campaigns with status, lifecycle, dialing mode, queue and progress.")
+    @Option(help: "Only campaigns whose name starts with this.") var name: String?
+    @Option(help: "Only campaigns in this Genesys status (on, off, stopping, …) or lifecycle (draft, active, paused, …).")
+    var status: String?
+
+    func run(in context: CommandContext) async throws {
+        let client = try await context.client()
+        let campaigns = try await client.campaigns(CampaignQuery(name: name, filterType: name == nil ? nil : .prefix))
+        let progress = try await CampaignProgressIndex.fetch(campaigns.compactMap(\.id), client: client)
+        if name == nil {
+            try context.org.names.replace(with: campaigns.compactMap { c in c.id.map { CampaignReference(id: $0, name: c.name ?? $0) } })
+        }
+        let rows: [[Cell]] = campaigns.compactMap { campaign in
+            let called = campaign.id.flatMap { progress[$0]?.numberOfContactsCalled }
+            let lifecycle = Lifecycle(campaign, contactsCalled: called)
+            if let status, status != campaign.campaignStatus?.rawValue, status != lifecycle.rawValue { return nil }
+            return [
+                Cell(campaign.name), Cell(campaign.campaignStatus?.rawValue), .text(lifecycle.rawValue),
+                Cell(campaign.dialingMode?.rawValue), Cell(campaign.queue?.name ?? campaign.queue?.id),
+                Cell(campaign.id.flatMap { progress[$0]?.percentage }),
+            ]
+        }
+        context.emit(.table(Table(columns: ["name", "status", "lifecycle", "dialing mode", "queue", "progress %"], rows: rows)))
+    }
+}
+
+/// Progress of many campaigns, fetched with the bulk endpoint (one request per 50 campaigns).
+enum CampaignProgressIndex {
+    static func fetch(_ ids: [String], client: GenesysClient) async throws -> [String: CampaignProgress] {
+        var index: [String: CampaignProgress] = [:]
+        for start in stride(from: 0, to: ids.count, by: 50) {
+            for progress in try await client.progress(ofCampaigns: Array(ids[start..<min(start + 50, ids.count)])) {
+                if let id = progress.campaign?.id { index[id] = progress }
+            }
+        }
+        return index
+    }
+}
+
+struct Use: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "use", abstract: "Make a campaign the current one, by id, name or an unambiguous part of its name.")
+    @Argument(help: "The campaign's id or name.") var campaign: String
+
+    func run(in context: CommandContext) async throws {
+        let found = try await context.campaign(campaign)
+        guard let id = found.id else { throw ShellError.failure("the campaign has no id") }
+        try await context.org.use(CampaignReference(id: id, name: found.name ?? id))
+        context.note("using \(found.name ?? id) (\(found.campaignStatus?.rawValue ?? "?"))")
+    }
+}
+
+struct Show: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a campaign's settings (the current one by default); --format json prints it whole.")
+    @Argument(help: "The campaign's id or name.") var campaign: String?
+
+    func run(in context: CommandContext) async throws {
+        let found = try await context.campaign(campaign)
+        if context.renderer.format == .json {
+            return context.emit(.json(String(decoding: try found.jsonData(), as: UTF8.self)))
+        }
+        let progress: CampaignProgress? = if let id = found.id { try await context.client().progress(ofCampaign: id) } else { nil }
+        let lifecycle = Lifecycle(found, contactsCalled: progress?.numberOfContactsCalled)
+        var fields: [(String, Cell)] = [
+            ("name", Cell(found.name)), ("id", Cell(found.id)), ("status", Cell(found.campaignStatus?.rawValue)),
+            ("lifecycle", .text(lifecycle.rawValue)), ("version", Cell(found.version)),
+            ("dialing mode", Cell(found.dialingMode?.rawValue)), ("queue", Cell(found.queue?.name ?? found.queue?.id)),
+            ("contact list", Cell(found.contactList?.name ?? found.contactList?.id)),
+            ("outbound lines", Cell(found.outboundLineCount)), ("abandon rate", Cell(found.abandonRate)),
+            ("max calls per agent", Cell(found.maxCallsPerAgent)), ("priority", Cell(found.priority)),
+            ("caller", Cell([found.callerName, found.callerAddress].compactMap { $0 }.joined(separator: " "))),
+            ("progress %", Cell(progress?.percentage)), ("modified", Cell(found.dateModified)),
+        ]
+        for error in found.errors ?? [] { fields.append(("error", .text([error.error, error.details].compactMap { $0 }.joined(separator: ": ")))) }
+        if !found.unknownFields.isEmpty {
+            fields.append(("other fields", .text(found.unknownFields.keys.sorted().joined(separator: ", "))))
+        }
+        context.emit(.record(fields))
+    }
+}
+
+struct Progress: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "progress", abstract: "Show how far a campaign has dialed its list.")
+    @Argument(help: "The campaign's id or name.") var campaign: String?
+
+    func run(in context: CommandContext) async throws {
+        let found = try await context.campaign(campaign)
+        let progress = try await context.client().progress(ofCampaign: found.id ?? "")
+        context.emit(
+            .record([
+                ("campaign", Cell(found.name)), ("called", Cell(progress.numberOfContactsCalled)),
+                ("total", Cell(progress.totalNumberOfContacts)), ("progress %", Cell(progress.percentage)),
+            ])
+        )
+    }
+}
+
+struct Stats: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show the dialer's live figures for a campaign.")
+    @Argument(help: "The campaign's id or name.") var campaign: String?
+
+    func run(in context: CommandContext) async throws {
+        let found = try await context.campaign(campaign)
+        let stats = try await context.client().stats(ofCampaign: found.id ?? "")
+        context.emit(
+            .record([
+                ("campaign", Cell(found.name)), ("idle agents", Cell(stats.idleAgents)),
+                ("effective idle agents", Cell(stats.effectiveIdleAgents)), ("outstanding calls", Cell(stats.outstandingCalls)),
+                ("scheduled calls", Cell(stats.scheduledCalls)), ("attempts", Cell(stats.contactRate?.attempts)),
+                ("connect ratio", Cell(stats.contactRate?.connectRatio)),
+                ("lines in use", Cell(stats.linesUtilization?.assignedOutboundLines)),
+                ("lines available", Cell(stats.linesUtilization?.totalAvailableOutboundLines)),
+            ])
+        )
+    }
+}
+
+extension Campaign {
+    func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}

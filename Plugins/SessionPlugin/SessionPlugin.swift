@@ -1,1 +1,108 @@
-// SessionPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".
+import ArgumentParser
+import CampaignControl
+import Foundation
+import GenesysCloud
+import ShellKit
+
+/// login, logout, whoami, profile: the connection to Genesys Cloud.
+public enum SessionPlugin: ShellPlugin {
+    public static let name = "Session"
+    public static let commands: [any ShellCommand.Type] = [Login.self, Logout.self, WhoAmI.self, Profile.self]
+
+    public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
+        guard words == ["profile", "use"], let configuration = components.get(OrgConfiguration.self) else { return [] }
+        return configuration.profiles.map(\.name)
+    }
+}
+
+struct Login: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login", abstract: "Get a token with the configured OAuth client (checks the credentials).")
+
+    func run(in context: CommandContext) async throws {
+        let org = try context.components.require(OrgSession.self)
+        let token = try await org.login()
+        let settings = await org.settings
+        context.emit(.text("logged in as client \(settings?.credentials.clientID ?? "?"); token valid until \(WhoAmI.format(token.expiresAt))"))
+    }
+}
+
+struct Logout: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "logout", abstract: "Forget the token.")
+
+    func run(in context: CommandContext) async throws {
+        try await context.components.require(OrgSession.self).logout()
+        context.emit(.text("logged out"))
+    }
+}
+
+struct WhoAmI: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whoami", abstract: "Show the org connection: profile, region, client, token expiry, API base.")
+
+    func run(in context: CommandContext) async throws {
+        let org = try context.components.require(OrgSession.self)
+        guard let settings = await org.settings else { throw OrgSessionError.notConfigured }
+        let token: AccessToken? = if let client = try? await org.connectedClient() { await client.tokens.current } else { nil }
+        let current = await org.current
+        context.emit(
+            .record([
+                ("profile", Cell(settings.profile)),
+                ("region", Cell(settings.region)),
+                ("client id", .text(settings.credentials.clientID)),
+                ("token expires", token.map { .text(Self.format($0.expiresAt)) } ?? .text("no token yet")),
+                ("api base", .text(settings.environment.apiBase.absoluteString)),
+                ("login base", .text(settings.environment.loginBase.absoluteString)),
+                ("campaign", Cell(current.map { "\($0.name) (\($0.id))" })),
+            ])
+        )
+    }
+
+    static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .current))
+    }
+}
+
+struct Profile: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile", abstract: "List the profiles of config.toml, or switch to one.",
+        subcommands: [List.self, Use.self])
+
+    func run(in context: CommandContext) async throws {
+        try await List().run(in: context)
+    }
+
+    struct List: ShellCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the profiles.")
+
+        func run(in context: CommandContext) async throws {
+            let configuration = try context.components.require(OrgConfiguration.self)
+            let active = try await context.components.require(OrgSession.self).settings?.profile
+            context.emit(
+                .table(
+                    Table(
+                        columns: ["profile", "region", "client id", "active"],
+                        rows: configuration.profiles.map { profile in
+                            [
+                                .text(profile.name), Cell(profile.values["region"] ?? profile.values["api_base"]),
+                                Cell(profile.values["client_id"]), .bool(profile.name == active),
+                            ]
+                        }
+                    )
+                )
+            )
+        }
+    }
+
+    struct Use: ShellCommand {
+        static let configuration = CommandConfiguration(commandName: "use", abstract: "Switch to a profile.")
+        @Argument(help: "The profile's name.") var name: String
+
+        func run(in context: CommandContext) async throws {
+            let configuration = try context.components.require(OrgConfiguration.self)
+            guard let settings = try configuration.settings(.init(profile: name)) else { throw OrgSessionError.notConfigured }
+            try await context.components.require(OrgSession.self).switchTo(settings)
+            context.emit(.text("using profile \(name)"))
+        }
+    }
+}

@@ -8,6 +8,11 @@ public struct ClientCredentials: Sendable, Equatable, CustomStringConvertible, C
         self.clientSecret = clientSecret
     }
 
+    /// Whether `text` contains the secret, so a caller can refuse to keep it (history, logs).
+    public func secretAppears(in text: String) -> Bool {
+        !clientSecret.isEmpty && text.contains(clientSecret)
+    }
+
     public var description: String { "client \(clientID)" }
     public var debugDescription: String { description }
 }

@@ -53,13 +53,19 @@ import Testing
         }
     }
 
-    @Test func turningOffGoesThroughStoppingForTheConfiguredDelay() async throws {
-        try await EmulatorTestClient.run(configure: { $0.stoppingDelay = .milliseconds(400) }) { client in
+    @Test func turningOffLeavesTheCampaignStoppingForTheConfiguredDelay() async throws {
+        try await EmulatorTestClient.run(configure: { $0.stoppingDelay = .seconds(60) }) { client in
             let answer = try await client.put(Self.running) { $0["campaignStatus"] = "off" }
             #expect(answer.status == 200)
             #expect(answer.json["campaignStatus"] == "stopping")
             #expect(try await client.status(of: Self.running) == "stopping")
-            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    @Test func aStoppingCampaignIsOffOnceTheDelayHasPassed() async throws {
+        try await EmulatorTestClient.run(configure: { $0.stoppingDelay = .milliseconds(200) }) { client in
+            #expect(try await client.put(Self.running) { $0["campaignStatus"] = "off" }.json["campaignStatus"] == "stopping")
+            try await Task.sleep(for: .milliseconds(250))
             #expect(try await client.status(of: Self.running) == "off")
         }
     }

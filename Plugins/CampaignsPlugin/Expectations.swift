@@ -1,0 +1,145 @@
+import ArgumentParser
+import CampaignControl
+import Foundation
+import GenesysCloud
+import ShellKit
+
+/// The fields `expect` and `wait` can test on the current campaign.
+enum CampaignField: String, CaseIterable, ExpressibleByArgument {
+    case status, lifecycle, version, progress, idleAgents
+
+    var isNumeric: Bool { self == .version || self == .progress || self == .idleAgents }
+}
+
+/// `==`, `!=`, `<`, `<=`, `>`, `>=`, or their words `eq ne lt le gt ge` (`>` must be quoted, as in a POSIX shell).
+enum Comparison: String, CaseIterable, ExpressibleByArgument {
+    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+
+    init?(argument: String) {
+        let words = ["eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "=": "=="]
+        self.init(rawValue: words[argument] ?? argument)
+    }
+
+    func holds(_ actual: String, _ expected: String, numeric: Bool) -> Bool? {
+        if numeric {
+            guard let a = Double(actual), let e = Double(expected) else { return nil }
+            switch self {
+            case .equal: return a == e
+            case .notEqual: return a != e
+            case .less: return a < e
+            case .lessOrEqual: return a <= e
+            case .greater: return a > e
+            case .greaterOrEqual: return a >= e
+            }
+        }
+        switch self {
+        case .equal: return actual == expected
+        case .notEqual: return actual != expected
+        default: return nil
+        }
+    }
+}
+
+/// A condition on the current campaign, read fresh from Genesys each time it is checked.
+struct CampaignCondition {
+    var field: CampaignField
+    var comparison: Comparison
+    var value: String
+
+    func validate() throws {
+        if !field.isNumeric, comparison != .equal, comparison != .notEqual {
+            throw ValidationError("\(field.rawValue) can only be compared with == or !=")
+        }
+        if field.isNumeric, Double(value) == nil { throw ValidationError("\(field.rawValue) is a number; '\(value)' is not") }
+    }
+
+    /// The field's current value and whether the condition holds.
+    func check(_ campaign: Campaign, client: GenesysClient) async throws -> (actual: String, holds: Bool) {
+        let id = campaign.id ?? ""
+        let actual: String
+        switch field {
+        case .status: actual = campaign.campaignStatus?.rawValue ?? ""
+        case .version: actual = campaign.version.map(String.init) ?? ""
+        case .progress: actual = try await client.progress(ofCampaign: id).percentage.map(String.init) ?? ""
+        case .idleAgents: actual = try await client.stats(ofCampaign: id).idleAgents.map(String.init) ?? ""
+        case .lifecycle:
+            let needsProgress = campaign.campaignStatus == .off || campaign.campaignStatus == .forcedOff
+            let called = needsProgress ? try await client.progress(ofCampaign: id).numberOfContactsCalled : nil
+            actual = Lifecycle(campaign, contactsCalled: called).rawValue
+        }
+        return (actual, comparison.holds(actual, value, numeric: field.isNumeric) ?? false)
+    }
+
+    var description: String { "\(field.rawValue) \(comparison.rawValue) \(value)" }
+}
+
+struct Expect: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "expect",
+        abstract: "Check a field of the current campaign; fails with exit status 3 when it does not hold.",
+        discussion: "FIELD is status, lifecycle, version, progress or idleAgents. Example: expect status == on")
+    @Argument(help: "status, lifecycle, version, progress or idleAgents.") var field: CampaignField
+    @Argument(help: "==, !=, <, <=, '>', '>=' (or eq ne lt le gt ge).") var comparison: Comparison
+    @Argument(help: "The value to compare with.") var value: String
+
+    func validate() throws { try CampaignCondition(field: field, comparison: comparison, value: value).validate() }
+
+    func run(in context: CommandContext) async throws {
+        let condition = CampaignCondition(field: field, comparison: comparison, value: value)
+        let campaign = try await context.campaign(nil)
+        let result = try await condition.check(campaign, client: context.client())
+        guard result.holds else {
+            throw ShellError.expectation("expected \(condition.description) on \(campaign.name ?? "?"), but \(field.rawValue) is \(result.actual)")
+        }
+    }
+}
+
+struct Wait: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait until a field of the current campaign holds; exit status 3 on timeout.",
+        discussion: "Example: wait status == off --timeout 5m --every 2s")
+    @Argument(help: "status, lifecycle, version, progress or idleAgents.") var field: CampaignField
+    @Argument(help: "==, !=, <, <=, '>', '>=' (or eq ne lt le gt ge).") var comparison: Comparison
+    @Argument(help: "The value to wait for.") var value: String
+    @Option(help: "Give up after this long (e.g. 90s, 5m).") var timeout: DurationArgument
+    @Option(help: "Check this often.") var every = DurationArgument(.seconds(2))
+
+    func validate() throws { try CampaignCondition(field: field, comparison: comparison, value: value).validate() }
+
+    func run(in context: CommandContext) async throws {
+        let condition = CampaignCondition(field: field, comparison: comparison, value: value)
+        let client = try await context.client()
+        let started = ContinuousClock.now
+        var campaign = try await context.campaign(nil)
+        while true {
+            let result = try await condition.check(campaign, client: client)
+            if result.holds { return }
+            if ContinuousClock.now - started >= timeout.duration {
+                throw ShellError.expectation(
+                    "timed out after \(timeout.text) waiting for \(condition.description) on \(campaign.name ?? "?"); \(field.rawValue) is \(result.actual)")
+            }
+            try await Task.sleep(for: min(every.duration, timeout.duration - (ContinuousClock.now - started)))
+            campaign = try await client.campaign(id: campaign.id ?? "")
+        }
+    }
+}
+
+/// `500ms`, `30s`, `5m`, `1h`, or a number of seconds.
+struct DurationArgument: ExpressibleByArgument {
+    let duration: Duration
+    let text: String
+
+    init(_ duration: Duration) {
+        self.duration = duration
+        self.text = "\(duration.components.seconds)s"
+    }
+
+    init?(argument: String) {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let unit = units.first { argument.hasSuffix($0.0) && Double(argument.dropLast($0.0.count)) != nil }
+        guard let number = Double(unit.map { String(argument.dropLast($0.0.count)) } ?? argument), number >= 0 else { return nil }
+        duration = .milliseconds(Int((number * (unit?.1 ?? 1) * 1000).rounded()))
+        text = argument
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GenesysCloud
+import Synchronization
+
+/// How to reach one org: which server, which OAuth client, and the profile that named them.
+public struct ConnectionSettings: Sendable {
+    /// The profile's name, `sandbox`, or `nil` when configured from the environment alone.
+    public var profile: String?
+    public var environment: GenesysEnvironment
+    public var credentials: ClientCredentials
+    /// A region key or domain, for `whoami`; `nil` when explicit bases were given.
+    public var region: String?
+
+    public init(profile: String?, environment: GenesysEnvironment, credentials: ClientCredentials, region: String?) {
+        self.profile = profile
+        self.environment = environment
+        self.credentials = credentials
+        self.region = region
+    }
+}
+
+/// A campaign named by id and name, e.g. the current one.
+public struct CampaignReference: Sendable, Hashable {
+    public let id: String
+    public let name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// The connection to Genesys Cloud the shell's plugins share: the client with its cached token, the
+/// current campaign, and the campaign names completion offers.
+public actor OrgSession {
+    public private(set) var settings: ConnectionSettings?
+    /// `nil` after `logout`, until `login`.
+    private var client: GenesysClient?
+    private let clientConfiguration: GenesysClient.Configuration
+    public private(set) var current: CampaignReference?
+    /// Names and ids for Tab completion; read synchronously by the input thread.
+    public nonisolated let names = CampaignNameCache()
+    private var refreshTask: Task<Void, Never>?
+
+    public init(settings: ConnectionSettings?, clientConfiguration: GenesysClient.Configuration = .init()) {
+        self.settings = settings
+        self.clientConfiguration = clientConfiguration
+        self.client = settings.map { GenesysClient(environment: $0.environment, credentials: $0.credentials, configuration: clientConfiguration) }
+    }
+
+    /// The client, or why there is none.
+    public func connectedClient() throws(OrgSessionError) -> GenesysClient {
+        guard settings != nil else { throw .notConfigured }
+        guard let client else { throw .loggedOut }
+        return client
+    }
+
+    /// Gets a token now (checking the credentials) and returns when it expires.
+    public func login() async throws -> AccessToken {
+        guard let settings else { throw OrgSessionError.notConfigured }
+        let client = self.client ?? GenesysClient(environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)
+        self.client = client
+        let token = try await client.tokens.token()
+        refreshNames()
+        return token
+    }
+
+    /// Forgets the token; commands that need Genesys fail until `login`.
+    public func logout() async {
+        await client?.tokens.reset()
+        client = nil
+        current = nil
+    }
+
+    /// Switches to another org or client: forgets the token, the current campaign and the name cache.
+    public func switchTo(_ settings: ConnectionSettings) {
+        self.settings = settings
+        client = GenesysClient(environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)
+        current = nil
+        names.replace(with: [])
+        refreshNames()
+    }
+
+    public func use(_ campaign: CampaignReference?) {
+        current = campaign
+    }
+
+    /// Refreshes the completion names in the background; errors leave the old names.
+    public func refreshNames() {
+        guard let client, refreshTask == nil else { return }
+        refreshTask = Task { [names] in
+            if let campaigns = try? await client.campaigns() {
+                names.replace(with: campaigns.compactMap { campaign in
+                    campaign.id.map { CampaignReference(id: $0, name: campaign.name ?? $0) }
+                })
+            }
+            self.refreshFinished()
+        }
+    }
+
+    private func refreshFinished() {
+        refreshTask = nil
+    }
+}
+
+public enum OrgSessionError: Error, Equatable, CustomStringConvertible {
+    case notConfigured
+    case loggedOut
+
+    public var description: String {
+        switch self {
+        case .notConfigured:
+            "no Genesys Cloud org configured: set GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION, "
+                + "use a profile, or start with --sandbox"
+        case .loggedOut: "logged out; use 'login'"
+        }
+    }
+}
+
+/// Campaign names and ids for completion: written by background refreshes, read by the input thread.
+public final class CampaignNameCache: Sendable {
+    private let references = Mutex<[CampaignReference]>([])
+
+    public init() {}
+
+    public var all: [CampaignReference] { references.withLock { $0 } }
+
+    public func replace(with new: [CampaignReference]) {
+        references.withLock { $0 = new }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+
+/// The commands of the installed plugins, in the executable's order: lookup by name, help, completion.
+public struct CommandCatalog: Sendable {
+    public struct Section: Sendable {
+        public let name: String
+        public let commands: [any ShellCommand.Type]
+    }
+
+    public let sections: [Section]
+    private let byName: [String: any ShellCommand.Type]
+    private let completers: [@Sendable ([String], String, ShellComponents) -> [String]]
+
+    public init(plugins: [any ShellPlugin.Type]) {
+        sections = plugins.map { Section(name: $0.name, commands: $0.commands) }
+        var byName: [String: any ShellCommand.Type] = [:]
+        for command in sections.flatMap(\.commands) {
+            for name in [Self.name(of: command)] + command.configuration.aliases { byName[name] = command }
+        }
+        self.byName = byName
+        completers = plugins.map { plugin in { plugin.completions(words: $0, partial: $1, components: $2) } }
+    }
+
+    /// The word that runs `command`: its `commandName`.
+    public static func name(of command: any ShellCommand.Type) -> String {
+        command.configuration.commandName ?? "\(command)".lowercased()
+    }
+
+    public var commandNames: [String] { sections.flatMap(\.commands).map(Self.name(of:)) }
+
+    public func command(named name: String) -> (any ShellCommand.Type)? { byName[name] }
+
+    /// `help`: every command with its abstract, grouped by plugin.
+    public func overview() -> String {
+        let width = (commandNames.map(\.count).max() ?? 0) + 2
+        var text = ""
+        for section in sections where !section.commands.isEmpty {
+            text += "\(section.name):\n"
+            for command in section.commands {
+                let name = Self.name(of: command)
+                text += "  " + name + String(repeating: " ", count: max(1, width - name.count))
+                    + command.configuration.abstract + "\n"
+            }
+            text += "\n"
+        }
+        return text + "Type 'help COMMAND' for its arguments. Every command takes --format table|plain|json|csv\n"
+            + "and may end with '> FILE', '>> FILE' or '| shell pipeline'; ';' separates commands.\n"
+    }
+
+    /// Candidates for the word being completed: command names first, then subcommands and options
+    /// from the command's definition, then values the plugins offer.
+    public func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
+        guard let first = words.first else { return commandNames.filter { $0.hasPrefix(partial) }.sorted() }
+        if first == "help", words.count == 1 { return commandNames.filter { $0.hasPrefix(partial) }.sorted() }
+        guard let command = byName[first] else { return [] }
+        var leaf: any ParsableCommand.Type = command
+        var descended = false
+        for word in words.dropFirst() {
+            guard let sub = leaf.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
+            leaf = sub
+            descended = true
+        }
+        var candidates: [String] = []
+        if partial.hasPrefix("-") {
+            candidates = Self.optionNames(of: leaf)
+        } else {
+            if words.count == 1 || descended {
+                candidates += leaf.configuration.subcommands.compactMap { $0.configuration.commandName }
+            }
+            for completer in completers { candidates += completer(words, partial, components) }
+        }
+        return Array(Set(candidates.filter { $0.hasPrefix(partial) })).sorted()
+    }
+
+    /// `--long` names declared by a command, read from its help (the one definition of its options).
+    static func optionNames(of command: any ParsableCommand.Type) -> [String] {
+        var names: Set<String> = ["--help", "--format"]
+        for line in command.helpMessage(columns: 1_000).split(separator: "\n") {
+            for word in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "/" }) where word.hasPrefix("--") {
+                let name = word.prefix { $0 != "=" && $0 != "<" }
+                if name.count > 2 { names.insert(String(name)) }
+            }
+        }
+        return names.sorted()
+    }
+}

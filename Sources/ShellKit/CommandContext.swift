@@ -1,0 +1,22 @@
+/// What a running command can use: the session, the shared components, and where its output goes.
+public struct CommandContext: Sendable {
+    public let session: ShellSession
+    public let components: ShellComponents
+    public let catalog: CommandCatalog
+    /// This command's output: standard output, or the file or pipeline of its redirection.
+    public let output: OutputDestination
+    /// Renders results in the format chosen for this command.
+    public let renderer: OutputRenderer
+    /// Whether an operator sits at a terminal (stdin and stdout are TTYs): confirmations and progress lines.
+    public let isInteractive: Bool
+
+    /// Writes a result in the chosen format.
+    public func emit(_ result: CommandResult) {
+        output.write(renderer.render(result))
+    }
+
+    /// A line for the operator, not for the output: progress, notes, warnings (standard error).
+    public func note(_ text: String) {
+        OutputDestination.standardError.write(text + "\n")
+    }
+}

@@ -1,0 +1,389 @@
+// CommandLineParser: splits one line of the shell's language into commands (DESIGN.md "Shell contract").
+//
+// `command args… [> file | >> file | | shell pipeline]`, `;` between commands, `#` comments, POSIX-like
+// quoting and backslash escapes, `${name}` expansion. One pass over the UTF-8 bytes: every character
+// with a meaning here is ASCII, so multi-byte characters pass through untouched.
+
+/// One command of a line: its words after quoting and `${name}` expansion, and where its output goes.
+public struct ParsedCommand: Equatable, Sendable {
+    public var words: [String]
+    public var redirection: Redirection?
+    /// The statement's text as typed (trimmed), before expansion: what history and the recorder keep.
+    public var text: String
+
+    public init(words: [String], redirection: Redirection? = nil, text: String) {
+        self.words = words
+        self.redirection = redirection
+        self.text = text
+    }
+}
+
+public enum Redirection: Equatable, Sendable {
+    case write(path: String)      // > file
+    case append(path: String)     // >> file
+    case pipe(command: String)    // | shell pipeline, run by /bin/sh -c, raw text kept verbatim (trimmed)
+}
+
+public struct CommandLineError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// One clear line, e.g. "unclosed double quote", "unknown variable 'camp'", "'>' needs a file name".
+    public var message: String
+    public var description: String { message }
+
+    public init(_ message: String) {
+        self.message = message
+    }
+}
+
+public enum CommandLineParser {
+    /// Splits `line` into commands. `variable` returns a variable's value, or nil when it is not set.
+    public static func parse(_ line: String, variable: (String) -> String?) throws(CommandLineError) -> [ParsedCommand] {
+        var tokenizer = Tokenizer(Array(line.utf8))
+        try tokenizer.run(variable)
+        return tokenizer.commands
+    }
+
+    /// Whether `line` ends inside an open quote (the REPL could then ask for a continuation line).
+    public static func hasUnclosedQuote(_ line: String) -> Bool {
+        let s = Array(line.utf8)
+        let n = s.count
+        var i = 0
+        var atWordStart = true
+        var inPipeline = false
+        while i < n {
+            let c = s[i]
+            switch c {
+            case .space, .tab, .carriageReturn:
+                atWordStart = true
+                i += 1
+            case .semicolon, .newline:
+                atWordStart = true
+                inPipeline = false
+                i += 1
+            case .hash where atWordStart:
+                while i < n && s[i] != .newline { i += 1 }
+            case .backslash:
+                atWordStart = false
+                i += 2
+            case .singleQuote:
+                atWordStart = false
+                i += 1
+                while i < n && s[i] != .singleQuote { i += 1 }
+                if i >= n { return true }
+                i += 1
+            case .doubleQuote:
+                atWordStart = false
+                i += 1
+                while true {
+                    if i >= n { return true }
+                    let d = s[i]
+                    if d == .doubleQuote { i += 1; break }
+                    if d == .backslash { i += 2; continue }
+                    if !inPipeline, d == .dollar, let close = closingBrace(s, after: i) { i = close + 1; continue }
+                    i += 1
+                }
+            case .dollar where !inPipeline:
+                atWordStart = false
+                if let close = closingBrace(s, after: i) { i = close + 1 } else { i += 1 }
+            case .pipe:
+                atWordStart = true
+                inPipeline = true
+                i += 1
+            case .greaterThan, .lessThan, .ampersand, .openParen, .closeParen:
+                atWordStart = inPipeline || c == .greaterThan
+                i += 1
+            default:
+                atWordStart = false
+                i += 1
+            }
+        }
+        return false
+    }
+
+    /// Whether `name` can be used as `${name}`: `[A-Za-z_][A-Za-z0-9_.-]*`.
+    public static func isValidVariableName(_ name: String) -> Bool {
+        isValidName(name.utf8)
+    }
+
+    static func isValidName<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+        guard let first = bytes.first, first.isLetter || first == .underscore else { return false }
+        for b in bytes.dropFirst() where !(b.isLetter || b.isDigit || b == .underscore || b == .dot || b == .dash) {
+            return false
+        }
+        return true
+    }
+
+    /// For `${` at `dollar`: the index of its `}`, or nil when `s[dollar]` does not start `${…}`.
+    static func closingBrace(_ s: [UInt8], after dollar: Int) -> Int? {
+        guard dollar + 1 < s.count, s[dollar] == .dollar, s[dollar + 1] == .openBrace else { return nil }
+        var j = dollar + 2
+        while j < s.count {
+            if s[j] == .closeBrace { return j }
+            j += 1
+        }
+        return nil
+    }
+}
+
+// MARK: - Tokenizer
+
+private struct Tokenizer {
+    private struct PendingRedirection {
+        var append: Bool
+        var symbol: String { append ? ">>" : ">" }
+    }
+
+    let s: [UInt8]
+    var i = 0
+    var commands: [ParsedCommand] = []
+
+    // The command being read.
+    private var words: [String] = []
+    private var redirection: Redirection?
+    private var pending: PendingRedirection?
+    private var commandStart = -1   // first byte of the command's text, -1 before it
+    private var lastEnd = 0         // just past the last byte that belongs to the command's text
+
+    // The word being read.
+    private var word: [UInt8] = []
+    private var inWord = false
+    private var wordStart = 0
+
+    init(_ bytes: [UInt8]) {
+        s = bytes
+        word.reserveCapacity(64)
+    }
+
+    mutating func run(_ variable: (String) -> String?) throws(CommandLineError) {
+        let n = s.count
+        while i < n {
+            let c = s[i]
+            switch c {
+            case .space, .tab, .carriageReturn:
+                try endWord()
+                i += 1
+            case .semicolon, .newline:
+                try endCommand()
+                i += 1
+            case .hash where !inWord:
+                try endCommand()
+                while i < n && s[i] != .newline { i += 1 }
+            case .backslash:
+                guard i + 1 < n else { throw CommandLineError("line ends with a lone backslash") }
+                if s[i + 1] == .newline {   // line continuation, as in POSIX
+                    i += 2
+                    continue
+                }
+                beginWord()
+                word.append(s[i + 1])
+                i += 2
+                lastEnd = i
+            case .singleQuote:
+                beginWord()
+                var j = i + 1
+                while j < n && s[j] != .singleQuote { j += 1 }
+                guard j < n else { throw CommandLineError("unclosed single quote") }
+                word.append(contentsOf: s[(i + 1)..<j])
+                i = j + 1
+                lastEnd = i
+            case .doubleQuote:
+                beginWord()
+                try doubleQuoted(variable)
+                lastEnd = i
+            case .dollar where i + 1 < n && s[i + 1] == .openBrace:
+                beginWord()
+                try expand(variable)
+                lastEnd = i
+            case .greaterThan:
+                try redirect()
+            case .pipe:
+                try pipeline()
+            default:
+                beginWord()
+                word.append(c)
+                i += 1
+                lastEnd = i
+            }
+        }
+        try endCommand()
+    }
+
+    private mutating func beginWord() {
+        guard !inWord else { return }
+        inWord = true
+        wordStart = i
+        if commandStart < 0 { commandStart = i }
+    }
+
+    private mutating func endWord() throws(CommandLineError) {
+        guard inWord else { return }
+        inWord = false
+        let value = String(decoding: word, as: UTF8.self)
+        word.removeAll(keepingCapacity: true)
+        if let pending {
+            redirection = pending.append ? .append(path: value) : .write(path: value)
+            self.pending = nil
+        } else if redirection != nil {
+            throw CommandLineError("unexpected '\(source(wordStart, lastEnd))' after the redirection")
+        } else {
+            words.append(value)
+        }
+    }
+
+    private mutating func endCommand() throws(CommandLineError) {
+        try endWord()
+        if let pending { throw CommandLineError("'\(pending.symbol)' needs a file name") }
+        if !words.isEmpty {
+            commands.append(ParsedCommand(words: words, redirection: redirection, text: source(commandStart, lastEnd)))
+        }
+        words = []
+        redirection = nil
+        commandStart = -1
+    }
+
+    /// `i` is at `"`; leaves `i` just past the closing `"`.
+    private mutating func doubleQuoted(_ variable: (String) -> String?) throws(CommandLineError) {
+        let n = s.count
+        i += 1
+        while true {
+            guard i < n else { throw CommandLineError("unclosed double quote") }
+            let c = s[i]
+            if c == .doubleQuote {
+                i += 1
+                return
+            }
+            if c == .backslash, i + 1 < n {
+                let next = s[i + 1]
+                if next == .doubleQuote || next == .backslash || next == .dollar {
+                    word.append(next)
+                    i += 2
+                    continue
+                }
+            }
+            if c == .dollar, i + 1 < n, s[i + 1] == .openBrace {
+                try expand(variable)
+                continue
+            }
+            word.append(c)
+            i += 1
+        }
+    }
+
+    /// `i` is at the `$` of `${`; appends the value and leaves `i` just past the `}`.
+    private mutating func expand(_ variable: (String) -> String?) throws(CommandLineError) {
+        guard let close = CommandLineParser.closingBrace(s, after: i) else {
+            throw CommandLineError("'${' without a closing '}'")
+        }
+        let nameBytes = s[(i + 2)..<close]
+        guard !nameBytes.isEmpty else { throw CommandLineError("empty variable name in '${}'") }
+        let name = String(decoding: nameBytes, as: UTF8.self)
+        guard CommandLineParser.isValidName(nameBytes) else {
+            throw CommandLineError("invalid variable name '\(name)'")
+        }
+        guard let value = variable(name) else { throw CommandLineError("unknown variable '\(name)'") }
+        word.append(contentsOf: value.utf8)
+        i = close + 1
+    }
+
+    /// `i` is at `>`.
+    private mutating func redirect() throws(CommandLineError) {
+        try endWord()
+        let append = i + 1 < s.count && s[i + 1] == .greaterThan
+        if let pending { throw CommandLineError("'\(pending.symbol)' needs a file name") }
+        if redirection != nil { throw CommandLineError("only one redirection per command") }
+        if words.isEmpty { throw CommandLineError("missing command before '\(append ? ">>" : ">")'") }
+        pending = PendingRedirection(append: append)
+        i += append ? 2 : 1
+        lastEnd = i
+    }
+
+    /// `i` is at `|`: takes the raw text up to the next unquoted `;`, newline or comment.
+    private mutating func pipeline() throws(CommandLineError) {
+        try endWord()
+        if let pending { throw CommandLineError("'\(pending.symbol)' needs a file name") }
+        if redirection != nil { throw CommandLineError("only one redirection per command") }
+        if words.isEmpty { throw CommandLineError("missing command before '|'") }
+        let n = s.count
+        var j = i + 1
+        var start = -1
+        var end = j
+        var atWordStart = true
+        scan: while j < n {
+            let c = s[j]
+            switch c {
+            case .semicolon, .newline:
+                break scan
+            case .space, .tab, .carriageReturn:
+                atWordStart = true
+                j += 1
+                continue scan
+            case .hash where atWordStart:
+                break scan
+            default:
+                break
+            }
+            if start < 0 { start = j }
+            atWordStart = false
+            switch c {
+            case .backslash:
+                guard j + 1 < n else { throw CommandLineError("line ends with a lone backslash") }
+                j += 2
+            case .singleQuote:
+                j += 1
+                while j < n && s[j] != .singleQuote { j += 1 }
+                guard j < n else { throw CommandLineError("unclosed single quote") }
+                j += 1
+            case .doubleQuote:
+                j += 1
+                while true {
+                    guard j < n else { throw CommandLineError("unclosed double quote") }
+                    if s[j] == .doubleQuote { break }
+                    j += s[j] == .backslash ? 2 : 1
+                }
+                j += 1
+            case .pipe, .ampersand, .openParen, .closeParen, .lessThan, .greaterThan:
+                atWordStart = true
+                j += 1
+            default:
+                j += 1
+            }
+            end = j
+        }
+        guard start >= 0 else { throw CommandLineError("'|' needs a command") }
+        redirection = .pipe(command: source(start, end))
+        lastEnd = end
+        i = j
+    }
+
+    private func source(_ from: Int, _ to: Int) -> String {
+        String(decoding: s[from..<to], as: UTF8.self)
+    }
+}
+
+// MARK: - Bytes
+
+private extension UInt8 {
+    static let tab = UInt8(ascii: "\t")
+    static let newline = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let space = UInt8(ascii: " ")
+    static let doubleQuote = UInt8(ascii: "\"")
+    static let hash = UInt8(ascii: "#")
+    static let dollar = UInt8(ascii: "$")
+    static let ampersand = UInt8(ascii: "&")
+    static let singleQuote = UInt8(ascii: "'")
+    static let openParen = UInt8(ascii: "(")
+    static let closeParen = UInt8(ascii: ")")
+    static let dash = UInt8(ascii: "-")
+    static let dot = UInt8(ascii: ".")
+    static let semicolon = UInt8(ascii: ";")
+    static let lessThan = UInt8(ascii: "<")
+    static let greaterThan = UInt8(ascii: ">")
+    static let backslash = UInt8(ascii: "\\")
+    static let underscore = UInt8(ascii: "_")
+    static let openBrace = UInt8(ascii: "{")
+    static let pipe = UInt8(ascii: "|")
+    static let closeBrace = UInt8(ascii: "}")
+
+    var isLetter: Bool { (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) }
+    var isDigit: Bool { self >= 0x30 && self <= 0x39 }
+}

@@ -1,0 +1,60 @@
+/// What a command shows; the shell renders it in the session's output format.
+public enum CommandResult: Sendable, Equatable {
+    /// Rows under named columns: a table on a terminal, TSV in a pipe, CSV or a JSON array of objects.
+    case table(Table)
+    /// Named fields of one thing: `field  value` lines, or a JSON object.
+    case record([(String, Cell)])
+    /// Free text, printed as is in every format but JSON (where it is a JSON string).
+    case text(String)
+    /// A JSON document, printed as is with `--format json` and pretty-printed otherwise.
+    case json(String)
+
+    public static func == (lhs: CommandResult, rhs: CommandResult) -> Bool {
+        switch (lhs, rhs) {
+        case (.table(let a), .table(let b)): a == b
+        case (.record(let a), .record(let b)): a.map(\.0) == b.map(\.0) && a.map(\.1) == b.map(\.1)
+        case (.text(let a), .text(let b)): a == b
+        case (.json(let a), .json(let b)): a == b
+        default: false
+        }
+    }
+}
+
+/// A table: column names and rows of cells.
+public struct Table: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[Cell]]
+
+    public init(columns: [String], rows: [[Cell]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// One value of a table or record, typed so JSON keeps numbers as numbers.
+public enum Cell: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    case text(String)
+    case integer(Int)
+    case number(Double)
+    case bool(Bool)
+    case empty
+
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
+
+    public init(_ value: String?) { self = value.map(Cell.text) ?? .empty }
+    public init(_ value: Int?) { self = value.map(Cell.integer) ?? .empty }
+    public init(_ value: Double?) { self = value.map(Cell.number) ?? .empty }
+    public init(_ value: Bool?) { self = value.map(Cell.bool) ?? .empty }
+
+    /// The value as plain text; empty for `.empty`.
+    public var text: String {
+        switch self {
+        case .text(let value): value
+        case .integer(let value): String(value)
+        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case .bool(let value): value ? "true" : "false"
+        case .empty: ""
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+
+/// A command of the shell: parsed from one line's words with swift-argument-parser, run with a context.
+///
+/// ```swift
+/// struct Show: ShellCommand {
+///     static let configuration = CommandConfiguration(abstract: "Show the current campaign.")
+///     @Argument var campaign: String?
+///     func run(in context: CommandContext) async throws { … }
+/// }
+/// ```
+public protocol ShellCommand: ParsableCommand, Sendable {
+    func run(in context: CommandContext) async throws
+}
+
+/// A group of commands contributed to the shell. The executable lists its plugins explicitly, in order.
+public protocol ShellPlugin: Sendable {
+    /// The heading of the plugin's section in `help`.
+    static var name: String { get }
+    static var commands: [any ShellCommand.Type] { get }
+    /// Values to offer for the word being completed, from in-memory caches only (called on the input
+    /// thread at every Tab: it must not block). `words` are the complete words before it.
+    static func completions(words: [String], partial: String, components: ShellComponents) -> [String]
+}
+
+extension ShellPlugin {
+    public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] { [] }
+}
+
+/// Shared services the executable sets up and plugins look up by type (the Genesys connection, the audit
+/// store, …), so plugins never import each other and ShellKit needs to know none of them.
+public struct ShellComponents: Sendable {
+    private var storage: [ObjectIdentifier: any Sendable] = [:]
+
+    public init() {}
+
+    public mutating func register<Component: Sendable>(_ component: Component) {
+        storage[ObjectIdentifier(Component.self)] = component
+    }
+
+    public func get<Component: Sendable>(_ type: Component.Type) -> Component? {
+        storage[ObjectIdentifier(type)] as? Component
+    }
+
+    /// The component, or an error naming what is missing.
+    public func require<Component: Sendable>(_ type: Component.Type) throws -> Component {
+        guard let component = get(type) else {
+            throw ShellError.failure("\(type) is not available in this shell")
+        }
+        return component
+    }
+}

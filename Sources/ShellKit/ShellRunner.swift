@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+
+/// Runs lines of the command language: tokenizes, looks up each command, parses its arguments without
+/// ever exiting the process, runs it with its output redirected, and reports errors as one line.
+///
+/// Every way in (the interactive loop, `-c`, files, pipes) goes through ``execute(line:)``.
+public struct ShellRunner: Sendable {
+    public let catalog: CommandCatalog
+    public let session: ShellSession
+    public let components: ShellComponents
+    public let workingDirectory: URL
+    /// Whether an operator sits at a terminal.
+    public let isInteractive: Bool
+    /// Takes a pending Ctrl-C, if any (polled while a command runs).
+    let takeInterrupt: @Sendable () -> Bool
+    /// Turns errors of other modules (e.g. the Genesys client's) into the operator's one line and exit status.
+    let describe: @Sendable (any Error) -> ShellError?
+    let errors: OutputDestination
+
+    public init(
+        plugins: [any ShellPlugin.Type], session: ShellSession, components: ShellComponents,
+        workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        isInteractive: Bool = false, takeInterrupt: @escaping @Sendable () -> Bool = { false },
+        describe: @escaping @Sendable (any Error) -> ShellError? = { _ in nil },
+        errors: OutputDestination = .standardError
+    ) {
+        self.catalog = CommandCatalog(plugins: [ShellBuiltins.self] + plugins)
+        self.session = session
+        self.components = components
+        self.workingDirectory = workingDirectory
+        self.isInteractive = isInteractive
+        self.takeInterrupt = takeInterrupt
+        self.describe = describe
+        self.errors = errors
+    }
+
+    /// Runs every command of `line`. With the `stop` policy a failure skips the rest of the line.
+    /// - Parameter location: `file:line` to name in error messages, for runbooks.
+    public func execute(line: String, location: String? = nil) async -> ExitStatus {
+        let commands: [ParsedCommand]
+        do {
+            let variables = await session.variables
+            commands = try CommandLineParser.parse(line, variable: { variables[$0] })
+        } catch {
+            report(ShellError.usage(error.message), location: location)
+            return .usage
+        }
+        var worst = ExitStatus.success
+        for command in commands {
+            if await session.echo { errors.write("+ \(command.text)\n") }
+            let status = await execute(command, location: location)
+            worst = max(worst, status)
+            if await stops(after: status) { return status }
+            if await session.exitRequest != nil { break }
+        }
+        return worst
+    }
+
+    /// Whether a line or script ends after a command that ended with `status`.
+    func stops(after status: ExitStatus) async -> Bool {
+        if status == .interrupted { return true }
+        guard status != .success else { return false }
+        return await session.errorPolicy == .stop
+    }
+
+    /// Runs one parsed command.
+    public func execute(_ parsed: ParsedCommand, location: String? = nil) async -> ExitStatus {
+        do {
+            try await run(parsed)
+            return .success
+        } catch let error as ShellError {
+            report(error, location: location)
+            return error.status
+        } catch is CancellationError {
+            errors.write("interrupted\n")
+            return .interrupted
+        } catch {
+            let shellError = describe(error) ?? .failure(String(describing: error))
+            report(shellError, location: location)
+            return shellError.status
+        }
+    }
+
+    private func run(_ parsed: ParsedCommand) async throws {
+        var words = parsed.words
+        guard let name = words.first else { return }
+        guard let type = catalog.command(named: name) else {
+            throw ShellError.usage("unknown command '\(name)'", hint: "type 'help' for the list of commands")
+        }
+        let format = try Self.takeFormat(from: &words)
+        let command: any ParsableCommand
+        do {
+            command = try type.parseAsRoot(Array(words.dropFirst()))
+        } catch {
+            if type.exitCode(for: error) == .success {
+                let destination = try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)
+                destination.write(type.fullMessage(for: error, columns: 100) + "\n")
+                destination.close()
+                return
+            }
+            throw ShellError.usage(
+                type.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments",
+                hint: "see 'help \(name)'"
+            )
+        }
+        guard let shellCommand = command as? any ShellCommand else {
+            throw ShellError.usage("'\(name)' needs a subcommand", hint: "see 'help \(name)'")
+        }
+        let output = try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)
+        defer { output.close() }
+        let sessionFormat = await session.format
+        let sessionColor = await session.color
+        let chosen = format ?? sessionFormat ?? (output.isTerminal ? .table : .plain)
+        let context = CommandContext(
+            session: session, components: components, catalog: catalog, output: output,
+            renderer: OutputRenderer(format: chosen, color: output.isTerminal && chosen == .table && sessionColor),
+            isInteractive: isInteractive
+        )
+        try await runCancellable { try await shellCommand.run(in: context) }
+    }
+
+    /// Runs `body`, cancelling it when Ctrl-C arrives.
+    private func runCancellable(_ body: @escaping @Sendable () async throws -> Void) async throws {
+        let takeInterrupt = self.takeInterrupt
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await body()
+                return true
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    if takeInterrupt() { return false }
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+                return true
+            }
+            let finished = try await group.next() ?? true
+            group.cancelAll()
+            if !finished { throw CancellationError() }
+            _ = try await group.next()
+        }
+    }
+
+    /// Removes `--format X` / `--format=X` from the words: every command takes it.
+    static func takeFormat(from words: inout [String]) throws(ShellError) -> OutputFormat? {
+        guard let index = words.firstIndex(where: { $0 == "--format" || $0.hasPrefix("--format=") }),
+            !words[..<index].contains("--")
+        else { return nil }
+        let value: String
+        if words[index] == "--format" {
+            guard index + 1 < words.count else { throw .usage("--format needs a value: table, plain, json or csv") }
+            value = words[index + 1]
+            words.removeSubrange(index...index + 1)
+        } else {
+            value = String(words[index].dropFirst("--format=".count))
+            words.remove(at: index)
+        }
+        guard let format = OutputFormat(rawValue: value) else {
+            throw .usage("unknown format '\(value)'; use table, plain, json or csv")
+        }
+        return format
+    }
+
+    /// One line on standard error: `error: message; hint`, prefixed with `file:line:` in runbooks.
+    func report(_ error: ShellError, location: String?) {
+        var line = (location.map { "\($0): " } ?? "") + "error: " + error.message
+        if let hint = error.hint { line += "; " + hint }
+        errors.write(line + "\n")
+    }
+}

@@ -1,0 +1,9 @@
+import CampaignsPlugin
+import SessionPlugin
+import ShellKit
+
+/// The shell's plugins, in the order `help` lists them. Command names must be unique across them
+/// (checked by a test).
+enum InstalledPlugins {
+    static let all: [any ShellPlugin.Type] = [SessionPlugin.self, CampaignsPlugin.self]
+}
