@@ -98,6 +98,13 @@ let package = Package(
             path: "Tests/GenesysTestSupport"
         ),
         .testTarget(name: "ShellKitTests", dependencies: ["ShellKit"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "campaignsh", "ShellKit", "GenesysEmulator", "GenesysTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "GenesysCloudTests", dependencies: ["GenesysCloud", "GenesysEmulator", "GenesysTestSupport"]),
         .testTarget(
             name: "GenesysEmulatorTests",

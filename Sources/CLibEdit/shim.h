@@ -6,7 +6,8 @@
  *
  * Swift 6 refuses to touch mutable C globals ("not concurrency-safe"), so every
  * libedit global the shell reads or writes goes through a static inline helper.
- * Call them from the input thread only: libedit keeps one global editor.
+ * Call the libedit ones from the input thread only (libedit keeps one global
+ * editor); the SIGINT helpers at the end may be called from any thread.
  */
 
 #include <editline/readline.h>

@@ -27,7 +27,8 @@ struct HelpCommand: ShellCommand {
             throw ShellError.usage("unknown command '\(name)'", hint: "type 'help' for the list of commands")
         }
         do {
-            _ = try type.parseAsRoot(Array(command.dropFirst()) + ["--help"])
+            var help = try type.parseAsRoot(Array(command.dropFirst()) + ["--help"])
+            try help.run()  // ArgumentParser's help command: throws the help request
         } catch {
             context.emit(.text(type.fullMessage(for: error, columns: 100)))
         }

@@ -37,7 +37,6 @@ extension ShellRunner {
             let event = await reader.read(prompt: await prompt())
             switch event {
             case .endOfInput:
-                errors.write("\n")
                 return .success
             case .interrupted:
                 continue

@@ -38,10 +38,10 @@ public struct ShellRunner: Sendable {
     /// Runs every command of `line`. With the `stop` policy a failure skips the rest of the line.
     /// - Parameter location: `file:line` to name in error messages, for runbooks.
     public func execute(line: String, location: String? = nil) async -> ExitStatus {
+        // Split first, expand each command just before it runs: `set x 1; echo ${x}` sees the new x.
         let commands: [ParsedCommand]
         do {
-            let variables = await session.variables
-            commands = try CommandLineParser.parse(line, variable: { variables[$0] })
+            commands = try CommandLineParser.parse(line, variable: { _ in "" })
         } catch {
             report(ShellError.usage(error.message), location: location)
             return .usage
@@ -49,7 +49,15 @@ public struct ShellRunner: Sendable {
         var worst = ExitStatus.success
         for command in commands {
             if await session.echo { errors.write("+ \(command.text)\n") }
-            let status = await execute(command, location: location)
+            let status: ExitStatus
+            do {
+                let variables = await session.variables
+                let expanded = try CommandLineParser.parse(command.text, variable: { variables[$0] })
+                status = await execute(expanded.first ?? command, location: location)
+            } catch {
+                report(ShellError.usage(error.message), location: location)
+                status = .usage
+            }
             worst = max(worst, status)
             if await stops(after: status) { return status }
             if await session.exitRequest != nil { break }
@@ -92,6 +100,11 @@ public struct ShellRunner: Sendable {
         let command: any ParsableCommand
         do {
             command = try type.parseAsRoot(Array(words.dropFirst()))
+            // `--help` parses into ArgumentParser's help command, whose run() throws the help request.
+            if !(command is any ShellCommand) {
+                var help = command
+                try help.run()
+            }
         } catch {
             if type.exitCode(for: error) == .success {
                 let destination = try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)

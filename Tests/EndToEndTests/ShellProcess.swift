@@ -1,0 +1,145 @@
+import Foundation
+import GenesysTestSupport
+import Synchronization
+
+/// `campaignsh` run as a user runs it: with piped standard streams, or on a pseudo-terminal.
+struct ShellProcess {
+    /// A temporary home for one test: XDG folders, no inherited profiles or history.
+    final class Home: Sendable {
+        let url: URL
+        /// Variables added to the environment the shell starts with.
+        let extraEnvironment: [String: String]
+
+        init(environment extraEnvironment: [String: String] = [:]) throws {
+            self.extraEnvironment = extraEnvironment
+            url = FileManager.default.temporaryDirectory.appending(path: "campaignsh-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
+
+        var environment: [String: String] {
+            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GENESYS_") }
+            environment["HOME"] = url.path
+            environment["XDG_STATE_HOME"] = url.appending(path: "state").path
+            environment["XDG_CONFIG_HOME"] = url.appending(path: "config").path
+            environment["XDG_DATA_HOME"] = url.appending(path: "data").path
+            environment["NO_COLOR"] = "1"
+            environment["TERM"] = "xterm"
+            return environment.merging(extraEnvironment) { $1 }
+        }
+
+        var historyFile: URL { url.appending(path: "state/campaignsh/history") }
+
+        deinit { try? FileManager.default.removeItem(at: url) }
+    }
+
+    struct Result: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `campaignsh arguments` with `input` on a pipe, in `home`, to the end. The waiting happens on a
+    /// thread of its own: blocking the test's few cooperative threads would starve an emulator in this process.
+    static func run(_ arguments: [String], input: String = "", home: Home? = nil) async throws -> Result {
+        let home = try home ?? Home()
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input, home: home) }) }.start()
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], input: String, home: Home) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProduct.path("campaignsh"))
+        process.arguments = arguments
+        process.environment = home.environment
+        process.currentDirectoryURL = home.url
+        let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        // Both pipes are drained at once, or a chatty stderr could block the shell.
+        let errors = Mutex(Data())
+        let errorsRead = DispatchSemaphore(value: 0)
+        Thread {
+            errors.withLock { $0 = stderr.fileHandleForReading.readDataToEndOfFile() }
+            errorsRead.signal()
+        }.start()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        errorsRead.wait()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: errors.withLock { $0 }, as: UTF8.self)
+        )
+    }
+}
+
+/// `campaignsh` on a pseudo-terminal (util-linux `script` makes it the controlling terminal, so Ctrl-C
+/// and Ctrl-D arrive as they do from a keyboard).
+final class TerminalSession: Sendable {
+    private let process: Process
+    private let keyboard: FileHandle
+    private let screen = Screen()
+
+    /// What the terminal has shown, appended to by the reading thread.
+    private final class Screen: Sendable {
+        let text = Mutex("")
+    }
+
+    init(_ arguments: [String], home: ShellProcess.Home) throws {
+        let command = ([BuiltProduct.path("campaignsh")] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qfec", command, "/dev/null"]
+        process.environment = home.environment
+        process.currentDirectoryURL = home.url
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        keyboard = input.fileHandleForWriting
+        try process.run()
+        let reader = output.fileHandleForReading
+        let screen = self.screen
+        Thread {
+            while case let data = reader.availableData, !data.isEmpty {
+                screen.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }.start()
+    }
+
+    /// Everything the terminal has shown so far.
+    var text: String { screen.text.withLock { $0 } }
+
+    func type(_ keys: String) {
+        keyboard.write(Data(keys.utf8))
+    }
+
+    /// Waits until the terminal shows `expected` after the first `after` characters; false after `timeout`.
+    @discardableResult
+    func waitFor(_ expected: String, after offset: Int = 0, timeout: Duration = .seconds(20)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if String(text.dropFirst(offset)).contains(expected) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    /// Waits for the shell to exit and returns its status.
+    func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        guard !process.isRunning else {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// The interactive shell on a real pseudo-terminal: libedit, history, completion, Ctrl-C, Ctrl-D.
+@Suite(.serialized) struct TerminalTests {
+    @Test func historyIsKeptAcrossRunsAndUpRecallsIt() async throws {
+        let home = try ShellProcess.Home()
+        let first = try TerminalSession(["--sandbox"], home: home)
+        #expect(await first.waitFor("sandbox> "), "screen: \(first.text)")
+        first.type("echo remembered\r")
+        #expect(await first.waitFor("remembered\r\n"), "screen: \(first.text)")
+        // Never kept: a known secret, words that suggest one, a line starting with a space.
+        for line in ["echo sandbox-secret", "echo my password is x", " echo private"] {
+            let before = first.text.count
+            first.type(line + "\r")
+            #expect(await first.waitFor("sandbox> ", after: before + line.count), "screen: \(first.text)")
+        }
+        first.type("\u{4}")
+        #expect(await first.exitStatus() == 0)
+
+        let attributes = try FileManager.default.attributesOfItem(atPath: home.historyFile.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try String(contentsOf: home.historyFile, encoding: .utf8) == "echo remembered\n")
+
+        let second = try TerminalSession(["--sandbox"], home: home)
+        #expect(await second.waitFor("sandbox> "), "screen: \(second.text)")
+        let before = second.text.count
+        second.type("\u{1B}[A\r")  // Up, Enter
+        #expect(await second.waitFor("remembered\r\n", after: before), "screen: \(second.text)")
+        second.type("\u{4}")
+        #expect(await second.exitStatus() == 0)
+    }
+
+    @Test func tabCompletesACampaignName() async throws {
+        let home = try ShellProcess.Home()
+        let shell = try TerminalSession(["--sandbox"], home: home)
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        shell.type("campaigns > /dev/null\r")  // fills the name cache now rather than in the background
+        #expect(await shell.waitFor("sandbox> ", after: shell.text.count), "screen: \(shell.text)")
+        shell.type("use Réact\t")
+        // libedit redraws the completed word with cursor moves, so only its tail shows up contiguously.
+        #expect(await shell.waitFor("ivation_Clients"), "screen: \(shell.text)")
+        shell.type("\r")
+        #expect(await shell.waitFor("sandbox:Réactivation_Clients> "), "screen: \(shell.text)")
+        shell.type("exit\r")
+        #expect(await shell.exitStatus() == 0)
+    }
+
+    @Test func ctrlCCancelsAHalfTypedLine() async throws {
+        let home = try ShellProcess.Home()
+        let shell = try TerminalSession(["--sandbox"], home: home)
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        shell.type("use Q4_Promo_Ea")
+        #expect(await shell.waitFor("Q4_Promo_Ea"), "screen: \(shell.text)")
+        shell.type("\u{3}")
+        let afterInterrupt = shell.text.count
+        #expect(await shell.waitFor("sandbox> ", after: afterInterrupt), "screen: \(shell.text)")
+        shell.type("echo still here\r")
+        #expect(await shell.waitFor("still here\r\n", after: afterInterrupt), "screen: \(shell.text)")
+        #expect(!shell.text.contains("using Q4_Promo_East"))
+        shell.type("\u{4}")
+        #expect(await shell.exitStatus() == 0)
+        #expect(!(try String(contentsOf: home.historyFile, encoding: .utf8)).contains("Q4_Promo_Ea"))
+    }
+
+    @Test func ctrlCStopsARunningCommandNotTheShell() async throws {
+        let home = try ShellProcess.Home()
+        let shell = try TerminalSession(["--sandbox"], home: home)
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        shell.type("use Q4_Renewals; wait status == on --timeout 60s\r")
+        #expect(await shell.waitFor("using Q4_Renewals"), "screen: \(shell.text)")
+        try await Task.sleep(for: .milliseconds(300))
+        shell.type("\u{3}")
+        #expect(await shell.waitFor("interrupted"), "screen: \(shell.text)")
+        #expect(await shell.waitFor("sandbox:Q4_Renewals> ", after: shell.text.count - 40), "screen: \(shell.text)")
+        shell.type("exit 4\r")
+        #expect(await shell.exitStatus() == 4)
+    }
+
+    @Test func ctrlDExitsWithZero() async throws {
+        let shell = try TerminalSession(["--sandbox"], home: try ShellProcess.Home())
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        shell.type("\u{4}")
+        #expect(await shell.exitStatus() == 0)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GenesysEmulator
+import Testing
+
+/// Lines in, standard output, standard error and exit status out: the same path the live shell takes.
+@Suite struct TranscriptTests {
+    @Test func aPipeGetsTabSeparatedRowsAndNoPrompt() async throws {
+        let result = try await ShellProcess.run(["--sandbox"], input: "campaigns\n")
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first == "name\tstatus\tlifecycle\tdialing mode\tqueue\tprogress %")
+        #expect(lines.count == 15)
+        #expect(lines.contains("Q4_Renewals\toff\tdraft\tpower\tSales Outbound\t0"))
+        #expect(!result.stdout.contains("> "))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func jsonOutputParses() async throws {
+        let result = try await ShellProcess.run(["--sandbox", "-c", "campaigns --format json"])
+        #expect(result.status == 0)
+        let rows = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
+        #expect(rows?.count == 14)
+        #expect(rows?.first?["progress %"] as? Int == 35)
+        let show = try await ShellProcess.run(["--sandbox", "--format", "json", "-c", "show Q4_Renewals"])
+        let campaign = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
+        #expect(campaign?["campaignStatus"] as? String == "off")
+        #expect(campaign?["phoneColumns"] != nil)
+    }
+
+    @Test func redirectionsWriteAndAppendFilesAndPipesReachTheShell() async throws {
+        let home = try ShellProcess.Home()
+        let result = try await ShellProcess.run(
+            ["--sandbox", "-c", "campaigns --format csv > c.csv; echo one > notes.txt; echo two >> notes.txt; campaigns --status on | wc -l"],
+            home: home
+        )
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "4")  // header + 3 campaigns on
+        let csv = try String(contentsOf: home.url.appending(path: "c.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("name,status,lifecycle,dialing mode,queue,progress %\r\n"))
+        #expect(csv.components(separatedBy: "\r\n").count == 16)
+        #expect(try String(contentsOf: home.url.appending(path: "notes.txt"), encoding: .utf8) == "one\ntwo\n")
+    }
+
+    @Test(arguments: [
+        ("use \"Q4", 2, "error: unclosed double quote"),
+        ("frobnicate", 2, "error: unknown command 'frobnicate'; type 'help' for the list of commands"),
+        ("use Nope_Campaign", 1, "error: no campaign named or with id 'Nope_Campaign'"),
+        ("use promo", 1, "error: 'promo' matches 2 campaigns: Q4_Promo_East, Q4_Promo_West; be more specific"),
+        ("show ${nothing}", 2, "error: unknown variable 'nothing'"),
+        ("campaigns --bogus", 2, "error: Unknown option '--bogus'; see 'help campaigns'"),
+        ("show", 2, "error: no campaign selected; name one, or pick one with 'use NAME'"),
+    ])
+    func badInputIsOneLineAndANonZeroStatus(line: String, status: Int32, message: String) async throws {
+        let result = try await ShellProcess.run(["--sandbox", "-c", line])
+        #expect(result.status == status)
+        #expect(result.stderr == message + "\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func expectAndWaitFailWithStatusThree() async throws {
+        let expect = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Promo_East; expect status == off"])
+        #expect(expect.status == 3)
+        #expect(expect.stderr.contains("expected status == off on Q4_Promo_East, but status is on"))
+        let wait = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Renewals; wait progress '>' 10 --timeout 1s --every 200ms"])
+        #expect(wait.status == 3)
+        #expect(wait.stderr.contains("timed out after 1s"))
+        let holds = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Promo_East; expect status == on; expect idleAgents ge 6; expect lifecycle == active"])
+        #expect(holds.status == 0)
+    }
+
+    @Test func theErrorPolicyDecidesWhetherTheRestRuns() async throws {
+        let stop = try await ShellProcess.run(["--sandbox", "-c", "frobnicate; echo after"])
+        #expect(stop.status == 2)
+        #expect(stop.stdout.isEmpty)
+        let go = try await ShellProcess.run(["--sandbox", "--on-error", "continue", "-c", "frobnicate; echo after"])
+        #expect(go.status == 2)
+        #expect(go.stdout == "after\n")
+    }
+
+    @Test func variablesFromFlagsAndSet() async throws {
+        let result = try await ShellProcess.run(
+            ["--sandbox", "--var", "camp=Q4_Renewals", "-c", "use ${camp}; set greeting hello world; echo \"${greeting}, ${camp}\""]
+        )
+        #expect(result.status == 0)
+        #expect(result.stdout == "hello world, Q4_Renewals\n")
+    }
+
+    @Test func scriptErrorsNameTheFileAndLine() async throws {
+        let home = try ShellProcess.Home()
+        let script = home.url.appending(path: "steps.cmds")
+        try "# a runbook\nuse Q4_Renewals\nexpect status == on\necho not reached\n".write(to: script, atomically: true, encoding: .utf8)
+        let result = try await ShellProcess.run(["--sandbox", script.path], home: home)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("\(script.path):3: error: expected status == on"))
+        #expect(!result.stdout.contains("not reached"))
+    }
+
+    @Test func helpIsGroupedByPluginAndPerCommand() async throws {
+        let overview = try await ShellProcess.run(["--sandbox", "-c", "help"])
+        for heading in ["Shell:", "Session:", "Campaigns:"] { #expect(overview.stdout.contains(heading)) }
+        #expect(overview.stdout.contains("  use "))
+        let use = try await ShellProcess.run(["--sandbox", "-c", "help use"])
+        #expect(use.stdout.contains("USAGE: use <campaign>"))
+        let flag = try await ShellProcess.run(["--sandbox", "-c", "use --help"])
+        #expect(flag.stdout.trimmingCharacters(in: .newlines) == use.stdout.trimmingCharacters(in: .newlines))
+        let version = try await ShellProcess.run(["-c", "version"])
+        #expect(version.stdout.hasPrefix("campaignsh "))
+        #expect(version.status == 0)
+    }
+
+    @Test func withoutAnOrgCommandsSayHowToConfigureOne() async throws {
+        let result = try await ShellProcess.run(["-c", "campaigns"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("no Genesys Cloud org configured"))
+        let flags = try await ShellProcess.run(["--format", "yaml"])
+        #expect(flags.status == 2)
+        #expect(flags.stderr == "campaignsh: error: unknown format 'yaml'; use table, plain, json or csv; see 'campaignsh --help'\n")
+    }
+
+    @Test func anOrgFromTheEnvironmentOrADotEnvFile() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try """
+                GENESYS_CLIENT_ID=campaignsh-sandbox
+                GENESYS_CLIENT_SECRET="sandbox-secret"
+                export GENESYS_API_BASE=\(emulator.baseURL)
+                GENESYS_LOGIN_BASE=\(emulator.baseURL)  # the emulator serves both roles
+                """.write(to: home.url.appending(path: ".env"), atomically: true, encoding: .utf8)
+            let result = try await ShellProcess.run(["-c", "whoami; campaigns --name Collections"], home: home)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("client id\tcampaignsh-sandbox"))
+            #expect(result.stdout.contains("Collections_90day"))
+            #expect(!result.stdout.contains("sandbox-secret"))
+        }
+    }
+
+    @Test func profilesComeFromConfigToml() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home(environment: ["LAB_SECRET": "sandbox-secret"])
+            let folder = home.url.appending(path: "config/campaignsh")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try """
+                default_profile = "lab"
+
+                [lab]
+                api_base = "\(emulator.baseURL)"
+                login_base = "\(emulator.baseURL)"
+                client_id = "campaignsh-sandbox"
+                client_secret_env = "LAB_SECRET"
+
+                [prod]
+                region = "eu-west-1"
+                client_id = "prod-client"
+                """.write(to: folder.appending(path: "config.toml"), atomically: true, encoding: .utf8)
+            let result = try await ShellProcess.run(["-c", "profile list; login"], home: home)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("lab\t\(emulator.baseURL)\tcampaignsh-sandbox\ttrue"))
+            #expect(result.stdout.contains("prod\teu-west-1\tprod-client\tfalse"))
+            #expect(result.stdout.contains("logged in as client campaignsh-sandbox"))
+            let missing = try await ShellProcess.run(["--profile", "staging", "-c", "campaigns"], home: home)
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("no profile 'staging'"))
+        }
+    }
+
+    @Test func badCredentialsAreAnAuthenticationErrorWithStatusTwo() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try "GENESYS_CLIENT_ID=campaignsh-sandbox\nGENESYS_CLIENT_SECRET=wrong-one\nGENESYS_API_BASE=\(emulator.baseURL)\nGENESYS_LOGIN_BASE=\(emulator.baseURL)\n"
+                .write(to: home.url.appending(path: ".env"), atomically: true, encoding: .utf8)
+            let result = try await ShellProcess.run(["-c", "campaigns"], home: home)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("invalid_client"))
+            #expect(!result.stderr.contains("wrong-one"))
+        }
+    }
+}

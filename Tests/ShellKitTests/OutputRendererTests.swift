@@ -1,0 +1,72 @@
+import Foundation
+import ShellKit
+import Testing
+
+@Suite struct OutputRendererTests {
+    static let hostile = Table(
+        columns: ["name", "count"],
+        rows: [[.text("Q4, \"East\"\nline"), .integer(3)], [.text("Réactivation\tClients"), .empty]]
+    )
+
+    @Test func csvQuotesCommasQuotesAndLineBreaks() {
+        let csv = OutputRenderer(format: .csv, color: false).render(.table(Self.hostile))
+        #expect(csv == "name,count\r\n\"Q4, \"\"East\"\"\nline\",3\r\nRéactivation\tClients,\r\n")
+    }
+
+    @Test func jsonKeepsTypesAndEscapes() throws {
+        let json = OutputRenderer(format: .json, color: false).render(.table(Self.hostile))
+        let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        #expect(rows?[0]["name"] as? String == "Q4, \"East\"\nline")
+        #expect(rows?[0]["count"] as? Int == 3)
+        #expect(rows?[1]["count"] is NSNull)
+        #expect(OutputRenderer(format: .json, color: false).render(.table(Table(columns: ["a"], rows: []))) == "[]\n")
+    }
+
+    @Test func plainIsOneLinePerRowWithTabs() {
+        let plain = OutputRenderer(format: .plain, color: false).render(.table(Self.hostile))
+        #expect(plain == "name\tcount\nQ4, \"East\" line\t3\nRéactivation Clients\t\n")
+    }
+
+    @Test func tablesAlignColumnsAndOnlyColorWhenAsked() {
+        let table = Table(columns: ["name", "n"], rows: [[.text("Réactivation"), .integer(12)], [.text("ab"), .integer(1)]])
+        #expect(OutputRenderer(format: .table, color: false).render(.table(table)) == "name          n\nRéactivation  12\nab            1\n")
+        #expect(OutputRenderer(format: .table, color: true).render(.table(table)).contains("\u{1B}[1m"))
+    }
+
+    @Test func recordsBecomeObjectsOrFieldValueLines() throws {
+        let record = CommandResult.record([("status", .text("on")), ("version", .integer(3))])
+        #expect(OutputRenderer(format: .json, color: false).render(record) == "{\"status\": \"on\", \"version\": 3}\n")
+        #expect(OutputRenderer(format: .plain, color: false).render(record) == "field\tvalue\nstatus\ton\nversion\t3\n")
+        #expect(OutputRenderer(format: .table, color: false).render(record) == "status   on\nversion  3\n")
+    }
+}
+
+@Suite struct HistoryFileTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appending(path: "history-\(UUID())/history").path
+    }
+
+    @Test func linesAreAppendedAtOnceWithMode0600() throws {
+        let path = Self.temporaryPath()
+        let history = HistoryFile(path: path)
+        #expect(history.append("campaigns"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "campaigns\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(HistoryFile(path: path).lines == ["campaigns"])
+    }
+
+    @Test func repeatsLeadingSpacesAndSecretsAreNotKept() throws {
+        let path = Self.temporaryPath()
+        let history = HistoryFile(path: path) { $0.contains("hunter2") }
+        #expect(history.append("show"))
+        #expect(!history.append("show"))
+        #expect(!history.append(" use Q4"))
+        #expect(!history.append("echo hunter2"))
+        #expect(!history.append("set client_secret abc"))
+        #expect(!history.append("login --token xyz"))
+        #expect(history.append("use Q4"))
+        #expect(history.append("show"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "show\nuse Q4\nshow\n")
+    }
+}
