@@ -18,7 +18,10 @@ public enum CampaignsPlugin: ShellPlugin {
         if words.count == 1, let command = words.first, takingACampaign.contains(command),
             let org = components.get(OrgSession.self)
         {
-            return org.names.all.map(\.name)
+            // Names, and ids once the word could only be the start of one.
+            let references = org.names.all
+            let idLike = !partial.isEmpty && partial.allSatisfy { $0.isHexDigit || $0 == "-" }
+            return references.map(\.name) + (idLike ? references.map(\.id) : [])
         }
         if words.count == 1, words.first == "expect" || words.first == "wait" {
             return CampaignField.allCases.map(\.rawValue)

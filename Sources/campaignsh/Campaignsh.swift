@@ -34,8 +34,6 @@ struct Campaignsh: AsyncParsableCommand {
     @Flag(help: "Do not ask before destructive commands.") var yes = false
     @Option(name: .customLong("on-error"), help: "After a failed command: stop (default) or continue.") var onError: String?
     @Flag(help: "Print each command before running it.") var echo = false
-    @Option(name: .customLong("audit-db"), help: "The audit database (default $XDG_DATA_HOME/campaignsh/audit.sqlite).")
-    var auditDB: String?
     @Option(name: .customLong("history-file"), help: "The history file (default $XDG_STATE_HOME/campaignsh/history).")
     var historyFile: String?
     @Flag(name: .customLong("no-color"), help: "No colors, even on a terminal.") var noColor = false
