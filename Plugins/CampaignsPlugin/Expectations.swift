@@ -73,23 +73,31 @@ struct CampaignCondition {
     var description: String { "\(field.rawValue) \(comparison.rawValue) \(value)" }
 }
 
+/// `FIELD OP VALUE`, shared by `expect` and `wait`.
+struct ConditionArguments: ParsableArguments {
+    @Argument(help: "status, lifecycle, version, progress or idleAgents.") var field: CampaignField
+    @Argument(help: "==, !=, <, <=, '>', '>=' (or eq ne lt le gt ge).") var comparison: Comparison
+    @Argument(help: "The value to compare with.") var value: String
+
+    var condition: CampaignCondition { CampaignCondition(field: field, comparison: comparison, value: value) }
+
+    func validate() throws { try condition.validate() }
+}
+
 struct Expect: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "expect",
         abstract: "Check a field of the current campaign; fails with exit status 3 when it does not hold.",
         discussion: "FIELD is status, lifecycle, version, progress or idleAgents. Example: expect status == on")
-    @Argument(help: "status, lifecycle, version, progress or idleAgents.") var field: CampaignField
-    @Argument(help: "==, !=, <, <=, '>', '>=' (or eq ne lt le gt ge).") var comparison: Comparison
-    @Argument(help: "The value to compare with.") var value: String
-
-    func validate() throws { try CampaignCondition(field: field, comparison: comparison, value: value).validate() }
+    @OptionGroup var arguments: ConditionArguments
 
     func run(in context: CommandContext) async throws {
-        let condition = CampaignCondition(field: field, comparison: comparison, value: value)
+        let condition = arguments.condition
         let campaign = try await context.campaign(nil)
         let result = try await condition.check(campaign, client: context.client())
         guard result.holds else {
-            throw ShellError.expectation("expected \(condition.description) on \(campaign.name ?? "?"), but \(field.rawValue) is \(result.actual)")
+            throw ShellError.expectation(
+                "expected \(condition.description) on \(campaign.name ?? "?"), but \(condition.field.rawValue) is \(result.actual)")
         }
     }
 }
@@ -99,16 +107,12 @@ struct Wait: ShellCommand {
         commandName: "wait",
         abstract: "Wait until a field of the current campaign holds; exit status 3 on timeout.",
         discussion: "Example: wait status == off --timeout 5m --every 2s")
-    @Argument(help: "status, lifecycle, version, progress or idleAgents.") var field: CampaignField
-    @Argument(help: "==, !=, <, <=, '>', '>=' (or eq ne lt le gt ge).") var comparison: Comparison
-    @Argument(help: "The value to wait for.") var value: String
+    @OptionGroup var arguments: ConditionArguments
     @Option(help: "Give up after this long (e.g. 90s, 5m).") var timeout: DurationArgument
     @Option(help: "Check this often.") var every = DurationArgument(.seconds(2))
 
-    func validate() throws { try CampaignCondition(field: field, comparison: comparison, value: value).validate() }
-
     func run(in context: CommandContext) async throws {
-        let condition = CampaignCondition(field: field, comparison: comparison, value: value)
+        let condition = arguments.condition
         let client = try await context.client()
         let started = ContinuousClock.now
         var campaign = try await context.campaign(nil)
@@ -117,7 +121,8 @@ struct Wait: ShellCommand {
             if result.holds { return }
             if ContinuousClock.now - started >= timeout.duration {
                 throw ShellError.expectation(
-                    "timed out after \(timeout.text) waiting for \(condition.description) on \(campaign.name ?? "?"); \(field.rawValue) is \(result.actual)")
+                    "timed out after \(timeout.text) waiting for \(condition.description) on \(campaign.name ?? "?"); "
+                        + "\(condition.field.rawValue) is \(result.actual)")
             }
             try await Task.sleep(for: min(every.duration, timeout.duration - (ContinuousClock.now - started)))
             campaign = try await client.campaign(id: campaign.id ?? "")
