@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Core
@@ -31,7 +33,10 @@ let package = Package(
             ]
         ),
         .target(name: "CampaignControl", dependencies: ["GenesysCloud"]),
-        .target(name: "AuditStore"),
+        .target(
+            name: "AuditStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "ShellKit",
             dependencies: ["CLibEdit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -60,7 +65,11 @@ let package = Package(
         ),
         .target(name: "TransitionsPlugin", dependencies: ["ShellKit", "CampaignControl"], path: "Plugins/TransitionsPlugin"),
         .target(name: "CapacityPlugin", dependencies: ["ShellKit", "CampaignControl"], path: "Plugins/CapacityPlugin"),
-        .target(name: "AuditPlugin", dependencies: ["ShellKit", "AuditStore"], path: "Plugins/AuditPlugin"),
+        .target(
+            name: "AuditPlugin",
+            dependencies: ["ShellKit", "AuditStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Plugins/AuditPlugin"
+        ),
         .target(name: "MetricsPlugin", dependencies: ["ShellKit"], path: "Plugins/MetricsPlugin"),
         .target(name: "WebhookPlugin", dependencies: ["ShellKit"], path: "Plugins/WebhookPlugin"),
 
@@ -79,11 +88,16 @@ let package = Package(
                 "GenesysEmulator",
                 "CampaignControl",
                 "ShellKit",
+                "AuditStore",
                 "SessionPlugin",
                 "CampaignsPlugin",
+                "AuditPlugin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // Benchmarks
+        .executableTarget(name: "audit-bench", dependencies: ["AuditStore"], path: "Benchmarks/audit-bench"),
 
         // Tests
         .target(
@@ -99,9 +113,13 @@ let package = Package(
         ),
         .testTarget(name: "ShellKitTests", dependencies: ["ShellKit"]),
         .testTarget(
+            name: "AuditStoreTests",
+            dependencies: ["AuditStore", "audit-bench", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "campaignsh", "ShellKit", "GenesysEmulator", "GenesysTestSupport",
+                "campaignsh", "ShellKit", "AuditStore", "GenesysEmulator", "GenesysTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,2 +1,236 @@
-// AuditStore: the durable, hash-chained audit log on SQLite and its export encoders
-// (DESIGN.md "Audit record"). Built by the audit issue.
+import Foundation
+import GRDB
+
+/// The audit trail: an append-only, hash-chained table in a SQLite file.
+///
+/// Appends run in `IMMEDIATE` transactions with `synchronous = FULL`, so a row is on disk when `append`
+/// returns, and several shell processes appending to one file keep one unbroken chain (SQLite's lock
+/// orders them; each reads the last hash inside its own transaction). The tool never updates or deletes rows.
+public final class AuditStore: Sendable {
+    public let path: String
+    private let database: DatabasePool
+
+    /// Opens (creating it and its folder if needed) the audit database at `path`.
+    public init(path: String) throws(AuditStoreError) {
+        self.path = path
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw AuditStoreError("cannot open the audit database \(path): \(error)")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("audit v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit (
+                        seq INTEGER PRIMARY KEY,
+                        time_ms INTEGER NOT NULL,
+                        actor_profile TEXT, actor_client_id TEXT, actor_os_user TEXT NOT NULL, actor_host TEXT NOT NULL,
+                        session TEXT NOT NULL, command TEXT NOT NULL,
+                        campaign_id TEXT, campaign_name TEXT, verb TEXT NOT NULL, from_status TEXT, to_status TEXT,
+                        outcome TEXT NOT NULL, attempt INTEGER NOT NULL, version_before INTEGER, version_after INTEGER,
+                        latency_ms INTEGER, http_status INTEGER, correlation_id TEXT,
+                        override_checks TEXT, override_reason TEXT, error_message TEXT,
+                        prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_time ON audit(time_ms);
+                    CREATE INDEX audit_campaign ON audit(campaign_id);
+                    """
+            )
+        }
+        return migrator
+    }
+
+    /// Appends one row; it is durable when this returns.
+    @discardableResult
+    public func append(_ entry: AuditEntry) async throws(AuditStoreError) -> AuditRecord {
+        try await append(contentsOf: [entry])[0]
+    }
+
+    /// Appends rows in one transaction (group commit): one disk sync for all of them.
+    @discardableResult
+    public func append(contentsOf entries: [AuditEntry]) async throws(AuditStoreError) -> [AuditRecord] {
+        do {
+            return try await database.write { db in
+                var last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+                    .map { (seq: $0[0] as Int64, hash: $0[1] as String) } ?? (seq: 0, hash: AuditChain.genesis)
+                var records: [AuditRecord] = []
+                records.reserveCapacity(entries.count)
+                let statement = try db.cachedStatement(sql: Self.insertSQL)
+                for entry in entries {
+                    let seq = last.seq + 1
+                    let hash = AuditChain.hash(seq: seq, entry: entry, prevHash: last.hash)
+                    let record = AuditRecord(seq: seq, entry: entry, prevHash: last.hash, hash: hash)
+                    try statement.execute(arguments: Self.arguments(record))
+                    records.append(record)
+                    last = (seq, hash)
+                }
+                return records
+            }
+        } catch {
+            throw AuditStoreError("cannot write the audit database \(path): \(error)")
+        }
+    }
+
+    private static let insertSQL = """
+        INSERT INTO audit (seq, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command,
+            campaign_id, campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after,
+            latency_ms, http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    private static func arguments(_ record: AuditRecord) -> StatementArguments {
+        let entry = record.entry
+        let values: [(any DatabaseValueConvertible)?] = [
+            record.seq, Int64((entry.time.timeIntervalSince1970 * 1000).rounded()), entry.actor.profile,
+            entry.actor.clientID, entry.actor.osUser, entry.actor.host, entry.session, entry.command, entry.campaignID,
+            entry.campaignName, entry.verb, entry.fromStatus, entry.toStatus, entry.outcome.rawValue, entry.attempt,
+            entry.versionBefore, entry.versionAfter, entry.latencyMs, entry.httpStatus, entry.correlationID,
+            entry.overrideChecks, entry.overrideReason, entry.errorMessage, record.prevHash, record.hash,
+        ]
+        return StatementArguments(values)
+    }
+
+    // MARK: Reading
+
+    /// Calls `body` with every row matching `filter`, oldest first, streaming from SQLite (constant memory).
+    public func forEach(
+        _ filter: AuditFilter = .init(), _ body: (AuditRecord) throws -> Void
+    ) throws(AuditStoreError) {
+        do {
+            try database.read { db in
+                let (sql, arguments) = filter.query()
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try rows.next() { try body(Self.record(row)) }
+            }
+        } catch let error as AuditStoreError {
+            throw error
+        } catch {
+            throw AuditStoreError("cannot read the audit database \(path): \(error)")
+        }
+    }
+
+    /// The last `limit` rows matching `filter`, oldest first.
+    public func recent(_ filter: AuditFilter, limit: Int) throws(AuditStoreError) -> [AuditRecord] {
+        var filter = filter
+        filter.newestFirst = true
+        filter.limit = limit
+        var records: [AuditRecord] = []
+        try forEach(filter) { records.append($0) }
+        return records.reversed()
+    }
+
+    /// Walks the whole chain; the first row whose link or hash does not match is reported.
+    public func verify() throws(AuditStoreError) -> AuditVerification {
+        var expectedPrevious = AuditChain.genesis
+        var expectedSeq: Int64 = 1
+        var count = 0
+        var broken: AuditVerification?
+        try forEach { record in
+            guard broken == nil else { return }
+            if record.seq != expectedSeq {
+                broken = .broken(seq: record.seq, reason: "expected row \(expectedSeq) here: rows are missing or were moved")
+            } else if record.prevHash != expectedPrevious {
+                broken = .broken(seq: record.seq, reason: "its prev_hash does not match the hash of the row before it")
+            } else if AuditChain.hash(seq: record.seq, entry: record.entry, prevHash: record.prevHash) != record.hash {
+                broken = .broken(seq: record.seq, reason: "its contents do not match its hash (the row was altered)")
+            }
+            expectedPrevious = record.hash
+            expectedSeq = record.seq + 1
+            count += 1
+        }
+        return broken ?? .intact(rows: count)
+    }
+
+    /// The columns every read selects, in the order `record(_:)` reads them by index (faster than by name).
+    static let columns = """
+        seq, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command, campaign_id, \
+        campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after, latency_ms, \
+        http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash
+        """
+
+    private static func record(_ row: Row) throws -> AuditRecord {
+        let outcome = AuditOutcome(rawValue: row[13])
+        let entry = AuditEntry(
+            time: Date(timeIntervalSince1970: Double(row[1] as Int64) / 1000),
+            actor: AuditActor(profile: row[2], clientID: row[3], osUser: row[4], host: row[5]),
+            session: row[6], command: row[7], campaignID: row[8], campaignName: row[9], verb: row[10],
+            fromStatus: row[11], toStatus: row[12], outcome: outcome ?? .error, attempt: row[14], versionBefore: row[15],
+            versionAfter: row[16], latencyMs: row[17], httpStatus: row[18], correlationID: row[19],
+            overrideChecks: row[20], overrideReason: row[21], errorMessage: row[22]
+        )
+        // An outcome the tool never writes is tampering: an empty hash makes `verify` report the row.
+        return AuditRecord(seq: row[0], entry: entry, prevHash: row[23], hash: outcome == nil ? "" : row[24])
+    }
+}
+
+/// Which rows to read.
+public struct AuditFilter: Sendable {
+    public var since: Date?
+    public var until: Date?
+    public var campaign: String?
+    public var verb: String?
+    public var outcome: AuditOutcome?
+    var newestFirst = false
+    var limit: Int?
+
+    public init(since: Date? = nil, until: Date? = nil, campaign: String? = nil, verb: String? = nil, outcome: AuditOutcome? = nil) {
+        self.since = since
+        self.until = until
+        self.campaign = campaign
+        self.verb = verb
+        self.outcome = outcome
+    }
+
+    func query() -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let since {
+            conditions.append("time_ms >= ?")
+            arguments.append(Int64((since.timeIntervalSince1970 * 1000).rounded()))
+        }
+        if let until {
+            conditions.append("time_ms < ?")
+            arguments.append(Int64((until.timeIntervalSince1970 * 1000).rounded()))
+        }
+        if let campaign {
+            conditions.append("(campaign_id = ? OR campaign_name = ?)")
+            arguments += [campaign, campaign]
+        }
+        if let verb {
+            conditions.append("verb = ?")
+            arguments.append(verb)
+        }
+        if let outcome {
+            conditions.append("outcome = ?")
+            arguments.append(outcome.rawValue)
+        }
+        var sql = "SELECT \(AuditStore.columns) FROM audit"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += newestFirst ? " ORDER BY seq DESC" : " ORDER BY seq"
+        if let limit { sql += " LIMIT \(limit)" }
+        return (sql, StatementArguments(arguments))
+    }
+}
+
+/// The result of walking the chain.
+public enum AuditVerification: Sendable, Equatable {
+    case intact(rows: Int)
+    case broken(seq: Int64, reason: String)
+}
+
+public struct AuditStoreError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -43,7 +43,7 @@ public struct CommandCatalog: Sendable {
             }
             text += "\n"
         }
-        return text + "Type 'help COMMAND' for its arguments. Every command takes --format table|plain|json|csv\n"
+        return text + "Type 'help COMMAND' for its arguments. Every command takes --format \(OutputFormat.allCases.map(\.rawValue).joined(separator: "|"))\n"
             + "and may end with '> FILE', '>> FILE' or '| shell pipeline'; ';' separates commands.\n"
     }
 

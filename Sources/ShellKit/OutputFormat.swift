@@ -10,6 +10,11 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case json
     /// CSV per RFC 4180 (CRLF line ends, quotes doubled).
     case csv
+    /// One JSON object per line.
+    case jsonl
+
+    /// "table, plain, json, csv or jsonl", for messages.
+    public static let choices = allCases.dropLast().map(\.rawValue).joined(separator: ", ") + " or " + allCases.last!.rawValue
 }
 
 /// Turns results into text.
@@ -25,10 +30,10 @@ public struct OutputRenderer: Sendable {
 
     public func render(_ result: CommandResult) -> String {
         switch (result, format) {
-        case (.text(let text), .json): return Self.jsonString(text) + "\n"
+        case (.text(let text), .json), (.text(let text), .jsonl): return Self.jsonString(text) + "\n"
         case (.text(let text), _): return text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
         case (.json(let json), _): return json.hasSuffix("\n") ? json : json + "\n"
-        case (.record(let fields), .json):
+        case (.record(let fields), .json), (.record(let fields), .jsonl):
             return "{" + fields.map { "\(Self.jsonString($0.0)): \(Self.json($0.1))" }.joined(separator: ", ") + "}\n"
         case (.record(let fields), .csv), (.record(let fields), .plain):
             return render(.table(Table(columns: ["field", "value"], rows: fields.map { [.text($0.0), $0.1] })))
@@ -38,20 +43,42 @@ public struct OutputRenderer: Sendable {
                 let label = name.padding(toLength: width, withPad: " ", startingAt: 0)
                 return "\(styled(label, "2"))  \(value.text)"
             }.joined(separator: "\n") + "\n"
-        case (.table(let table), .json):
-            let objects = table.rows.map { row in
-                "{" + zip(table.columns, row).map { "\(Self.jsonString($0)): \(Self.json($1))" }.joined(separator: ", ") + "}"
-            }
-            return objects.isEmpty ? "[]\n" : "[\n  " + objects.joined(separator: ",\n  ") + "\n]\n"
-        case (.table(let table), .csv):
-            return ([table.columns] + table.rows.map { $0.map(\.text) })
-                .map { $0.map(Self.csvField).joined(separator: ",") + "\r\n" }.joined()
-        case (.table(let table), .plain):
-            return ([table.columns] + table.rows.map { $0.map(\.text) })
-                .map { $0.map(Self.plainField).joined(separator: "\t") + "\n" }.joined()
         case (.table(let table), .table):
             return aligned(table)
+        case (.table(let table), _):
+            var text = streamHeader(table.columns)
+            for (index, row) in table.rows.enumerated() { text += streamRow(table.columns, row, index: index) }
+            return text + streamFooter(rows: table.rows.count)
         }
+    }
+
+    // MARK: Row by row, for results too large to hold (aligned tables fall back to plain)
+
+    public func streamHeader(_ columns: [String]) -> String {
+        switch format {
+        case .json: "["
+        case .jsonl: ""
+        case .csv: columns.map(Self.csvField).joined(separator: ",") + "\r\n"
+        case .plain, .table: columns.map(Self.plainField).joined(separator: "\t") + "\n"
+        }
+    }
+
+    /// - Parameter index: 0 for the first row.
+    public func streamRow(_ columns: [String], _ cells: [Cell], index: Int) -> String {
+        switch format {
+        case .json: (index == 0 ? "\n  " : ",\n  ") + jsonObject(columns, cells)
+        case .jsonl: jsonObject(columns, cells) + "\n"
+        case .csv: cells.map { Self.csvField($0.text) }.joined(separator: ",") + "\r\n"
+        case .plain, .table: cells.map { Self.plainField($0.text) }.joined(separator: "\t") + "\n"
+        }
+    }
+
+    public func streamFooter(rows: Int) -> String {
+        format == .json ? (rows == 0 ? "]\n" : "\n]\n") : ""
+    }
+
+    private func jsonObject(_ columns: [String], _ cells: [Cell]) -> String {
+        "{" + zip(columns, cells).map { "\(Self.jsonString($0)): \(Self.json($1))" }.joined(separator: ", ") + "}"
     }
 
     private func aligned(_ table: Table) -> String {

@@ -162,7 +162,7 @@ public struct ShellRunner: Sendable {
         else { return nil }
         let value: String
         if words[index] == "--format" {
-            guard index + 1 < words.count else { throw .usage("--format needs a value: table, plain, json or csv") }
+            guard index + 1 < words.count else { throw .usage("--format needs a value: \(OutputFormat.choices)") }
             value = words[index + 1]
             words.removeSubrange(index...index + 1)
         } else {
@@ -170,7 +170,7 @@ public struct ShellRunner: Sendable {
             words.remove(at: index)
         }
         guard let format = OutputFormat(rawValue: value) else {
-            throw .usage("unknown format '\(value)'; use table, plain, json or csv")
+            throw .usage("unknown format '\(value)'; use \(OutputFormat.choices)")
         }
         return format
     }

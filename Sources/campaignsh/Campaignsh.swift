@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditStore
 import CampaignControl
 import Foundation
 import GenesysCloud
@@ -27,13 +28,15 @@ struct Campaignsh: AsyncParsableCommand {
     @Option(name: .customLong("api-base"), help: "The API's base URL, e.g. https://api.mypurecloud.ie.") var apiBase: String?
     @Option(name: .customLong("login-base"), help: "The login host's base URL, e.g. https://login.mypurecloud.ie.")
     var loginBase: String?
-    @Option(help: "Output format: table, plain, json or csv (default: table on a terminal, plain otherwise).")
+    @Option(help: "Output format: \(OutputFormat.choices) (default: table on a terminal, plain otherwise).")
     var format: String?
     @Option(name: .customLong("var"), help: "Set a variable: NAME=VALUE (repeatable).") var variables: [String] = []
     @Flag(name: .customLong("dry-run"), help: "Print what mutating commands would do instead of doing it.") var dryRun = false
     @Flag(help: "Do not ask before destructive commands.") var yes = false
     @Option(name: .customLong("on-error"), help: "After a failed command: stop (default) or continue.") var onError: String?
     @Flag(help: "Print each command before running it.") var echo = false
+    @Option(name: .customLong("audit-db"), help: "The audit database (default $XDG_DATA_HOME/campaignsh/audit.sqlite).")
+    var auditDB: String?
     @Option(name: .customLong("history-file"), help: "The history file (default $XDG_STATE_HOME/campaignsh/history).")
     var historyFile: String?
     @Flag(name: .customLong("no-color"), help: "No colors, even on a terminal.") var noColor = false
@@ -46,7 +49,7 @@ struct Campaignsh: AsyncParsableCommand {
             throw ValidationError("give only one of -c, -f and a FILE")
         }
         if let format, OutputFormat(rawValue: format) == nil {
-            throw ValidationError("unknown format '\(format)'; use table, plain, json or csv")
+            throw ValidationError("unknown format '\(format)'; use \(OutputFormat.choices)")
         }
         if let onError, ShellSession.ErrorPolicy(rawValue: onError) == nil {
             throw ValidationError("--on-error takes stop or continue")
@@ -96,6 +99,7 @@ struct Campaignsh: AsyncParsableCommand {
         components.register(AppInfo(name: "campaignsh", version: Self.version))
         components.register(org)
         components.register(configuration)
+        components.register(AuditLog(path: auditPath(environment)))
         let credentials = settings?.credentials
         let history = interactive
             ? HistoryFile(path: historyPath(environment)) { credentials?.secretAppears(in: $0) ?? false } : nil
@@ -136,10 +140,17 @@ struct Campaignsh: AsyncParsableCommand {
         return await runner.runScript(input: PlainLineInput())
     }
 
+    private func auditPath(_ environment: [String: String]) -> String {
+        if let auditDB { return auditDB }
+        return Self.xdgFolder("XDG_DATA_HOME", default: ".local/share", environment) + "/campaignsh/audit.sqlite"
+    }
+
+    private static func xdgFolder(_ variable: String, default relative: String, _ environment: [String: String]) -> String {
+        environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? NSHomeDirectory()) + "/" + relative
+    }
+
     private func historyPath(_ environment: [String: String]) -> String {
         if let historyFile { return historyFile }
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
-        return state + "/campaignsh/history"
+        return Self.xdgFolder("XDG_STATE_HOME", default: ".local/state", environment) + "/campaignsh/history"
     }
 }

@@ -1,3 +1,4 @@
+import AuditStore
 import CampaignControl
 import GenesysCloud
 import ShellKit
@@ -15,6 +16,8 @@ enum ErrorDescriptions {
         case let error as ConfigurationError:
             return .usage(error.description)
         case let error as CampaignResolver.Failure:
+            return .failure(error.description)
+        case let error as AuditStoreError:
             return .failure(error.description)
         default:
             return nil

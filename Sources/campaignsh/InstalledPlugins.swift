@@ -1,3 +1,4 @@
+import AuditPlugin
 import CampaignsPlugin
 import SessionPlugin
 import ShellKit
@@ -5,5 +6,5 @@ import ShellKit
 /// The shell's plugins, in the order `help` lists them. Command names must be unique across them
 /// (checked by a test).
 enum InstalledPlugins {
-    static let all: [any ShellPlugin.Type] = [SessionPlugin.self, CampaignsPlugin.self]
+    static let all: [any ShellPlugin.Type] = [SessionPlugin.self, CampaignsPlugin.self, AuditPlugin.self]
 }

@@ -40,17 +40,21 @@ struct ShellProcess {
 
     /// Runs `campaignsh arguments` with `input` on a pipe, in `home`, to the end. The waiting happens on a
     /// thread of its own: blocking the test's few cooperative threads would starve an emulator in this process.
-    static func run(_ arguments: [String], input: String = "", home: Home? = nil) async throws -> Result {
+    /// - Parameter wrapper: a command to run the shell under, e.g. `/usr/bin/time`.
+    static func run(_ arguments: [String], input: String = "", home: Home? = nil, wrapper: [String] = []) async throws -> Result {
         let home = try home ?? Home()
         return try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input, home: home) }) }.start()
+            Thread {
+                continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input, home: home, wrapper: wrapper) })
+            }.start()
         }
     }
 
-    private static func runBlocking(_ arguments: [String], input: String, home: Home) throws -> Result {
+    private static func runBlocking(_ arguments: [String], input: String, home: Home, wrapper: [String]) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProduct.path("campaignsh"))
-        process.arguments = arguments
+        let command = wrapper + [BuiltProduct.path("campaignsh")] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = home.environment
         process.currentDirectoryURL = home.url
         let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())

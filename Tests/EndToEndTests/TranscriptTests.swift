@@ -114,7 +114,7 @@ import Testing
         #expect(result.stderr.contains("no Genesys Cloud org configured"))
         let flags = try await ShellProcess.run(["--format", "yaml"])
         #expect(flags.status == 2)
-        #expect(flags.stderr == "campaignsh: error: unknown format 'yaml'; use table, plain, json or csv; see 'campaignsh --help'\n")
+        #expect(flags.stderr == "campaignsh: error: unknown format 'yaml'; use table, plain, json, csv or jsonl; see 'campaignsh --help'\n")
     }
 
     @Test func anOrgFromTheEnvironmentOrADotEnvFile() async throws {

@@ -1,0 +1,99 @@
+import Foundation
+
+/// What happened to one attempt: one row of the audit trail (DESIGN.md "Audit record").
+public struct AuditEntry: Sendable, Equatable {
+    public var time: Date
+    public var actor: AuditActor
+    /// Identifies the shell session that made the attempt.
+    public var session: String
+    /// The command as typed, with secrets removed.
+    public var command: String
+    public var campaignID: String?
+    public var campaignName: String?
+    /// `activate`, `pause`, …, or `webhook` for a delivery.
+    public var verb: String
+    public var fromStatus: String?
+    public var toStatus: String?
+    public var outcome: AuditOutcome
+    /// 1 for the first try.
+    public var attempt: Int
+    public var versionBefore: Int?
+    public var versionAfter: Int?
+    public var latencyMs: Int?
+    public var httpStatus: Int?
+    public var correlationID: String?
+    /// The checks an operator bypassed, comma-separated, and why.
+    public var overrideChecks: String?
+    public var overrideReason: String?
+    public var errorMessage: String?
+
+    public init(
+        time: Date = Date(), actor: AuditActor, session: String, command: String, campaignID: String? = nil,
+        campaignName: String? = nil, verb: String, fromStatus: String? = nil, toStatus: String? = nil,
+        outcome: AuditOutcome, attempt: Int = 1, versionBefore: Int? = nil, versionAfter: Int? = nil,
+        latencyMs: Int? = nil, httpStatus: Int? = nil, correlationID: String? = nil, overrideChecks: String? = nil,
+        overrideReason: String? = nil, errorMessage: String? = nil
+    ) {
+        self.time = time
+        self.actor = actor
+        self.session = session
+        self.command = command
+        self.campaignID = campaignID
+        self.campaignName = campaignName
+        self.verb = verb
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.outcome = outcome
+        self.attempt = attempt
+        self.versionBefore = versionBefore
+        self.versionAfter = versionAfter
+        self.latencyMs = latencyMs
+        self.httpStatus = httpStatus
+        self.correlationID = correlationID
+        self.overrideChecks = overrideChecks
+        self.overrideReason = overrideReason
+        self.errorMessage = errorMessage
+    }
+}
+
+/// Who acted: the profile and OAuth client, and the operating-system user and host.
+public struct AuditActor: Sendable, Equatable {
+    public var profile: String?
+    public var clientID: String?
+    public var osUser: String
+    public var host: String
+
+    public init(profile: String?, clientID: String?, osUser: String, host: String) {
+        self.profile = profile
+        self.clientID = clientID
+        self.osUser = osUser
+        self.host = host
+    }
+
+    /// The current OS user and host, with the given profile and client.
+    public static func current(profile: String?, clientID: String?) -> AuditActor {
+        let environment = ProcessInfo.processInfo.environment
+        return AuditActor(
+            profile: profile, clientID: clientID, osUser: environment["USER"] ?? environment["LOGNAME"] ?? NSUserName(),
+            host: ProcessInfo.processInfo.hostName
+        )
+    }
+}
+
+/// How an attempt ended.
+public enum AuditOutcome: String, Sendable, CaseIterable {
+    case success
+    case noop
+    case conflictRetry = "conflict_retry"
+    case refused
+    case dryRun = "dry_run"
+    case error
+}
+
+/// A stored row: the entry with its place in the chain.
+public struct AuditRecord: Sendable, Equatable {
+    public var seq: Int64
+    public var entry: AuditEntry
+    public var prevHash: String
+    public var hash: String
+}

@@ -1,0 +1,138 @@
+import AuditStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct AuditStoreTests {
+    /// A fresh database path in a temporary folder.
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appending(path: "audit-\(UUID())/audit.sqlite").path
+    }
+
+    static func entry(_ number: Int, name: String? = nil, outcome: AuditOutcome = .success) -> AuditEntry {
+        AuditEntry(
+            actor: AuditActor(profile: "prod", clientID: "client-1", osUser: "alice", host: "ops-1"),
+            session: "session-1", command: "pause Q4_\(number)", campaignID: "id-\(number)",
+            campaignName: name ?? "Q4_\(number)", verb: "pause", fromStatus: "on", toStatus: "off", outcome: outcome,
+            attempt: 1, versionBefore: 3, versionAfter: 4, latencyMs: 120, httpStatus: 200, correlationID: "corr-\(number)"
+        )
+    }
+
+    /// Runs SQL on the file behind the store's back, as the sqlite3 command line would.
+    static func tamper(_ path: String, _ sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: sql) }
+    }
+
+    @Test func appendedRowsReadBackInOrderAndChain() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        let first = try await store.append(Self.entry(1))
+        let rest = try await store.append(contentsOf: (2...5).map { Self.entry($0) })
+        #expect(first.seq == 1)
+        #expect(first.prevHash == String(repeating: "0", count: 64))
+        #expect(rest.map(\.seq) == [2, 3, 4, 5])
+        #expect(rest[0].prevHash == first.hash)
+        var read: [AuditRecord] = []
+        try AuditStore(path: path).forEach { read.append($0) }
+        #expect(read.map(\.seq) == [1, 2, 3, 4, 5])
+        #expect(read[0].entry.command == "pause Q4_1")
+        #expect(read.map(\.hash) == [first.hash] + rest.map(\.hash))
+        #expect(try store.verify() == .intact(rows: 5))
+    }
+
+    @Test func filtersSelectByCampaignVerbOutcomeAndTime() async throws {
+        let store = try AuditStore(path: Self.temporaryPath())
+        var old = Self.entry(1)
+        old.time = Date(timeIntervalSinceNow: -3 * 86_400)
+        try await store.append(contentsOf: [old, Self.entry(2, outcome: .refused), Self.entry(3)])
+        var seqs: [Int64] = []
+        try store.forEach(AuditFilter(outcome: .refused)) { seqs.append($0.seq) }
+        #expect(seqs == [2])
+        seqs = []
+        try store.forEach(AuditFilter(since: Date(timeIntervalSinceNow: -86_400))) { seqs.append($0.seq) }
+        #expect(seqs == [2, 3])
+        seqs = []
+        try store.forEach(AuditFilter(campaign: "Q4_3")) { seqs.append($0.seq) }
+        #expect(seqs == [3])
+        #expect(try store.recent(AuditFilter(), limit: 2).map(\.seq) == [2, 3])
+    }
+
+    @Test func anAlteredRowIsNamed() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        try await store.append(contentsOf: (1...5).map { Self.entry($0) })
+        try Self.tamper(path, "UPDATE audit SET to_status = 'on' WHERE seq = 3")
+        #expect(try store.verify() == .broken(seq: 3, reason: "its contents do not match its hash (the row was altered)"))
+    }
+
+    @Test func aDeletedRowIsNamed() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        try await store.append(contentsOf: (1...5).map { Self.entry($0) })
+        try Self.tamper(path, "DELETE FROM audit WHERE seq = 2")
+        #expect(try store.verify() == .broken(seq: 3, reason: "expected row 2 here: rows are missing or were moved"))
+    }
+
+    @Test func reorderedRowsAreNamed() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        try await store.append(contentsOf: (1...5).map { Self.entry($0) })
+        // Swap rows 2 and 4, hashes and all.
+        try Self.tamper(path, """
+            UPDATE audit SET seq = -2 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -2;
+            """)
+        #expect(try store.verify() == .broken(seq: 2, reason: "its prev_hash does not match the hash of the row before it"))
+    }
+
+    @Test func aRecomputedHashStillBreaksTheNextLink() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        try await store.append(contentsOf: (1...3).map { Self.entry($0) })
+        try Self.tamper(path, "UPDATE audit SET hash = '\(String(repeating: "a", count: 64))' WHERE seq = 2")
+        guard case .broken(let seq, _) = try store.verify() else {
+            Issue.record("the tampering went unnoticed")
+            return
+        }
+        #expect(seq == 2)
+    }
+
+    @Test func twoProcessesAppendingAtOnceKeepOneChain() async throws {
+        let path = Self.temporaryPath()
+        _ = try AuditStore(path: path)  // create the schema first
+        let processes = try (0..<2).map { _ in
+            let process = Process()
+            process.executableURL = Self.bench
+            process.arguments = ["append", path, "400", "1"]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        for process in processes {
+            await Task.detached { process.waitUntilExit() }.value
+            #expect(process.terminationStatus == 0)
+        }
+        #expect(try AuditStore(path: path).verify() == .intact(rows: 800))
+    }
+
+    @Test func aWriterKilledMidTransactionLeavesAVerifiableStore() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        try await store.append(contentsOf: (1...3).map { Self.entry($0) })
+        // One transaction of a million rows, killed while it writes.
+        let writer = Process()
+        writer.executableURL = Self.bench
+        writer.arguments = ["append", path, "1000000", "1000000"]
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        try await Task.sleep(for: .milliseconds(700))
+        kill(writer.processIdentifier, SIGKILL)
+        await Task.detached { writer.waitUntilExit() }.value
+        #expect(writer.terminationReason == .uncaughtSignal)
+        #expect(try store.verify() == .intact(rows: 3))
+        try await store.append(Self.entry(4))
+        #expect(try store.verify() == .intact(rows: 4))
+    }
+
+    static let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "audit-bench")
+}
