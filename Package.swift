@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
@@ -30,6 +31,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "CampaignControl", dependencies: ["GenesysCloud"]),
@@ -39,7 +41,11 @@ let package = Package(
         ),
         .target(
             name: "ShellKit",
-            dependencies: ["CLibEdit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "CLibEdit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         .target(
             name: "GenesysEmulator",
@@ -70,7 +76,16 @@ let package = Package(
             dependencies: ["ShellKit", "AuditStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Plugins/AuditPlugin"
         ),
-        .target(name: "MetricsPlugin", dependencies: ["ShellKit"], path: "Plugins/MetricsPlugin"),
+        .target(
+            name: "MetricsPlugin",
+            dependencies: [
+                "ShellKit",
+                "CampaignControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Plugins/MetricsPlugin"
+        ),
         .target(name: "WebhookPlugin", dependencies: ["ShellKit"], path: "Plugins/WebhookPlugin"),
 
         // Executables
@@ -92,6 +107,8 @@ let package = Package(
                 "SessionPlugin",
                 "CampaignsPlugin",
                 "AuditPlugin",
+                "MetricsPlugin",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +129,10 @@ let package = Package(
             path: "Tests/GenesysTestSupport"
         ),
         .testTarget(name: "ShellKitTests", dependencies: ["ShellKit"]),
+        .testTarget(
+            name: "MetricsPluginTests",
+            dependencies: ["MetricsPlugin", .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
         .testTarget(
             name: "AuditStoreTests",
             dependencies: ["AuditStore", "audit-bench", .product(name: "GRDB", package: "GRDB.swift")]

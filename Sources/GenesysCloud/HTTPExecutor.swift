@@ -89,13 +89,13 @@ struct HTTPExecutor: Sendable {
                     jitter: Double.random(in: 0...1)
                 )
             let retryDelay: Duration? = if case .retry(let delay) = decision { delay } else { nil }
-            configuration.observer?(
-                RequestRecord(
-                    method: exchange.method.rawValue, route: exchange.route, status: answer?.status, attempt: attempt,
-                    latency: ContinuousClock.now - started, willRetry: retryDelay != nil,
-                    rateLimit: answer.flatMap { RateLimitStatus($0.headers) }
-                )
+            let record = RequestRecord(
+                method: exchange.method.rawValue, route: exchange.route, status: answer?.status, attempt: attempt,
+                latency: ContinuousClock.now - started, willRetry: retryDelay != nil,
+                rateLimit: answer.flatMap { RateLimitStatus($0.headers) }
             )
+            GenesysMetrics.record(record)
+            configuration.observer?(record)
             switch (outcome, decision) {
             case (.success(let answer), _) where answer.isSuccess:
                 return answer

@@ -1,5 +1,19 @@
 import ArgumentParser
+import CoreMetrics
 import Foundation
+
+/// The swift-metrics labels the shell records under.
+public enum ShellMetrics {
+    public static let commandDuration = "shell_command_duration_seconds"
+    public static let commandFailures = "shell_command_failures_total"
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds.
+    public var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}
 
 /// Runs lines of the command language: tokenizes, looks up each command, parses its arguments without
 /// ever exiting the process, runs it with its output redirected, and reports errors as one line.
@@ -72,8 +86,19 @@ public struct ShellRunner: Sendable {
         return await session.errorPolicy == .stop
     }
 
-    /// Runs one parsed command.
+    /// Runs one parsed command, recording its latency and failures (`shell_command_*` metrics).
     public func execute(_ parsed: ParsedCommand, location: String? = nil) async -> ExitStatus {
+        let started = ContinuousClock.now
+        let status = await runReporting(parsed, location: location)
+        if let name = parsed.words.first, catalog.command(named: name) != nil {
+            let dimensions = [("command", name)]
+            Timer(label: ShellMetrics.commandDuration, dimensions: dimensions).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+            if status != .success { Counter(label: ShellMetrics.commandFailures, dimensions: dimensions).increment() }
+        }
+        return status
+    }
+
+    private func runReporting(_ parsed: ParsedCommand, location: String?) async -> ExitStatus {
         do {
             try await run(parsed)
             return .success
@@ -111,6 +136,11 @@ public struct ShellRunner: Sendable {
                 destination.write(type.fullMessage(for: error, columns: 100) + "\n")
                 destination.close()
                 return
+            }
+            if let index = words.firstIndex(of: "--format"), index + 1 < words.count, OutputFormat(rawValue: words[index + 1]) == nil,
+                type.message(for: error).contains("--format")
+            {
+                throw ShellError.usage("unknown format '\(words[index + 1])'; use \(OutputFormat.choices)")
             }
             throw ShellError.usage(
                 type.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments",
@@ -170,7 +200,9 @@ public struct ShellRunner: Sendable {
             words.remove(at: index)
         }
         guard let format = OutputFormat(rawValue: value) else {
-            throw .usage("unknown format '\(value)'; use \(OutputFormat.choices)")
+            // Not a shell format: left for a command that declares --format of its own (metrics export).
+            words.insert(contentsOf: ["--format", value], at: index)
+            return nil
         }
         return format
     }

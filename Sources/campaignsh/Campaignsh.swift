@@ -4,6 +4,8 @@ import CampaignControl
 import Foundation
 import GenesysCloud
 import GenesysEmulator
+import Metrics
+import MetricsPlugin
 import ShellKit
 
 /// `campaignsh`: the options of the shell contract (DESIGN.md), then the shell itself.
@@ -61,6 +63,8 @@ struct Campaignsh: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let metrics = MetricsRegistry()
+        MetricsSystem.bootstrap(metrics)
         let environment = ProcessInfo.processInfo.environment
         let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let configuration = try OrgConfiguration(environment: environment, workingDirectory: workingDirectory)
@@ -76,18 +80,20 @@ struct Campaignsh: AsyncParsableCommand {
                     credentials: ClientCredentials(clientID: emulator.clientID, clientSecret: emulator.clientSecret),
                     region: nil
                 )
-                return try await runShell(settings: settings, configuration: configuration, logIn: true)
+                return try await runShell(settings: settings, configuration: configuration, metrics: metrics, logIn: true)
             }
         } else {
             let settings = try configuration.settings(
                 .init(profile: profile, region: region, apiBase: apiBase, loginBase: loginBase)
             )
-            status = try await runShell(settings: settings, configuration: configuration, logIn: false)
+            status = try await runShell(settings: settings, configuration: configuration, metrics: metrics, logIn: false)
         }
         if status != .success { throw ExitCode(status.rawValue) }
     }
 
-    private func runShell(settings: ConnectionSettings?, configuration: OrgConfiguration, logIn: Bool) async throws -> ExitStatus {
+    private func runShell(
+        settings: ConnectionSettings?, configuration: OrgConfiguration, metrics: MetricsRegistry, logIn: Bool
+    ) async throws -> ExitStatus {
         let environment = configuration.environment
         let stdinIsTerminal = isatty(STDIN_FILENO) == 1
         let interactive = stdinIsTerminal && isatty(STDOUT_FILENO) == 1 && commands == nil && file == nil && script == nil
@@ -99,6 +105,7 @@ struct Campaignsh: AsyncParsableCommand {
         components.register(AppInfo(name: "campaignsh", version: Self.version))
         components.register(org)
         components.register(configuration)
+        components.register(metrics)
         components.register(AuditLog(path: auditPath(environment)))
         let credentials = settings?.credentials
         let history = interactive

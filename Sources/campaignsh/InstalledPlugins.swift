@@ -1,10 +1,11 @@
 import AuditPlugin
 import CampaignsPlugin
+import MetricsPlugin
 import SessionPlugin
 import ShellKit
 
 /// The shell's plugins, in the order `help` lists them. Command names must be unique across them
 /// (checked by a test).
 enum InstalledPlugins {
-    static let all: [any ShellPlugin.Type] = [SessionPlugin.self, CampaignsPlugin.self, AuditPlugin.self]
+    static let all: [any ShellPlugin.Type] = [SessionPlugin.self, CampaignsPlugin.self, AuditPlugin.self, MetricsPlugin.self]
 }

@@ -53,7 +53,10 @@ enum SamplePlugin: ShellPlugin {
         #expect(words == ["greet", "x"])
         var inline = ["greet", "--format=csv", "x"]
         #expect(try ShellRunner.takeFormat(from: &inline) == .csv)
-        var bad = ["greet", "--format", "yaml"]
-        #expect(throws: ShellError.self) { try ShellRunner.takeFormat(from: &bad) }
+        var foreign = ["metrics", "export", "--format", "prometheus"]  // left for the command's own option
+        #expect(try ShellRunner.takeFormat(from: &foreign) == nil)
+        #expect(foreign == ["metrics", "export", "--format", "prometheus"])
+        var missing = ["greet", "--format"]
+        #expect(throws: ShellError.self) { try ShellRunner.takeFormat(from: &missing) }
     }
 }
