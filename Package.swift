@@ -34,7 +34,17 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
-        .target(name: "CampaignControl", dependencies: ["GenesysCloud"]),
+        .target(
+            name: "CampaignControl",
+            dependencies: [
+                "GenesysCloud",
+                "AuditStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "AuditStore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
@@ -86,7 +96,11 @@ let package = Package(
             ],
             path: "Plugins/MetricsPlugin"
         ),
-        .target(name: "WebhookPlugin", dependencies: ["ShellKit"], path: "Plugins/WebhookPlugin"),
+        .target(
+            name: "WebhookPlugin",
+            dependencies: ["ShellKit", "CampaignControl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Plugins/WebhookPlugin"
+        ),
 
         // Executables
         .executableTarget(
@@ -108,6 +122,7 @@ let package = Package(
                 "CampaignsPlugin",
                 "AuditPlugin",
                 "MetricsPlugin",
+                "WebhookPlugin",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -123,12 +138,21 @@ let package = Package(
                 "GenesysCloud",
                 "GenesysEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/GenesysTestSupport"
         ),
         .testTarget(name: "ShellKitTests", dependencies: ["ShellKit"]),
+        .testTarget(
+            name: "CampaignControlTests",
+            dependencies: [
+                "CampaignControl", "AuditStore", "GenesysTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "MetricsPluginTests",
             dependencies: ["MetricsPlugin", .product(name: "CoreMetrics", package: "swift-metrics")]

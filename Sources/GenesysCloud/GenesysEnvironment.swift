@@ -37,7 +37,8 @@ public struct GenesysEnvironment: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func isLoopback(_ host: String) -> Bool {
+    /// Whether `host` is this machine (`localhost`, `127.x.x.x`, `::1`): the only hosts plain `http` may name.
+    public static func isLoopback(_ host: String) -> Bool {
         let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         return host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }

@@ -106,7 +106,16 @@ struct Campaignsh: AsyncParsableCommand {
         components.register(org)
         components.register(configuration)
         components.register(metrics)
-        components.register(AuditLog(path: auditPath(environment)))
+        let audit = AuditLog(path: auditPath(environment))
+        components.register(audit)
+        let webhook = WebhookNotifier(
+            configuration: try environment["CAMPAIGNSH_WEBHOOK_URL"].map {
+                try WebhookConfiguration(url: $0, secretVariable: environment["CAMPAIGNSH_WEBHOOK_SECRET_ENV"])
+            },
+            environment: environment, audit: audit,
+            actor: .current(profile: settings?.profile, clientID: settings?.credentials.clientID), session: UUID().uuidString
+        )
+        components.register(webhook)
         let credentials = settings?.credentials
         let history = interactive
             ? HistoryFile(path: historyPath(environment)) { credentials?.secretAppears(in: $0) ?? false } : nil
@@ -125,6 +134,16 @@ struct Campaignsh: AsyncParsableCommand {
             plugins: InstalledPlugins.all, session: session, components: components, isInteractive: interactive,
             takeInterrupt: Interrupts.take, describe: ErrorDescriptions.shellError(for:)
         )
+        let status = try await run(runner, interactive: interactive, history: history, org: org, color: color)
+        // Deliveries still retrying in the background get a last chance before the process ends.
+        await webhook.drain(timeout: .seconds(10))
+        return status
+    }
+
+    /// Runs `-c`, the file, the terminal loop or standard input, whichever the invocation asks for.
+    private func run(
+        _ runner: ShellRunner, interactive: Bool, history: HistoryFile?, org: OrgSession, color: Bool
+    ) async throws -> ExitStatus {
         if let commands {
             return await runner.runScript(lines: commands.split(separator: "\n").map(String.init), source: nil)
         }

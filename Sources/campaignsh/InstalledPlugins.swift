@@ -3,9 +3,10 @@ import CampaignsPlugin
 import MetricsPlugin
 import SessionPlugin
 import ShellKit
+import WebhookPlugin
 
 /// The shell's plugins, in the order `help` lists them. Command names must be unique across them
 /// (checked by a test).
 enum InstalledPlugins {
-    static let all: [any ShellPlugin.Type] = [SessionPlugin.self, CampaignsPlugin.self, AuditPlugin.self, MetricsPlugin.self]
+    static let all: [any ShellPlugin.Type] = [SessionPlugin.self, CampaignsPlugin.self, AuditPlugin.self, MetricsPlugin.self, WebhookPlugin.self]
 }
