@@ -40,6 +40,7 @@ let package = Package(
                 "GenesysCloud",
                 "AuditStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -79,8 +80,19 @@ let package = Package(
             dependencies: ["ShellKit", "CampaignControl", "GenesysCloud", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Plugins/CampaignsPlugin"
         ),
-        .target(name: "TransitionsPlugin", dependencies: ["ShellKit", "CampaignControl"], path: "Plugins/TransitionsPlugin"),
-        .target(name: "CapacityPlugin", dependencies: ["ShellKit", "CampaignControl"], path: "Plugins/CapacityPlugin"),
+        .target(
+            name: "TransitionsPlugin",
+            dependencies: [
+                "ShellKit", "CampaignControl", "AuditStore", "GenesysCloud",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Plugins/TransitionsPlugin"
+        ),
+        .target(
+            name: "CapacityPlugin",
+            dependencies: ["ShellKit", "CampaignControl", "GenesysCloud", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Plugins/CapacityPlugin"
+        ),
         .target(
             name: "AuditPlugin",
             dependencies: ["ShellKit", "AuditStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -123,6 +135,8 @@ let package = Package(
                 "AuditPlugin",
                 "MetricsPlugin",
                 "WebhookPlugin",
+                "TransitionsPlugin",
+                "CapacityPlugin",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -150,7 +164,8 @@ let package = Package(
         .testTarget(
             name: "CampaignControlTests",
             dependencies: [
-                "CampaignControl", "AuditStore", "GenesysTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "CampaignControl", "AuditStore", "GenesysCloud", "GenesysEmulator", "GenesysTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

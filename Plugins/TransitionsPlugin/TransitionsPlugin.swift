@@ -1,1 +1,291 @@
-// TransitionsPlugin: shell commands contributed to campaignsh; see DESIGN.md "Layout".
+import ArgumentParser
+import AuditStore
+import CampaignControl
+import Foundation
+import GenesysCloud
+import ShellKit
+
+/// activate, pause, archive, restore, recycle, transition, archives: moving campaigns safely.
+public enum TransitionsPlugin: ShellPlugin {
+    public static let name = "Transitions"
+    public static let commands: [any ShellCommand.Type] = [
+        Activate.self, Pause.self, Archive.self, Restore.self, Recycle.self, Transition.self, Archives.self,
+    ]
+
+    public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
+        guard let command = words.first, ["activate", "pause", "archive", "recycle", "transition"].contains(command),
+            let org = components.get(OrgSession.self)
+        else { return [] }
+        if command == "transition", words.count == 2 { return ["active", "paused", "archived", "draft"] }
+        return org.names.all.map(\.name)
+    }
+}
+
+/// Which campaigns a verb acts on, and how.
+struct TransitionArguments: ParsableArguments {
+    @Argument(help: "Campaigns by id or name; none means the current campaign.") var campaigns: [String] = []
+    @Flag(help: "Every campaign (narrow with --name and --status).") var all = false
+    @Option(help: "With --all: names starting with this.") var name: String?
+    @Option(help: "With --all: campaigns in this Genesys status or lifecycle.") var status: String?
+    @Flag(name: .customLong("dry-run"), help: "Print the requests instead of sending them.") var dryRun = false
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Option(name: .customLong("max-conflicts"), help: "Version conflicts to retry.") var maxConflicts = 3
+    @Option(help: "Campaigns worked on at once.") var parallel = 4
+
+    func validate() throws {
+        if all, !campaigns.isEmpty { throw ValidationError("name campaigns or use --all, not both") }
+        if !all, name != nil || status != nil { throw ValidationError("--name and --status go with --all") }
+        if parallel < 1 || maxConflicts < 0 { throw ValidationError("--parallel must be at least 1, --max-conflicts at least 0") }
+    }
+}
+
+extension CommandContext {
+    var org: OrgSession {
+        get throws { try components.require(OrgSession.self) }
+    }
+
+    func engine() async throws -> TransitionEngine {
+        let org = try org
+        let client = try await org.connectedClient()
+        let settings = await org.settings
+        return TransitionEngine(
+            client: client, audit: components.get(AuditLog.self), notifier: components.get(WebhookNotifier.self),
+            actor: .current(profile: settings?.profile, clientID: settings?.credentials.clientID),
+            session: components.get(AuditSession.self)?.id ?? "unknown"
+        )
+    }
+
+    /// The campaigns the arguments name, as Genesys returns them (full bodies, current versions).
+    func selectedCampaigns(_ arguments: TransitionArguments, client: GenesysClient) async throws -> [Campaign] {
+        if arguments.all {
+            let listed = try await client.campaigns(CampaignQuery(name: arguments.name, filterType: arguments.name == nil ? nil : .prefix))
+            guard let status = arguments.status else { return listed }
+            let engine = try await engine()
+            var matching: [Campaign] = []
+            for campaign in listed {
+                if campaign.campaignStatus?.rawValue == status { matching.append(campaign); continue }
+                if Lifecycle(rawValue: status) != nil, try await engine.lifecycle(of: campaign).rawValue == status { matching.append(campaign) }
+            }
+            return matching
+        }
+        let resolver = CampaignResolver(client: client)
+        if arguments.campaigns.isEmpty {
+            guard let current = try await org.current else {
+                throw ShellError.usage("no campaign selected", hint: "name one, use --all, or pick one with 'use NAME'")
+            }
+            return [try await client.campaign(id: current.id)]
+        }
+        var found: [Campaign] = []
+        for wanted in arguments.campaigns { found.append(try await resolver.resolve(wanted)) }
+        return found
+    }
+
+    /// Asks before a destructive or bulk change: on a terminal the operator types the campaign's name
+    /// (or `yes` for several); elsewhere `--yes` is required.
+    func confirm(_ what: String, campaigns: [Campaign], assumeYes: Bool) async throws {
+        let sessionSaysYes = await session.assumeYes
+        if assumeYes || sessionSaysYes { return }
+        let expected = campaigns.count == 1 ? (campaigns[0].name ?? campaigns[0].id ?? "") : "yes"
+        guard isInteractive else {
+            throw ShellError.usage("\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns") needs --yes outside a terminal")
+        }
+        OutputDestination.standardError.write("\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns")? Type '\(expected)' to confirm: ")
+        guard Swift.readLine()?.trimmingCharacters(in: .whitespaces) == expected else {
+            throw ShellError.failure("not confirmed; nothing changed")
+        }
+    }
+
+    /// Prints the plans of a dry run and the summary table; fails (exit 1) if any campaign failed.
+    func report(_ results: [TransitionResult]) throws {
+        for result in results where !result.plan.isEmpty {
+            note("plan for \(result.campaignName ?? result.campaignID):")
+            for step in result.plan { note("  \(step)") }
+        }
+        for result in results {
+            for check in result.checks { note("  \(check.passed ? "pass" : "FAIL") \(check.name.rawValue): \(check.figure)") }
+        }
+        emit(.table(Table(
+            columns: ["campaign", "from", "to", "outcome", "attempts", "latency ms", "message"],
+            rows: results.map { result in
+                [
+                    Cell(result.campaignName ?? result.campaignID), Cell(result.fromStatus), Cell(result.toStatus),
+                    .text(result.outcome.rawValue), .integer(result.attempts),
+                    .integer(Int(result.latency.components.seconds * 1000 + result.latency.components.attoseconds / 1_000_000_000_000_000)),
+                    Cell(result.message),
+                ]
+            }
+        )))
+        let failed = results.filter(\.failed)
+        if !failed.isEmpty {
+            throw ShellError.failure(
+                results.count == 1 ? (failed[0].message ?? "the transition failed") : "\(failed.count) of \(results.count) campaigns failed"
+            )
+        }
+    }
+
+    /// Runs a verb over the selected campaigns, with the session's dry-run and the run's options.
+    func transition(
+        _ verb: Verb, _ arguments: TransitionArguments, confirmIf destructive: Bool, configure: (inout TransitionOptions) -> Void = { _ in }
+    ) async throws {
+        let engine = try await engine()
+        let campaigns = try await selectedCampaigns(arguments, client: engine.client)
+        guard !campaigns.isEmpty else { throw ShellError.failure("no campaign matches") }
+        var options = TransitionOptions()
+        let sessionDryRun = await session.dryRun
+        options.dryRun = arguments.dryRun || sessionDryRun
+        options.maxConflicts = arguments.maxConflicts
+        options.command = commandText
+        options.minAgents = (try await org.settings?.minAgents) ?? 1
+        configure(&options)
+        if !options.dryRun, destructive || campaigns.count > 1 {
+            try await confirm(verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
+        }
+        let interactive = isInteractive
+        let total = campaigns.count
+        let results: [TransitionResult]
+        do {
+            results = try await BulkRun(engine: engine, parallel: arguments.parallel, rateLimit: try org.rateLimit).run(
+                verb, campaigns: campaigns, options: options,
+                progress: { done, _ in if interactive, total > 1 { OutputDestination.standardError.write("\r\(verb.rawValue): \(done)/\(total)") } }
+            )
+        } catch is CancellationError {
+            note("stopped waiting; campaigns already changed stay as they are (a pause may still be stopping)")
+            throw CancellationError()
+        }
+        if interactive, total > 1 { OutputDestination.standardError.write("\n") }
+        try report(results)
+    }
+}
+
+/// `--override agents,capacity,lines --reason "…"`.
+struct OverrideArguments: ParsableArguments {
+    @Option(help: "Pre-flight checks to bypass: agents, lines, capacity (comma-separated).") var override: String?
+    @Option(help: "Why the checks are bypassed (audited; at least 3 characters).") var reason: String?
+
+    var checks: Swift.Set<PreflightCheck.Name> {
+        Swift.Set((override ?? "").split(separator: ",").compactMap { PreflightCheck.Name(rawValue: String($0).trimmingCharacters(in: .whitespaces)) })
+    }
+
+    func validate() throws {
+        guard let override else {
+            if reason != nil { throw ValidationError("--reason goes with --override") }
+            return
+        }
+        for name in override.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+            guard let check = PreflightCheck.Name(rawValue: name), check.overridable else {
+                throw ValidationError("cannot override '\(name)'; overridable checks: agents, lines, capacity")
+            }
+        }
+        guard let reason, reason.trimmingCharacters(in: .whitespaces).count >= 3 else {
+            throw ValidationError("--override needs --reason \"…\" (at least 3 characters)")
+        }
+    }
+}
+
+struct Activate: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "activate", abstract: "Turn campaigns on after the pre-flight checks (agents, lines, capacity, errors).")
+    @OptionGroup var arguments: TransitionArguments
+    @OptionGroup var overrides: OverrideArguments
+    @Option(name: .customLong("min-agents"), help: "Idle on-queue agents required (default: the profile's min_agents, else 1).")
+    var minAgents: Int?
+
+    func run(in context: CommandContext) async throws {
+        try await context.transition(.activate, arguments, confirmIf: false) { options in
+            options.overrides = overrides.checks
+            options.reason = overrides.reason
+            if let minAgents { options.minAgents = minAgents }
+        }
+    }
+}
+
+struct Pause: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause", abstract: "Turn campaigns off and wait until they are off (not stopping).")
+    @OptionGroup var arguments: TransitionArguments
+    @Flag(name: .customLong("no-wait"), help: "Return while the campaign is still stopping.") var noWait = false
+    @Option(help: "How long to wait for off (e.g. 90s, 5m).") var timeout = DurationArgument(.seconds(300))
+
+    func run(in context: CommandContext) async throws {
+        try await context.transition(.pause, arguments, confirmIf: false) { options in
+            options.wait = !noWait
+            options.timeout = timeout.duration
+        }
+    }
+}
+
+struct Archive: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive", abstract: "Pause if needed, keep the campaign's settings in the local archive, delete it from Genesys.")
+    @OptionGroup var arguments: TransitionArguments
+    @Option(help: "How long to wait for a running campaign to stop.") var timeout = DurationArgument(.seconds(300))
+
+    func run(in context: CommandContext) async throws {
+        try await context.transition(.archive, arguments, confirmIf: true) { $0.timeout = timeout.duration }
+    }
+}
+
+struct Recycle: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recycle", abstract: "Reset a paused or complete campaign's progress: it dials its list from the start.")
+    @OptionGroup var arguments: TransitionArguments
+
+    func run(in context: CommandContext) async throws {
+        try await context.transition(.recycle, arguments, confirmIf: true)
+    }
+}
+
+struct Transition: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transition", abstract: "Move a campaign to a lifecycle state: active, paused, archived or draft.")
+    @Argument(help: "The campaign's id or name.") var campaign: String
+    @Argument(help: "active, paused, archived or draft.") var state: String
+    @Flag(name: .customLong("dry-run"), help: "Print the requests instead of sending them.") var dryRun = false
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func run(in context: CommandContext) async throws {
+        guard let lifecycle = Lifecycle(rawValue: state), let verb = Verb(reaching: lifecycle) else {
+            throw ShellError.usage("cannot move a campaign to '\(state)'; use active, paused, archived or draft")
+        }
+        var arguments = TransitionArguments()
+        arguments.campaigns = [campaign]
+        arguments.dryRun = dryRun
+        arguments.yes = yes
+        try await context.transition(verb, arguments, confirmIf: verb == .archive || verb == .recycle)
+    }
+}
+
+struct Restore: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore", abstract: "Create an archived campaign again (off, with a new id), by its old id or name.")
+    @Argument(help: "The archived campaign's old id or name.") var campaign: String
+    @Flag(name: .customLong("dry-run"), help: "Print the request instead of sending it.") var dryRun = false
+
+    func run(in context: CommandContext) async throws {
+        let store = try context.components.require(AuditLog.self).store()
+        let candidates = try store.archives().filter { ($0.campaignID == campaign || $0.name == campaign) && $0.restoredAs == nil }
+        guard let archived = candidates.last else {
+            throw ShellError.failure("no archived campaign '\(campaign)' left to restore", hint: "see 'archives'")
+        }
+        var options = TransitionOptions()
+        let sessionDryRun = await context.session.dryRun
+        options.dryRun = dryRun || sessionDryRun
+        options.command = context.commandText
+        let result = try await context.engine().restore(archived, options: options)
+        try context.report([result])
+    }
+}
+
+struct Archives: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "archives", abstract: "List the archived campaigns.")
+
+    func run(in context: CommandContext) async throws {
+        let archives = try context.components.require(AuditLog.self).store().archives()
+        context.emit(.table(Table(
+            columns: ["name", "old id", "archived", "restored as"],
+            rows: archives.map {
+                [.text($0.name), .text($0.campaignID), .text($0.archivedAt.formatted(Date.ISO8601FormatStyle())), Cell($0.restoredAs)]
+            }
+        )))
+    }
+}

@@ -97,3 +97,12 @@ public struct AuditRecord: Sendable, Equatable {
     public var prevHash: String
     public var hash: String
 }
+
+/// The shell session's identity in the audit: one id per process run.
+public struct AuditSession: Sendable {
+    public let id: String
+
+    public init(id: String) {
+        self.id = id
+    }
+}

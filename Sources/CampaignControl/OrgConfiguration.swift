@@ -125,7 +125,8 @@ public struct OrgConfiguration: Sendable {
         return ConnectionSettings(
             profile: profileName, environment: environment,
             credentials: ClientCredentials(clientID: clientID, clientSecret: secret),
-            region: values["api_base"] == nil ? values["region"] : nil
+            region: values["api_base"] == nil ? values["region"] : nil,
+            minAgents: values["min_agents"].flatMap(Int.init) ?? self.environment["GENESYS_MIN_AGENTS"].flatMap(Int.init) ?? 1
         )
     }
 

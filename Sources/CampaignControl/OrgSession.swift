@@ -10,12 +10,17 @@ public struct ConnectionSettings: Sendable {
     public var credentials: ClientCredentials
     /// A region key or domain, for `whoami`; `nil` when explicit bases were given.
     public var region: String?
+    /// Idle on-queue agents `activate` requires unless told otherwise (`min_agents` of a profile).
+    public var minAgents: Int
 
-    public init(profile: String?, environment: GenesysEnvironment, credentials: ClientCredentials, region: String?) {
+    public init(
+        profile: String?, environment: GenesysEnvironment, credentials: ClientCredentials, region: String?, minAgents: Int = 1
+    ) {
         self.profile = profile
         self.environment = environment
         self.credentials = credentials
         self.region = region
+        self.minAgents = minAgents
     }
 }
 
@@ -40,12 +45,23 @@ public actor OrgSession {
     public private(set) var current: CampaignReference?
     /// Names and ids for Tab completion; read synchronously by the input thread.
     public nonisolated let names = CampaignNameCache()
+    /// The token's rate-limit window as the API last reported it.
+    public nonisolated let rateLimit = RateLimitMonitor()
     private var refreshTask: Task<Void, Never>?
 
     public init(settings: ConnectionSettings?, clientConfiguration: GenesysClient.Configuration = .init()) {
         self.settings = settings
+        var clientConfiguration = clientConfiguration
+        let monitor = rateLimit
+        let observer = clientConfiguration.observer
+        clientConfiguration.observer = { record in
+            monitor.record(record)
+            observer?(record)
+        }
         self.clientConfiguration = clientConfiguration
-        self.client = settings.map { GenesysClient(environment: $0.environment, credentials: $0.credentials, configuration: clientConfiguration) }
+        self.client = settings.map {
+            GenesysClient(environment: $0.environment, credentials: $0.credentials, configuration: clientConfiguration)
+        }
     }
 
     /// The client, or why there is none.

@@ -9,6 +9,8 @@ public struct CommandContext: Sendable {
     public let renderer: OutputRenderer
     /// Whether an operator sits at a terminal (stdin and stdout are TTYs): confirmations and progress lines.
     public let isInteractive: Bool
+    /// The command as typed (before `${…}` expansion), for the audit.
+    public let commandText: String
 
     /// Writes a result in the chosen format.
     public func emit(_ result: CommandResult) {

@@ -158,7 +158,7 @@ public struct ShellRunner: Sendable {
         let context = CommandContext(
             session: session, components: components, catalog: catalog, output: output,
             renderer: OutputRenderer(format: chosen, color: output.isTerminal && chosen == .table && sessionColor),
-            isInteractive: isInteractive
+            isInteractive: isInteractive, commandText: parsed.text
         )
         try await runCancellable { try await shellCommand.run(in: context) }
     }

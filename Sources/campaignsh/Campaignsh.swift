@@ -108,12 +108,14 @@ struct Campaignsh: AsyncParsableCommand {
         components.register(metrics)
         let audit = AuditLog(path: auditPath(environment))
         components.register(audit)
+        let session = AuditSession(id: UUID().uuidString.lowercased())
+        components.register(session)
         let webhook = WebhookNotifier(
             configuration: try environment["CAMPAIGNSH_WEBHOOK_URL"].map {
                 try WebhookConfiguration(url: $0, secretVariable: environment["CAMPAIGNSH_WEBHOOK_SECRET_ENV"])
             },
             environment: environment, audit: audit,
-            actor: .current(profile: settings?.profile, clientID: settings?.credentials.clientID), session: UUID().uuidString
+            actor: .current(profile: settings?.profile, clientID: settings?.credentials.clientID), session: session.id
         )
         components.register(webhook)
         let credentials = settings?.credentials
@@ -121,7 +123,7 @@ struct Campaignsh: AsyncParsableCommand {
             ? HistoryFile(path: historyPath(environment)) { credentials?.secretAppears(in: $0) ?? false } : nil
         if let history { components.register(history) }
 
-        let session = ShellSession(
+        let shellSession = ShellSession(
             variables: Dictionary(variables.map { pair in
                 let parts = pair.split(separator: "=", maxSplits: 1)
                 return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
@@ -131,7 +133,7 @@ struct Campaignsh: AsyncParsableCommand {
         )
         Interrupts.install()
         let runner = ShellRunner(
-            plugins: InstalledPlugins.all, session: session, components: components, isInteractive: interactive,
+            plugins: InstalledPlugins.all, session: shellSession, components: components, isInteractive: interactive,
             takeInterrupt: Interrupts.take, describe: ErrorDescriptions.shellError(for:)
         )
         let status = try await run(runner, interactive: interactive, history: history, org: org, color: color)

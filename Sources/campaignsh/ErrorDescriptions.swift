@@ -19,6 +19,8 @@ enum ErrorDescriptions {
             return .failure(error.description)
         case let error as AuditStoreError:
             return .failure(error.description)
+        case let error as TransitionError:
+            return .failure(error.description)
         default:
             return nil
         }

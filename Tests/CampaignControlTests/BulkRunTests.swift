@@ -1,0 +1,97 @@
+import AuditStore
+import CampaignControl
+import Foundation
+import GenesysCloud
+import GenesysEmulator
+import GenesysTestSupport
+import Testing
+
+/// Bulk runs against the live emulator: faults, request counts, one audit row per attempt.
+@Suite struct BulkRunTests {
+    /// `count` running campaigns named `Bulk_001`…, on the demo org's queues.
+    static func runningSeed(_ count: Int) -> EmulatorSeed {
+        let template = EmulatorSeed.demoOrg.campaigns.first { $0.campaign.name == "Q4_Promo_East" }!
+        let campaigns = (1...count).map { number in
+            var entry = template
+            entry.campaign.id = String(format: "b0000000-0000-4000-8000-%012d", number)
+            entry.campaign.name = String(format: "Bulk_%03d", number)
+            return entry
+        }
+        return EmulatorSeed(campaigns: campaigns, queues: EmulatorSeed.demoOrg.queues)
+    }
+
+    static func fixture(_ harness: EmulatorHarness) -> (TransitionEngine, AuditLog) {
+        let audit = AuditLog(path: FileManager.default.temporaryDirectory.appending(path: "bulk-\(UUID())/audit.sqlite").path)
+        let engine = TransitionEngine(
+            client: harness.client, audit: audit, notifier: nil,
+            actor: AuditActor(profile: "test", clientID: "client", osUser: "tester", host: "host"), session: "s"
+        )
+        return (engine, audit)
+    }
+
+    static var options: TransitionOptions {
+        var options = TransitionOptions()
+        options.pollInterval = .milliseconds(100)
+        options.timeout = .seconds(20)
+        options.command = "pause --all --name Bulk_"
+        return options
+    }
+
+    @Test func aBulkPauseThroughRateLimitsAndOutagesEndsWithEveryCampaignOff() async throws {
+        try await EmulatorHarness.run(configure: {
+            $0.seed = Self.runningSeed(60)
+            $0.stoppingDelay = .milliseconds(300)
+        }) { harness in
+            let (engine, audit) = Self.fixture(harness)
+            let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
+            #expect(campaigns.count == 60)
+            try await harness.control("POST", "/faults", #"{"status":429,"count":5,"retryAfter":1,"path":"/api/v2/outbound/campaigns/"}"#)
+            try await harness.control("POST", "/faults", #"{"status":503,"count":5,"path":"/api/v2/outbound/campaigns/"}"#)
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
+            #expect(results.count == 60)
+            #expect(results.allSatisfy { $0.outcome == .success && $0.toStatus == "off" && !$0.failed })
+            let statuses = try await harness.client.campaigns(CampaignQuery(name: "Bulk_")).map(\.campaignStatus)
+            #expect(statuses.allSatisfy { $0 == .off })
+            var rows: [AuditRecord] = []
+            try audit.store().forEach { rows.append($0) }
+            #expect(rows.count == 60)
+            #expect(rows.allSatisfy { $0.entry.outcome == .success && $0.entry.verb == "pause" })
+            #expect(Set(rows.compactMap(\.entry.campaignID)).count == 60)
+            let puts = await harness.requests().filter { $0.hasPrefix("PUT") }
+            #expect(puts.filter { $0.hasSuffix(" 200") }.count == 60)  // each campaign changed exactly once
+        }
+    }
+
+    @Test func aBulkPauseWithWaitingCostsLittleMoreThanOneRequestPerCampaign() async throws {
+        try await EmulatorHarness.run(configure: {
+            $0.seed = Self.runningSeed(50)
+            $0.stoppingDelay = .milliseconds(500)
+        }) { harness in
+            let (engine, _) = Self.fixture(harness)
+            let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
+            #expect(results.allSatisfy { $0.toStatus == "off" })
+            let apiRequests = await harness.requests(matching: "/api/v2")
+            // the listing, one PUT per campaign, and a handful of list polls for all of them
+            #expect(Double(apiRequests.count) / 50 <= 1.2, "\(apiRequests.count) requests for 50 campaigns")
+        }
+    }
+
+    @Test func oneFailureDoesNotStopTheOthers() async throws {
+        try await EmulatorHarness.run(configure: { $0.seed = Self.runningSeed(6); $0.stoppingDelay = .zero }) { harness in
+            let (engine, audit) = Self.fixture(harness)
+            let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
+            try await harness.control("POST", "/campaigns/\(campaigns[2].id!)/bump", #"{"beforeNextPuts":10}"#)
+            var options = Self.options
+            options.maxConflicts = 1
+            let results = try await BulkRun(engine: engine, parallel: 2, rateLimit: nil).run(.pause, campaigns: campaigns, options: options)
+            #expect(results.filter(\.failed).map(\.campaignName) == ["Bulk_003"])
+            #expect(results.filter { !$0.failed }.count == 5)
+            var outcomes: [AuditOutcome] = []
+            try audit.store().forEach { outcomes.append($0.entry.outcome) }
+            #expect(outcomes.filter { $0 == .success }.count == 5)
+            #expect(outcomes.filter { $0 == .conflictRetry }.count == 1)
+            #expect(outcomes.filter { $0 == .error }.count == 1)
+        }
+    }
+}
