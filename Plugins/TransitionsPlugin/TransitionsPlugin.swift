@@ -32,11 +32,31 @@ struct TransitionArguments: ParsableArguments {
     @Option(name: .customLong("max-conflicts"), help: "Version conflicts to retry.") var maxConflicts = 3
     @Option(help: "Campaigns worked on at once.") var parallel = 4
 
+    /// The same choices as a plain value (ArgumentParser's wrappers exist only in parsed commands).
+    var selection: Selection {
+        Selection(
+            campaigns: campaigns, all: all, name: name, status: status, dryRun: dryRun, yes: yes,
+            maxConflicts: maxConflicts, parallel: parallel
+        )
+    }
+
     func validate() throws {
         if all, !campaigns.isEmpty { throw ValidationError("name campaigns or use --all, not both") }
         if !all, name != nil || status != nil { throw ValidationError("--name and --status go with --all") }
         if parallel < 1 || maxConflicts < 0 { throw ValidationError("--parallel must be at least 1, --max-conflicts at least 0") }
     }
+}
+
+/// Which campaigns a verb acts on, and how.
+struct Selection {
+    var campaigns: [String]
+    var all = false
+    var name: String?
+    var status: String?
+    var dryRun = false
+    var yes = false
+    var maxConflicts = 3
+    var parallel = 4
 }
 
 extension CommandContext {
@@ -56,7 +76,7 @@ extension CommandContext {
     }
 
     /// The campaigns the arguments name, as Genesys returns them (full bodies, current versions).
-    func selectedCampaigns(_ arguments: TransitionArguments, client: GenesysClient) async throws -> [Campaign] {
+    func selectedCampaigns(_ arguments: Selection, client: GenesysClient) async throws -> [Campaign] {
         if arguments.all {
             let listed = try await client.campaigns(CampaignQuery(name: arguments.name, filterType: arguments.name == nil ? nil : .prefix))
             guard let status = arguments.status else { return listed }
@@ -125,7 +145,7 @@ extension CommandContext {
 
     /// Runs a verb over the selected campaigns, with the session's dry-run and the run's options.
     func transition(
-        _ verb: Verb, _ arguments: TransitionArguments, confirmIf destructive: Bool, configure: (inout TransitionOptions) -> Void = { _ in }
+        _ verb: Verb, _ arguments: Selection, confirmIf destructive: Bool, configure: (inout TransitionOptions) -> Void = { _ in }
     ) async throws {
         let engine = try await engine()
         let campaigns = try await selectedCampaigns(arguments, client: engine.client)
@@ -191,7 +211,7 @@ struct Activate: ShellCommand {
     var minAgents: Int?
 
     func run(in context: CommandContext) async throws {
-        try await context.transition(.activate, arguments, confirmIf: false) { options in
+        try await context.transition(.activate, arguments.selection, confirmIf: false) { options in
             options.overrides = overrides.checks
             options.reason = overrides.reason
             if let minAgents { options.minAgents = minAgents }
@@ -207,7 +227,7 @@ struct Pause: ShellCommand {
     @Option(help: "How long to wait for off (e.g. 90s, 5m).") var timeout = DurationArgument(.seconds(300))
 
     func run(in context: CommandContext) async throws {
-        try await context.transition(.pause, arguments, confirmIf: false) { options in
+        try await context.transition(.pause, arguments.selection, confirmIf: false) { options in
             options.wait = !noWait
             options.timeout = timeout.duration
         }
@@ -221,7 +241,7 @@ struct Archive: ShellCommand {
     @Option(help: "How long to wait for a running campaign to stop.") var timeout = DurationArgument(.seconds(300))
 
     func run(in context: CommandContext) async throws {
-        try await context.transition(.archive, arguments, confirmIf: true) { $0.timeout = timeout.duration }
+        try await context.transition(.archive, arguments.selection, confirmIf: true) { $0.timeout = timeout.duration }
     }
 }
 
@@ -231,7 +251,7 @@ struct Recycle: ShellCommand {
     @OptionGroup var arguments: TransitionArguments
 
     func run(in context: CommandContext) async throws {
-        try await context.transition(.recycle, arguments, confirmIf: true)
+        try await context.transition(.recycle, arguments.selection, confirmIf: true)
     }
 }
 
@@ -247,11 +267,8 @@ struct Transition: ShellCommand {
         guard let lifecycle = Lifecycle(rawValue: state), let verb = Verb(reaching: lifecycle) else {
             throw ShellError.usage("cannot move a campaign to '\(state)'; use active, paused, archived or draft")
         }
-        var arguments = TransitionArguments()
-        arguments.campaigns = [campaign]
-        arguments.dryRun = dryRun
-        arguments.yes = yes
-        try await context.transition(verb, arguments, confirmIf: verb == .archive || verb == .recycle)
+        let selection = Selection(campaigns: [campaign], dryRun: dryRun, yes: yes)
+        try await context.transition(verb, selection, confirmIf: verb == .archive || verb == .recycle)
     }
 }
 
