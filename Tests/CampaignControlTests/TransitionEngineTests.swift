@@ -180,3 +180,79 @@ import Testing
         }
     }
 }
+
+/// Every verb from every lifecycle state a campaign can be put in, against the live emulator.
+@Suite struct TransitionMatrixTests {
+    /// How to put Q4_Renewals (Sales queue, 6 idle agents) into a lifecycle state.
+    static let states: [Lifecycle: String] = [
+        .draft: #"{"campaignStatus":"off","contactsCalled":0}"#,
+        .paused: #"{"campaignStatus":"off","contactsCalled":40}"#,
+        .active: #"{"campaignStatus":"on","contactsCalled":40}"#,
+        .complete: #"{"campaignStatus":"complete","contactsCalled":6400}"#,
+        .invalid: #"{"campaignStatus":"invalid"}"#,
+    ]
+
+    static let cases: [(Verb, Lifecycle)] = [Verb.activate, .pause, .archive, .recycle].flatMap { verb in
+        [Lifecycle.draft, .paused, .active, .complete, .invalid].map { (verb, $0) }
+    }
+
+    @Test(arguments: cases)
+    func verbFromState(verb: Verb, state: Lifecycle) async throws {
+        try await TransitionEngineTests.run(configure: { $0.stoppingDelay = .zero }) { fixture in
+            let id = TransitionEngineTests.draft
+            try await fixture.harness.control("POST", "/campaigns/\(id)/state", Self.states[state]!)
+            let campaign = try await fixture.client.campaign(id: id)
+            #expect(try await fixture.engine.lifecycle(of: campaign) == state)
+            let options = TransitionEngineTests.options()
+            let result: TransitionResult =
+                switch verb {
+                case .archive: try await fixture.engine.archive(campaign, options: options)
+                case .recycle: try await fixture.engine.recycle(campaign, options: options)
+                default: try await fixture.engine.run(verb, on: campaign, options: options)
+                }
+            let decision = LifecyclePolicy.decide(verb, from: state)
+            switch decision {
+            case .refuse:
+                #expect(result.outcome == .refused)
+                #expect(await fixture.mutations().isEmpty)
+            case .alreadyThere:
+                #expect(result.outcome == .noop)
+                #expect(await fixture.mutations().isEmpty)
+            default:
+                #expect(result.outcome == .success, "\(verb) from \(state): \(result.message ?? "")")
+            }
+            let rows = try fixture.auditRows()
+            #expect(rows.last?.entry.outcome == result.outcome)
+            #expect(rows.last?.entry.verb == verb.rawValue)
+            if result.outcome == .success {
+                let after: String? = verb == .archive ? nil : try await fixture.client.campaign(id: id).campaignStatus?.rawValue
+                switch verb {
+                case .activate: #expect(after == "on")
+                case .pause: #expect(after == "off")
+                case .recycle:
+                    let called = try await fixture.client.progress(ofCampaign: id).numberOfContactsCalled
+                    #expect(after == "off" && called == 0)
+                case .archive: #expect(try fixture.audit.store().archives().count == 1)
+                case .restore: break
+                }
+            }
+        }
+    }
+
+    @Test func aPausingCampaignIsWaitedForNotPushed() async throws {
+        try await TransitionEngineTests.run(configure: { $0.stoppingDelay = .seconds(60) }) { fixture in
+            let id = TransitionEngineTests.draft
+            try await fixture.harness.control("POST", "/campaigns/\(id)/state", #"{"campaignStatus":"stopping","contactsCalled":40}"#)
+            let campaign = try await fixture.client.campaign(id: id)
+            #expect(try await fixture.engine.lifecycle(of: campaign) == .pausing)
+            let options = TransitionEngineTests.options { $0.wait = false }
+            #expect(try await fixture.engine.run(.activate, on: campaign, options: options).outcome == .refused)
+            #expect(try await fixture.engine.run(.pause, on: campaign, options: options).outcome == .noop)
+            #expect(try await fixture.engine.recycle(campaign, options: options).outcome == .refused)
+            let archive = try await fixture.engine.archive(campaign, options: TransitionEngineTests.options { $0.timeout = .milliseconds(200) })
+            #expect(archive.outcome == .error)
+            #expect(archive.message?.contains("still stopping") == true)
+            #expect(await fixture.mutations().isEmpty)
+        }
+    }
+}
