@@ -27,6 +27,7 @@ struct TransitionArguments: ParsableArguments {
     @Flag(help: "Every campaign (narrow with --name and --status).") var all = false
     @Option(help: "With --all: names starting with this.") var name: String?
     @Option(help: "With --all: campaigns in this Genesys status or lifecycle.") var status: String?
+    @Option(help: "With --all: campaigns on this queue (id or name).") var queue: String?
     @Flag(name: .customLong("dry-run"), help: "Print the requests instead of sending them.") var dryRun = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
     @Option(name: .customLong("max-conflicts"), help: "Version conflicts to retry.") var maxConflicts = 3
@@ -35,14 +36,14 @@ struct TransitionArguments: ParsableArguments {
     /// The same choices as a plain value (ArgumentParser's wrappers exist only in parsed commands).
     var selection: Selection {
         Selection(
-            campaigns: campaigns, all: all, name: name, status: status, dryRun: dryRun, yes: yes,
+            campaigns: campaigns, all: all, name: name, status: status, queue: queue, dryRun: dryRun, yes: yes,
             maxConflicts: maxConflicts, parallel: parallel
         )
     }
 
     func validate() throws {
         if all, !campaigns.isEmpty { throw ValidationError("name campaigns or use --all, not both") }
-        if !all, name != nil || status != nil { throw ValidationError("--name and --status go with --all") }
+        if !all, name != nil || status != nil || queue != nil { throw ValidationError("--name, --status and --queue go with --all") }
         if parallel < 1 || maxConflicts < 0 { throw ValidationError("--parallel must be at least 1, --max-conflicts at least 0") }
     }
 }
@@ -53,6 +54,7 @@ struct Selection {
     var all = false
     var name: String?
     var status: String?
+    var queue: String?
     var dryRun = false
     var yes = false
     var maxConflicts = 3
@@ -79,6 +81,7 @@ extension CommandContext {
     func selectedCampaigns(_ arguments: Selection, client: GenesysClient) async throws -> [Campaign] {
         if arguments.all {
             let listed = try await client.campaigns(CampaignQuery(name: arguments.name, filterType: arguments.name == nil ? nil : .prefix))
+                .filter { campaign in arguments.queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true }
             guard let status = arguments.status else { return listed }
             let engine = try await engine()
             var matching: [Campaign] = []
@@ -112,6 +115,25 @@ extension CommandContext {
         OutputDestination.standardError.write("\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns")? Type '\(expected)' to confirm: ")
         guard Swift.readLine()?.trimmingCharacters(in: .whitespaces) == expected else {
             throw ShellError.failure("not confirmed; nothing changed")
+        }
+    }
+
+    /// For `record`: the state each campaign was found in, as `expect` lines a replay checks first, with
+    /// campaigns named by full name and id.
+    func noteForRecording(_ arguments: Selection, _ campaigns: [Campaign]) async throws {
+        guard !arguments.all else { return }
+        guard !arguments.campaigns.isEmpty else {
+            recording.before(campaigns.map { "expect status == \($0.campaignStatus?.rawValue ?? "?")" })
+            return
+        }
+        for campaign in campaigns {
+            recording.before([
+                "use \(ShellQuoting.quote(campaign.name ?? campaign.id ?? ""))  # id \(campaign.id ?? "?")",
+                "expect status == \(campaign.campaignStatus?.rawValue ?? "?")",
+            ])
+        }
+        if let current = try await org.current {
+            recording.after(["use \(ShellQuoting.quote(current.name))  # id \(current.id)"])
         }
     }
 
@@ -160,6 +182,7 @@ extension CommandContext {
         if !options.dryRun, destructive || campaigns.count > 1 {
             try await confirm(verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
         }
+        try await noteForRecording(arguments, campaigns)
         let interactive = isInteractive
         let total = campaigns.count
         let results: [TransitionResult]
@@ -203,6 +226,7 @@ struct OverrideArguments: ParsableArguments {
 }
 
 struct Activate: ShellCommand {
+    static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "activate", abstract: "Turn campaigns on after the pre-flight checks (agents, lines, capacity, errors).")
     @OptionGroup var arguments: TransitionArguments
@@ -220,6 +244,7 @@ struct Activate: ShellCommand {
 }
 
 struct Pause: ShellCommand {
+    static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "pause", abstract: "Turn campaigns off and wait until they are off (not stopping).")
     @OptionGroup var arguments: TransitionArguments
@@ -235,6 +260,7 @@ struct Pause: ShellCommand {
 }
 
 struct Archive: ShellCommand {
+    static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "archive", abstract: "Pause if needed, keep the campaign's settings in the local archive, delete it from Genesys.")
     @OptionGroup var arguments: TransitionArguments
@@ -246,6 +272,7 @@ struct Archive: ShellCommand {
 }
 
 struct Recycle: ShellCommand {
+    static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "recycle", abstract: "Reset a paused or complete campaign's progress: it dials its list from the start.")
     @OptionGroup var arguments: TransitionArguments
@@ -256,6 +283,7 @@ struct Recycle: ShellCommand {
 }
 
 struct Transition: ShellCommand {
+    static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "transition", abstract: "Move a campaign to a lifecycle state: active, paused, archived or draft.")
     @Argument(help: "The campaign's id or name.") var campaign: String
@@ -273,6 +301,7 @@ struct Transition: ShellCommand {
 }
 
 struct Restore: ShellCommand {
+    static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "restore", abstract: "Create an archived campaign again (off, with a new id), by its old id or name.")
     @Argument(help: "The archived campaign's old id or name.") var campaign: String

@@ -9,11 +9,11 @@ public final class AuditLog: Sendable {
         self.path = path
     }
 
+    /// Opened once, under the lock: two pools opening a new file at once would trip over each other.
     public func store() throws(AuditStoreError) -> AuditStore {
-        if let store = opened.withLock({ $0 }) { return store }
-        let store = try AuditStore(path: path)
-        return opened.withLock { current in
+        try opened.withLock { (current: inout AuditStore?) throws(AuditStoreError) -> AuditStore in
             if let current { return current }
+            let store = try AuditStore(path: path)
             current = store
             return store
         }

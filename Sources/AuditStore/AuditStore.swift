@@ -21,10 +21,23 @@ public final class AuditStore: Sendable {
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
-            database = try DatabasePool(path: path, configuration: configuration)
+            database = try Self.openPool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {
             throw AuditStoreError("cannot open the audit database \(path): \(error)")
+        }
+    }
+
+    /// Another process creating the same file can hold it for a moment (switching it to WAL); wait for it.
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        var attempts = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 100 {
+                attempts += 1
+                usleep(20_000)
+            }
         }
     }
 

@@ -11,6 +11,12 @@ public struct CommandContext: Sendable {
     public let isInteractive: Bool
     /// The command as typed (before `${…}` expansion), for the audit.
     public let commandText: String
+    /// The runbook line it comes from, if any.
+    public let location: ScriptLocation?
+    /// The shell running it (for `source`, `record`).
+    public let shell: ShellRunner
+    /// What `record` should write around this command.
+    public let recording: RecordingNotes
 
     /// Writes a result in the chosen format.
     public func emit(_ result: CommandResult) {

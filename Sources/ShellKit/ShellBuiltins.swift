@@ -1,9 +1,13 @@
 import ArgumentParser
+import Foundation
 
 /// The commands every shell has: help, version, exit, variables, echo, history.
 enum ShellBuiltins: ShellPlugin {
     static let name = "Shell"
-    static let commands: [any ShellCommand.Type] = [HelpCommand.self, VersionCommand.self, ExitCommand.self, SetCommand.self, UnsetCommand.self, VarsCommand.self, EchoCommand.self, HistoryCommand.self]
+    static let commands: [any ShellCommand.Type] = [
+        HelpCommand.self, VersionCommand.self, ExitCommand.self, SetCommand.self, UnsetCommand.self, VarsCommand.self,
+        EchoCommand.self, HistoryCommand.self, ParamCommand.self, SourceCommand.self, OnErrorCommand.self, RecordCommand.self,
+    ]
 }
 
 /// The application's name and version, registered by the executable.
@@ -18,6 +22,7 @@ public struct AppInfo: Sendable {
 }
 
 struct HelpCommand: ShellCommand {
+    static let isRecorded = false
     static let configuration = CommandConfiguration(commandName: "help", abstract: "List the commands, or explain one.")
     @Argument(help: "A command, and its subcommand if it has some.") var command: [String] = []
 
@@ -36,6 +41,7 @@ struct HelpCommand: ShellCommand {
 }
 
 struct VersionCommand: ShellCommand {
+    static let isRecorded = false
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Show the version.")
 
     func run(in context: CommandContext) async throws {
@@ -45,6 +51,7 @@ struct VersionCommand: ShellCommand {
 }
 
 struct ExitCommand: ShellCommand {
+    static let isRecorded = false
     static let configuration = CommandConfiguration(commandName: "exit", abstract: "Leave the shell.", aliases: ["quit"])
     @Argument(help: "The exit status.") var status: Int32 = 0
 
@@ -79,6 +86,7 @@ struct UnsetCommand: ShellCommand {
 }
 
 struct VarsCommand: ShellCommand {
+    static let isRecorded = false
     static let configuration = CommandConfiguration(commandName: "vars", abstract: "List the variables.")
 
     func run(in context: CommandContext) async throws {
@@ -97,6 +105,7 @@ struct EchoCommand: ShellCommand {
 }
 
 struct HistoryCommand: ShellCommand {
+    static let isRecorded = false
     static let configuration = CommandConfiguration(commandName: "history", abstract: "Show the lines typed so far.")
     @Option(help: "Show only the last N lines.") var last: Int?
 
@@ -105,5 +114,99 @@ struct HistoryCommand: ShellCommand {
         let shown = last.map { Array(lines.suffix(max(0, $0))) } ?? lines
         let first = lines.count - shown.count + 1
         context.emit(.table(Table(columns: ["#", "line"], rows: shown.enumerated().map { [.integer(first + $0.offset), .text($0.element)] })))
+    }
+}
+
+struct ParamCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "param",
+        abstract: "Declare a runbook parameter: its value comes from --var NAME=VALUE, the environment, or DEFAULT.")
+    @Argument(help: "The parameter's name.") var name: String
+    @Argument(help: "Its value when neither --var nor the environment gives one.") var defaultValue: String?
+
+    func run(in context: CommandContext) async throws {
+        try await Self.bind(name, default: defaultValue, session: context.session)
+    }
+
+    /// Sets the variable unless `--var` already did; a parameter nobody gives stops the run.
+    static func bind(_ name: String, default defaultValue: String?, session: ShellSession) async throws(ShellError) {
+        if await session.variables[name] != nil { return }
+        guard let value = ProcessInfo.processInfo.environment[name] ?? defaultValue else {
+            throw .usage("parameter '\(name)' has no value", hint: "pass --var \(name)=VALUE")
+        }
+        await session.setVariable(name, value)
+    }
+}
+
+struct SourceCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "source", abstract: "Run the commands of a runbook (relative to the runbook that sources it).")
+    @Argument(help: "The runbook file.") var file: String
+
+    func run(in context: CommandContext) async throws {
+        let status = await context.shell.runFile(file, from: context.location)
+        // The sourced runbook reported its own errors; this line only passes the status on.
+        if status != .success { throw ShellError(status == .interrupted ? "interrupted" : "\(file) failed", status: status, reported: true) }
+    }
+}
+
+struct OnErrorCommand: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "on-error", abstract: "After a failed command: stop (the default) or continue.")
+    @Argument(help: "stop or continue.") var policy: String
+
+    func validate() throws {
+        guard ShellSession.ErrorPolicy(rawValue: policy) != nil else { throw ValidationError("on-error takes stop or continue") }
+    }
+
+    func run(in context: CommandContext) async throws {
+        await context.session.setErrorPolicy(ShellSession.ErrorPolicy(rawValue: policy)!)
+    }
+}
+
+struct RecordCommand: ShellCommand {
+    static let isRecorded = false
+    static let configuration = CommandConfiguration(
+        commandName: "record", abstract: "Record the commands that succeed into a runbook: record start FILE, record stop.",
+        subcommands: [Start.self, Stop.self, Status.self], defaultSubcommand: Status.self)
+
+    func run(in context: CommandContext) async throws {
+        try await Status().run(in: context)
+    }
+
+    struct Start: ShellCommand {
+        static let isRecorded = false
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start recording into FILE.")
+        @Argument(help: "The runbook to write.") var file: String
+        @Flag(help: "Overwrite FILE if it exists.") var force = false
+
+        func run(in context: CommandContext) async throws {
+            let path = URL(fileURLWithPath: file, relativeTo: context.shell.workingDirectory).path
+            try await context.shell.recorder.start(path, force: force)
+            context.note("recording to \(path)")
+        }
+    }
+
+    struct Stop: ShellCommand {
+        static let isRecorded = false
+        static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop recording.")
+
+        func run(in context: CommandContext) async throws {
+            let (path, count) = try await context.shell.recorder.stop()
+            context.note("recorded \(count) command\(count == 1 ? "" : "s") in \(path)")
+        }
+    }
+
+    struct Status: ShellCommand {
+        static let isRecorded = false
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Say whether a recording is under way.")
+
+        func run(in context: CommandContext) async throws {
+            if let path = await context.shell.recorder.path {
+                context.emit(.text("recording to \(path) (\(await context.shell.recorder.written) commands so far)"))
+            } else {
+                context.emit(.text("not recording"))
+            }
+        }
     }
 }

@@ -11,6 +11,15 @@ import ArgumentParser
 /// ```
 public protocol ShellCommand: ParsableCommand, Sendable {
     func run(in context: CommandContext) async throws
+    /// Whether it changes something in Genesys: `--resume` never runs a completed one again.
+    static var isMutating: Bool { get }
+    /// Whether `record` writes it down (not for commands about the shell itself: help, history, record).
+    static var isRecorded: Bool { get }
+}
+
+extension ShellCommand {
+    public static var isMutating: Bool { false }
+    public static var isRecorded: Bool { true }
 }
 
 /// A group of commands contributed to the shell. The executable lists its plugins explicitly, in order.

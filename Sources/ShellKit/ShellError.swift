@@ -4,11 +4,18 @@ public struct ShellError: Error, Equatable, CustomStringConvertible {
     /// A second line telling what to do about it, if any.
     public let hint: String?
     public let status: ExitStatus
+    /// Already reported where it happened (a sourced runbook's own line): only the status travels on.
+    let reported: Bool
 
     public init(_ message: String, hint: String? = nil, status: ExitStatus) {
+        self.init(message, hint: hint, status: status, reported: false)
+    }
+
+    init(_ message: String, hint: String? = nil, status: ExitStatus, reported: Bool) {
         self.message = message
         self.hint = hint
         self.status = status
+        self.reported = reported
     }
 
     public var description: String { message }

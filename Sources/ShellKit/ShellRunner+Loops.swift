@@ -2,17 +2,83 @@ import Dispatch
 import Foundation
 
 extension ShellRunner {
-    /// Runs lines from a file or `-c`: errors name `source:line`; the error policy decides whether to go
-    /// on after a failure; the worst status is returned (130 at once on Ctrl-C).
-    public func runScript(lines: [String], source: String?) async -> ExitStatus {
+    /// Runs `-c` lines: the error policy decides whether to go on after a failure; the worst status is
+    /// returned (130 at once on Ctrl-C).
+    public func runScript(lines: [String]) async -> ExitStatus {
         var worst = ExitStatus.success
-        for (index, line) in lines.enumerated() {
-            let status = await execute(line: line, location: source.map { "\($0):\(index + 1)" })
+        for line in lines {
+            let status = await execute(line: line)
             worst = max(worst, status)
             if let exit = await session.exitRequest { return exit }
             if await stops(after: status) { return status }
         }
         return worst
+    }
+
+    /// The deepest `source` nesting allowed.
+    static let maxSourceDepth = 16
+
+    /// Runs a runbook: its `param`s are checked before anything runs; `source` inside it is relative to it;
+    /// errors name `file:line`; with a checkpoint, completed mutations are skipped on `--resume`.
+    /// - Parameter parent: the line that sourced it, if any.
+    public func runFile(_ path: String, from parent: ScriptLocation? = nil) async -> ExitStatus {
+        let base = parent.map { URL(fileURLWithPath: $0.file).deletingLastPathComponent() } ?? workingDirectory
+        let url = URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL
+        let stack = (parent?.stack ?? []) + [url.path]
+        if parent?.stack.contains(url.path) == true {
+            report(.usage("source cycle: " + stack.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")), location: parent)
+            return .usage
+        }
+        if stack.count > Self.maxSourceDepth {
+            report(.usage("runbooks nested deeper than \(Self.maxSourceDepth)"), location: parent)
+            return .usage
+        }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            report(.usage("cannot read \(url.path)"), location: parent)
+            return .usage
+        }
+        let lines = text.components(separatedBy: "\n")
+        let locations = lines.indices.map { ScriptLocation(file: url.path, line: $0 + 1, stack: stack) }
+        if let status = await bindParameters(lines, locations) { return status }
+        var worst = ExitStatus.success
+        for (line, location) in zip(lines, locations) {
+            if let checkpoint, checkpoint.isDone(location), isMutating(line) {
+                errors.write("\(location): done before, skipped\n")
+                continue
+            }
+            let status = await execute(line: line, location: location)
+            worst = max(worst, status)
+            if status == .success { checkpoint?.markDone(location) }
+            if let exit = await session.exitRequest { return exit }
+            if await stops(after: status) { return status }
+        }
+        return worst
+    }
+
+    /// Gives every `param NAME [DEFAULT]` of the runbook its value (from `--var`, the environment, or the
+    /// default) before the first line runs; a missing one stops the run with status 2.
+    private func bindParameters(_ lines: [String], _ locations: [ScriptLocation]) async -> ExitStatus? {
+        for (line, location) in zip(lines, locations) {
+            guard let words = try? CommandLineParser.parse(line, variable: { _ in nil }).first?.words, words.first == "param"
+            else { continue }
+            guard words.count >= 2, CommandLineParser.isValidVariableName(words[1]) else {
+                report(.usage("param takes NAME [DEFAULT]"), location: location)
+                return .usage
+            }
+            do {
+                try await ParamCommand.bind(words[1], default: words.count > 2 ? words[2] : nil, session: session)
+            } catch {
+                report(error, location: location)
+                return .usage
+            }
+        }
+        return nil
+    }
+
+    /// Whether the line's first command changes something in Genesys.
+    private func isMutating(_ line: String) -> Bool {
+        guard let name = (try? CommandLineParser.parse(line, variable: { _ in "" }))?.first?.words.first else { return false }
+        return catalog.command(named: name)?.isMutating ?? false
     }
 
     /// Runs lines read from a pipe or file on standard input, as a script.

@@ -31,13 +31,17 @@ public struct ShellRunner: Sendable {
     /// Turns errors of other modules (e.g. the Genesys client's) into the operator's one line and exit status.
     let describe: @Sendable (any Error) -> ShellError?
     let errors: OutputDestination
+    /// `record start`'s recorder.
+    public let recorder = Recorder()
+    /// `--checkpoint`: completed runbook lines.
+    let checkpoint: Checkpoint?
 
     public init(
         plugins: [any ShellPlugin.Type], session: ShellSession, components: ShellComponents,
         workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
         isInteractive: Bool = false, takeInterrupt: @escaping @Sendable () -> Bool = { false },
         describe: @escaping @Sendable (any Error) -> ShellError? = { _ in nil },
-        errors: OutputDestination = .standardError
+        errors: OutputDestination = .standardError, checkpoint: Checkpoint? = nil
     ) {
         self.catalog = CommandCatalog(plugins: [ShellBuiltins.self] + plugins)
         self.session = session
@@ -47,11 +51,12 @@ public struct ShellRunner: Sendable {
         self.takeInterrupt = takeInterrupt
         self.describe = describe
         self.errors = errors
+        self.checkpoint = checkpoint
     }
 
     /// Runs every command of `line`. With the `stop` policy a failure skips the rest of the line.
     /// - Parameter location: `file:line` to name in error messages, for runbooks.
-    public func execute(line: String, location: String? = nil) async -> ExitStatus {
+    public func execute(line: String, location: ScriptLocation? = nil) async -> ExitStatus {
         // Split first, expand each command just before it runs: `set x 1; echo ${x}` sees the new x.
         let commands: [ParsedCommand]
         do {
@@ -87,7 +92,7 @@ public struct ShellRunner: Sendable {
     }
 
     /// Runs one parsed command, recording its latency and failures (`shell_command_*` metrics).
-    public func execute(_ parsed: ParsedCommand, location: String? = nil) async -> ExitStatus {
+    public func execute(_ parsed: ParsedCommand, location: ScriptLocation? = nil) async -> ExitStatus {
         let started = ContinuousClock.now
         let status = await runReporting(parsed, location: location)
         if let name = parsed.words.first, catalog.command(named: name) != nil {
@@ -98,12 +103,12 @@ public struct ShellRunner: Sendable {
         return status
     }
 
-    private func runReporting(_ parsed: ParsedCommand, location: String?) async -> ExitStatus {
+    private func runReporting(_ parsed: ParsedCommand, location: ScriptLocation?) async -> ExitStatus {
         do {
-            try await run(parsed)
+            try await run(parsed, location: location)
             return .success
         } catch let error as ShellError {
-            report(error, location: location)
+            if !error.reported { report(error, location: location) }
             return error.status
         } catch is CancellationError {
             errors.write("interrupted\n")
@@ -115,7 +120,7 @@ public struct ShellRunner: Sendable {
         }
     }
 
-    private func run(_ parsed: ParsedCommand) async throws {
+    private func run(_ parsed: ParsedCommand, location: ScriptLocation?) async throws {
         var words = parsed.words
         guard let name = words.first else { return }
         guard let type = catalog.command(named: name) else {
@@ -158,9 +163,13 @@ public struct ShellRunner: Sendable {
         let context = CommandContext(
             session: session, components: components, catalog: catalog, output: output,
             renderer: OutputRenderer(format: chosen, color: output.isTerminal && chosen == .table && sessionColor),
-            isInteractive: isInteractive, commandText: parsed.text
+            isInteractive: isInteractive, commandText: parsed.text, location: location, shell: self,
+            recording: RecordingNotes()
         )
         try await runCancellable { try await shellCommand.run(in: context) }
+        if type.isRecorded, SecretPolicy.mayKeep(parsed.text) {
+            await recorder.record(context.recording.lines(for: parsed.text))
+        }
     }
 
     /// Runs `body`, cancelling it when Ctrl-C arrives.
@@ -208,7 +217,7 @@ public struct ShellRunner: Sendable {
     }
 
     /// One line on standard error: `error: message; hint`, prefixed with `file:line:` in runbooks.
-    func report(_ error: ShellError, location: String?) {
+    func report(_ error: ShellError, location: ScriptLocation?) {
         var line = (location.map { "\($0): " } ?? "") + "error: " + error.message
         if let hint = error.hint { line += "; " + hint }
         errors.write(line + "\n")

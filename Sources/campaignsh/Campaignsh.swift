@@ -42,6 +42,8 @@ struct Campaignsh: AsyncParsableCommand {
     @Option(name: .customLong("history-file"), help: "The history file (default $XDG_STATE_HOME/campaignsh/history).")
     var historyFile: String?
     @Flag(name: .customLong("no-color"), help: "No colors, even on a terminal.") var noColor = false
+    @Option(help: "Log each completed runbook line to this file.") var checkpoint: String?
+    @Flag(help: "With --checkpoint: skip the mutations that already completed.") var resume = false
     @Option(name: .customShort("c"), help: "Run these commands and exit.") var commands: String?
     @Option(name: .customShort("f"), help: "Run the commands of this file and exit.") var file: String?
     @Argument(help: "A file of commands to run (same as -f).") var script: String?
@@ -60,6 +62,7 @@ struct Campaignsh: AsyncParsableCommand {
             throw ValidationError("--var takes NAME=VALUE, not '\(variable)'")
         }
         if (apiBase == nil) != (loginBase == nil) { throw ValidationError("give --api-base and --login-base together") }
+        if resume, checkpoint == nil { throw ValidationError("--resume needs --checkpoint FILE") }
     }
 
     func run() async throws {
@@ -134,7 +137,8 @@ struct Campaignsh: AsyncParsableCommand {
         Interrupts.install()
         let runner = ShellRunner(
             plugins: InstalledPlugins.all, session: shellSession, components: components, isInteractive: interactive,
-            takeInterrupt: Interrupts.take, describe: ErrorDescriptions.shellError(for:)
+            takeInterrupt: Interrupts.take, describe: ErrorDescriptions.shellError(for:),
+            checkpoint: checkpoint.map { Checkpoint(path: $0, resume: resume) }
         )
         let status = try await run(runner, interactive: interactive, history: history, org: org, color: color)
         // Deliveries still retrying in the background get a last chance before the process ends.
@@ -147,13 +151,10 @@ struct Campaignsh: AsyncParsableCommand {
         _ runner: ShellRunner, interactive: Bool, history: HistoryFile?, org: OrgSession, color: Bool
     ) async throws -> ExitStatus {
         if let commands {
-            return await runner.runScript(lines: commands.split(separator: "\n").map(String.init), source: nil)
+            return await runner.runScript(lines: commands.split(separator: "\n").map(String.init))
         }
         if let path = file ?? script {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ShellError.usage("cannot read \(path)")
-            }
-            return await runner.runScript(lines: text.components(separatedBy: "\n"), source: path)
+            return await runner.runFile(path)
         }
         if interactive, let history {
             let input = EditLineInput(historyLines: history.lines) { line, word in
