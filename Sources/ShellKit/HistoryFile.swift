@@ -10,9 +10,6 @@ public final class HistoryFile: Sendable {
     private let carriesSecret: @Sendable (String) -> Bool
     private let entries: Mutex<[String]>
 
-    /// Words that suggest a line carries a credential.
-    static let sensitiveWords = ["secret", "password", "passwd", "token", "apikey", "api-key", "authorization"]
-
     /// Opens the history at `path`; `carriesSecret` recognises lines holding a known secret value.
     public init(path: String, carriesSecret: @escaping @Sendable (String) -> Bool = { _ in false }) {
         self.path = path
@@ -27,9 +24,7 @@ public final class HistoryFile: Sendable {
     /// Whether `line` may be kept.
     public func accepts(_ line: String) -> Bool {
         guard !line.isEmpty, !line.hasPrefix(" "), !line.contains("\n") else { return false }
-        let lowered = line.lowercased()
-        if Self.sensitiveWords.contains(where: lowered.contains) { return false }
-        return !carriesSecret(line)
+        return SecretPolicy.mayKeep(line, carriesSecret: carriesSecret)
     }
 
     /// Appends `line` if the policy accepts it; returns whether it was kept.

@@ -8,18 +8,6 @@ import Testing
 
 /// Bulk runs against the live emulator: faults, request counts, one audit row per attempt.
 @Suite struct BulkRunTests {
-    /// `count` running campaigns named `Bulk_001`…, on the demo org's queues.
-    static func runningSeed(_ count: Int) -> EmulatorSeed {
-        let template = EmulatorSeed.demoOrg.campaigns.first { $0.campaign.name == "Q4_Promo_East" }!
-        let campaigns = (1...count).map { number in
-            var entry = template
-            entry.campaign.id = String(format: "b0000000-0000-4000-8000-%012d", number)
-            entry.campaign.name = String(format: "Bulk_%03d", number)
-            return entry
-        }
-        return EmulatorSeed(campaigns: campaigns, queues: EmulatorSeed.demoOrg.queues)
-    }
-
     static func fixture(_ harness: EmulatorHarness) -> (TransitionEngine, AuditLog) {
         let audit = AuditLog(path: FileManager.default.temporaryDirectory.appending(path: "bulk-\(UUID())/audit.sqlite").path)
         let engine = TransitionEngine(
@@ -39,7 +27,7 @@ import Testing
 
     @Test func aBulkPauseThroughRateLimitsAndOutagesEndsWithEveryCampaignOff() async throws {
         try await EmulatorHarness.run(configure: {
-            $0.seed = Self.runningSeed(60)
+            $0.seed = EmulatorSeed.bulk(60, like: "Q4_Promo_East")
             $0.stoppingDelay = .milliseconds(300)
         }) { harness in
             let (engine, audit) = Self.fixture(harness)
@@ -64,7 +52,7 @@ import Testing
 
     @Test func aBulkPauseWithWaitingCostsLittleMoreThanOneRequestPerCampaign() async throws {
         try await EmulatorHarness.run(configure: {
-            $0.seed = Self.runningSeed(50)
+            $0.seed = EmulatorSeed.bulk(50, like: "Q4_Promo_East")
             $0.stoppingDelay = .milliseconds(500)
         }) { harness in
             let (engine, _) = Self.fixture(harness)
@@ -78,7 +66,7 @@ import Testing
     }
 
     @Test func oneFailureDoesNotStopTheOthers() async throws {
-        try await EmulatorHarness.run(configure: { $0.seed = Self.runningSeed(6); $0.stoppingDelay = .zero }) { harness in
+        try await EmulatorHarness.run(configure: { $0.seed = EmulatorSeed.bulk(6, like: "Q4_Promo_East"); $0.stoppingDelay = .zero }) { harness in
             let (engine, audit) = Self.fixture(harness)
             let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
             try await harness.control("POST", "/campaigns/\(campaigns[2].id!)/bump", #"{"beforeNextPuts":10}"#)

@@ -91,8 +91,7 @@ import Testing
     @Test func resumeDoesNotRepeatACompletedMutation() async throws {
         try await GenesysEmulator.withRunning { emulator in
             let home = try ShellProcess.Home()
-            try "GENESYS_CLIENT_ID=campaignsh-sandbox\nGENESYS_CLIENT_SECRET=sandbox-secret\nGENESYS_API_BASE=\(emulator.baseURL)\nGENESYS_LOGIN_BASE=\(emulator.baseURL)\n"
-                .write(to: home.url.appending(path: ".env"), atomically: true, encoding: .utf8)
+            try home.writeDotEnv(baseURL: emulator.baseURL)
             try "param phase\nactivate Q4_Renewals\nuse Q4_Renewals\nexpect lifecycle == ${phase}\n"
                 .write(to: home.url.appending(path: "launch.cmds"), atomically: true, encoding: .utf8)
             let first = try await ShellProcess.run(

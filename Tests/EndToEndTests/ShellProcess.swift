@@ -29,6 +29,16 @@ struct ShellProcess {
 
         var historyFile: URL { url.appending(path: "state/campaignsh/history") }
 
+        /// A `.env` naming an org on `baseURL` (an emulator serves the API and login on one port).
+        func writeDotEnv(baseURL: String, secret: String = "sandbox-secret") throws {
+            try """
+                GENESYS_CLIENT_ID=campaignsh-sandbox
+                GENESYS_CLIENT_SECRET="\(secret)"
+                export GENESYS_API_BASE=\(baseURL)
+                GENESYS_LOGIN_BASE=\(baseURL)  # the same server
+                """.write(to: url.appending(path: ".env"), atomically: true, encoding: .utf8)
+        }
+
         deinit { try? FileManager.default.removeItem(at: url) }
     }
 

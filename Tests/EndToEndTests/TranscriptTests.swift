@@ -120,12 +120,7 @@ import Testing
     @Test func anOrgFromTheEnvironmentOrADotEnvFile() async throws {
         try await GenesysEmulator.withRunning { emulator in
             let home = try ShellProcess.Home()
-            try """
-                GENESYS_CLIENT_ID=campaignsh-sandbox
-                GENESYS_CLIENT_SECRET="sandbox-secret"
-                export GENESYS_API_BASE=\(emulator.baseURL)
-                GENESYS_LOGIN_BASE=\(emulator.baseURL)  # the emulator serves both roles
-                """.write(to: home.url.appending(path: ".env"), atomically: true, encoding: .utf8)
+            try home.writeDotEnv(baseURL: emulator.baseURL)
             let result = try await ShellProcess.run(["-c", "whoami; campaigns --name Collections"], home: home)
             #expect(result.status == 0)
             #expect(result.stdout.contains("client id\tcampaignsh-sandbox"))
@@ -166,8 +161,7 @@ import Testing
     @Test func badCredentialsAreAnAuthenticationErrorWithStatusTwo() async throws {
         try await GenesysEmulator.withRunning { emulator in
             let home = try ShellProcess.Home()
-            try "GENESYS_CLIENT_ID=campaignsh-sandbox\nGENESYS_CLIENT_SECRET=wrong-one\nGENESYS_API_BASE=\(emulator.baseURL)\nGENESYS_LOGIN_BASE=\(emulator.baseURL)\n"
-                .write(to: home.url.appending(path: ".env"), atomically: true, encoding: .utf8)
+            try home.writeDotEnv(baseURL: emulator.baseURL, secret: "wrong-one")
             let result = try await ShellProcess.run(["-c", "campaigns"], home: home)
             #expect(result.status == 2)
             #expect(result.stderr.contains("invalid_client"))

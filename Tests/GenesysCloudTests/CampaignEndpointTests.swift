@@ -8,20 +8,8 @@ import Testing
     static let draft = EmulatorHarness.demoCampaignID("Q4_Renewals")
     static let running = EmulatorHarness.demoCampaignID("Q4_Promo_East")
 
-    /// A seed of `count` campaigns named `Bulk_001`…, all `off`.
-    static func bulkSeed(_ count: Int) -> EmulatorSeed {
-        let template = EmulatorSeed.demoOrg.campaigns.first { $0.campaign.id == draft }!
-        let campaigns = (1...count).map { number in
-            var entry = template
-            entry.campaign.id = String(format: "b0000000-0000-4000-8000-%012d", number)
-            entry.campaign.name = String(format: "Bulk_%03d", number)
-            return entry
-        }
-        return EmulatorSeed(campaigns: campaigns, queues: EmulatorSeed.demoOrg.queues)
-    }
-
     @Test func listingReadsEveryPage() async throws {
-        try await EmulatorHarness.run(configure: { $0.seed = Self.bulkSeed(230) }) { harness in
+        try await EmulatorHarness.run(configure: { $0.seed = EmulatorSeed.bulk(230, like: "Q4_Renewals") }) { harness in
             let campaigns = try await harness.client.campaigns()
             #expect(campaigns.map(\.name) == (1...230).map { String(format: "Bulk_%03d", $0) })
             let pages = await harness.emulator.requests().filter { $0.path == "/api/v2/outbound/campaigns" }.map(\.query)

@@ -113,3 +113,17 @@ public enum RawHTTP {
         return token
     }
 }
+
+extension EmulatorSeed {
+    /// `count` copies of the demo campaign `template`, named `Bulk_001`…, on the demo org's queues.
+    public static func bulk(_ count: Int, like template: String) -> EmulatorSeed {
+        let entry = demoOrg.campaigns.first { $0.campaign.name == template }!
+        let campaigns = (1...count).map { number in
+            var copy = entry
+            copy.campaign.id = String(format: "b0000000-0000-4000-8000-%012d", number)
+            copy.campaign.name = String(format: "Bulk_%03d", number)
+            return copy
+        }
+        return EmulatorSeed(campaigns: campaigns, queues: demoOrg.queues)
+    }
+}
