@@ -38,8 +38,15 @@ public struct TransitionResult: Sendable {
     /// The requests a dry run would have sent.
     public var plan: [String] = []
     public var checks: [PreflightCheck] = []
-    /// Whether the operator should see this as a failure (exit status 1).
-    public var failed: Bool { outcome == .error || outcome == .refused || message != nil && outcome != .noop && outcome != .dryRun }
+    /// Whether the operator should see this as a failure (exit status 1): an error, a refusal, or a change
+    /// that went through but did not settle (still stopping at the timeout).
+    public var failed: Bool {
+        switch outcome {
+        case .error, .refused: true
+        case .success, .conflictRetry: message != nil
+        case .noop, .dryRun: false
+        }
+    }
 }
 
 /// Shared by the transitions of one bulk run: the org's active slots and each queue's idle agents,
