@@ -178,6 +178,9 @@ extension CommandContext {
         options.maxConflicts = arguments.maxConflicts
         options.command = commandText
         options.minAgents = (try await org.settings?.minAgents) ?? 1
+        if isInteractive, campaigns.count == 1 {
+            options.progress = { OutputDestination.standardError.write("\r\u{1B}[K" + $0) }
+        }
         configure(&options)
         if !options.dryRun, destructive || campaigns.count > 1 {
             try await confirm(verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
@@ -195,7 +198,7 @@ extension CommandContext {
             note("stopped waiting; campaigns already changed stay as they are (a pause may still be stopping)")
             throw CancellationError()
         }
-        if interactive, total > 1 { OutputDestination.standardError.write("\n") }
+        if interactive { OutputDestination.standardError.write("\r\u{1B}[K") }
         try report(results)
     }
 }

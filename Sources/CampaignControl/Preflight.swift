@@ -57,8 +57,16 @@ public struct Preflight: Sendable {
             }
         }
         if campaign.dialingMode != .preview {
+            // The campaign's setting, and what the dialer says its edges can give (CampaignStats).
             let lines = campaign.outboundLineCount ?? 0
-            checks.append(PreflightCheck(name: .lines, passed: lines >= 1, figure: "\(lines) outbound lines"))
+            let available = try await client.stats(ofCampaign: campaign.id ?? "").linesUtilization?.totalAvailableOutboundLines
+            let passed = lines >= 1 && (available.map { $0 >= 1 } ?? true)
+            checks.append(
+                PreflightCheck(
+                    name: .lines, passed: passed,
+                    figure: "\(lines) outbound lines" + (available.map { ", \($0) available on the dialer" } ?? "")
+                )
+            )
         }
         let active = if let activeCount { activeCount } else { try await self.activeCount() }
         checks.append(

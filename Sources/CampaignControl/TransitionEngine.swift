@@ -19,6 +19,8 @@ public struct TransitionOptions: Sendable {
     public var reason: String?
     /// The command as typed, for the audit.
     public var command = ""
+    /// Told about a wait in progress, e.g. "Q4_Promo_East: stopping, 12 s", for a progress line on a terminal.
+    public var progress: (@Sendable (String) -> Void)?
 
     public init() {}
 }
@@ -205,10 +207,12 @@ public struct TransitionEngine: Sendable {
 
     /// Polls until the campaign is off (or forced off); past the timeout the result says it is still stopping.
     func waitUntilOff(_ result: inout TransitionResult, _ options: TransitionOptions) async throws {
-        let deadline = ContinuousClock.now + options.timeout
+        let started = ContinuousClock.now
+        let deadline = started + options.timeout
         while true {
             let campaign = try await client.campaign(id: result.campaignID)
             result.toStatus = campaign.campaignStatus?.rawValue
+            options.progress?("\(campaign.name ?? result.campaignID): \(campaign.campaignStatus?.rawValue ?? "?"), \((ContinuousClock.now - started).components.seconds) s")
             if campaign.campaignStatus == .off || campaign.campaignStatus == .forcedOff { return }
             guard ContinuousClock.now < deadline else {
                 result.message = "still \(campaign.campaignStatus?.rawValue ?? "?") after \(options.timeout.components.seconds) s"

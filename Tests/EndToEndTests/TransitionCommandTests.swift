@@ -70,6 +70,7 @@ import Testing
         #expect(failing.stdout.contains("capacity\tpass\t"))
         let passing = try await ShellProcess.run(["--sandbox", "-c", "capacity Q4_Renewals --min-agents 6"])
         #expect(passing.status == 0)
+        #expect(passing.stdout.contains("lines\tpass\t13 outbound lines, 300 available on the dialer"))
         let transition = try await ShellProcess.run(["--sandbox", "-c", "transition Q4_Renewals active; use Q4_Renewals; expect status == on"])
         #expect(transition.status == 0, "stderr: \(transition.stderr)")
         let bad = try await ShellProcess.run(["--sandbox", "-c", "transition Q4_Renewals complete"])
