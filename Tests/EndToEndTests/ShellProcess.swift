@@ -144,6 +144,15 @@ final class TerminalSession: Sendable {
         return false
     }
 
+    /// Waits until `output` has appeared after `offset` and a prompt after it: the shell reads again.
+    /// Keys typed before that reach a terminal in cooked mode, where Ctrl-D would be lost.
+    func waitForPrompt(after output: String, from offset: Int = 0, prompt: String = "> ") async -> Bool {
+        guard await waitFor(output, after: offset) else { return false }
+        let shown = String(text.dropFirst(offset))
+        guard let range = shown.range(of: output) else { return false }
+        return await waitFor(prompt, after: offset + shown.distance(from: shown.startIndex, to: range.upperBound))
+    }
+
     /// Waits for the shell to exit and returns its status.
     func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout

@@ -8,12 +8,12 @@ import Testing
         let first = try TerminalSession(["--sandbox"], home: home)
         #expect(await first.waitFor("sandbox> "), "screen: \(first.text)")
         first.type("echo remembered\r")
-        #expect(await first.waitFor("remembered\r\n"), "screen: \(first.text)")
+        #expect(await first.waitForPrompt(after: "remembered\r\n"), "screen: \(first.text)")
         // Never kept: a known secret, words that suggest one, a line starting with a space.
         for line in ["echo sandbox-secret", "echo my password is x", " echo private"] {
             let before = first.text.count
             first.type(line + "\r")
-            #expect(await first.waitFor("sandbox> ", after: before + line.count), "screen: \(first.text)")
+            #expect(await first.waitForPrompt(after: "\r\n", from: before), "screen: \(first.text)")
         }
         first.type("\u{4}")
         #expect(await first.exitStatus() == 0)
@@ -26,7 +26,7 @@ import Testing
         #expect(await second.waitFor("sandbox> "), "screen: \(second.text)")
         let before = second.text.count
         second.type("\u{1B}[A\r")  // Up, Enter
-        #expect(await second.waitFor("remembered\r\n", after: before), "screen: \(second.text)")
+        #expect(await second.waitForPrompt(after: "remembered\r\n", from: before), "screen: \(second.text)")
         second.type("\u{4}")
         #expect(await second.exitStatus() == 0)
     }
@@ -57,7 +57,7 @@ import Testing
         shell.type("\u{3}")
         #expect(await shell.waitFor("sandbox> ", after: beforeInterrupt), "screen: \(shell.text)")
         shell.type("echo still here\r")
-        #expect(await shell.waitFor("still here\r\n", after: beforeInterrupt), "screen: \(shell.text)")
+        #expect(await shell.waitForPrompt(after: "still here\r\n", from: beforeInterrupt), "screen: \(shell.text)")
         #expect(!shell.text.contains("using Q4_Promo_East"))
         shell.type("\u{4}")
         #expect(await shell.exitStatus() == 0)
