@@ -22,6 +22,7 @@ struct Login: ShellCommand {
     func run(in context: CommandContext) async throws {
         let org = try context.components.require(OrgSession.self)
         let token = try await org.login()
+        if context.isInteractive { await org.refreshNames() }
         let settings = await org.settings
         context.emit(.text("logged in as client \(settings?.credentials.clientID ?? "?"); token valid until \(WhoAmI.format(token.expiresAt))"))
     }
@@ -101,7 +102,9 @@ struct Profile: ShellCommand {
         func run(in context: CommandContext) async throws {
             let configuration = try context.components.require(OrgConfiguration.self)
             guard let settings = try configuration.settings(.init(profile: name)) else { throw OrgSessionError.notConfigured }
-            try await context.components.require(OrgSession.self).switchTo(settings)
+            let org = try context.components.require(OrgSession.self)
+            await org.switchTo(settings)
+            if context.isInteractive { await org.refreshNames() }
             context.emit(.text("using profile \(name)"))
         }
     }

@@ -152,7 +152,7 @@ extension CommandContext {
                 [
                     Cell(result.campaignName ?? result.campaignID), Cell(result.fromStatus), Cell(result.toStatus),
                     .text(result.outcome.rawValue), .integer(result.attempts),
-                    .integer(Int(result.latency.components.seconds * 1000 + result.latency.components.attoseconds / 1_000_000_000_000_000)),
+                    .integer(Int(result.latency.nanoseconds / 1_000_000)),
                     Cell(result.message),
                 ]
             }

@@ -61,7 +61,7 @@ struct Webhook: ShellCommand {
             let notifier = try context.components.require(WebhookNotifier.self)
             guard await notifier.configuration != nil else { throw ShellError.usage("no webhook set", hint: "use 'webhook set URL'") }
             let delivery = await notifier.test(command: "webhook test")
-            let milliseconds = delivery.latency.components.seconds * 1000 + delivery.latency.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds = delivery.latency.nanoseconds / 1_000_000
             guard delivery.succeeded else {
                 throw ShellError.failure("webhook test failed after \(delivery.attempts) attempts: \(delivery.error ?? "?")")
             }

@@ -76,9 +76,7 @@ public actor OrgSession {
         guard let settings else { throw OrgSessionError.notConfigured }
         let client = self.client ?? GenesysClient(environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)
         self.client = client
-        let token = try await client.tokens.token()
-        refreshNames()
-        return token
+        return try await client.tokens.token()
     }
 
     /// Forgets the token; commands that need Genesys fail until `login`.
@@ -94,7 +92,6 @@ public actor OrgSession {
         client = GenesysClient(environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)
         current = nil
         names.replace(with: [])
-        refreshNames()
     }
 
     public func use(_ campaign: CampaignReference?) {

@@ -48,7 +48,7 @@ extension TransitionEngine {
             campaignID: id, campaignName: campaign.name, fromStatus: campaign.campaignStatus?.rawValue,
             toStatus: campaign.campaignStatus?.rawValue, outcome: .noop
         )
-        let decision = LifecyclePolicy.decide(.archive, from: try await lifecycle(of: campaign))
+        let decision = LifecyclePolicy.decide(.archive, from: try await lifecycle(of: campaign, distinguishingDraft: false))
         if case .refuse(let reason) = decision {
             result.outcome = .refused
             result.message = reason
@@ -86,7 +86,7 @@ extension TransitionEngine {
             result.outcome = .success
             result.toStatus = "archived"
             let row = try await record(.archive, current, result, options, httpStatus: 200)
-            if let notifier {
+            if let notifier, await notifier.configuration != nil {
                 await notifier.notify(
                     CampaignStateChange(
                         campaignId: id, campaignName: current.name,

@@ -94,10 +94,11 @@ public struct TransitionEngine: Sendable {
         self.session = session
     }
 
-    /// The lifecycle of `campaign`; reads progress only where it decides (draft vs paused).
-    public func lifecycle(of campaign: Campaign) async throws -> Lifecycle {
+    /// The lifecycle of `campaign`. Telling draft from paused costs a progress request; only `recycle`
+    /// (and what is shown or announced) needs it: every other verb treats the two alike, so they skip it.
+    public func lifecycle(of campaign: Campaign, distinguishingDraft: Bool = true) async throws -> Lifecycle {
         let status = campaign.campaignStatus
-        let needsProgress = (status == .off || status == .forcedOff) && (campaign.errors ?? []).isEmpty
+        let needsProgress = distinguishingDraft && (status == .off || status == .forcedOff) && (campaign.errors ?? []).isEmpty
         let called = needsProgress ? try await client.progress(ofCampaign: campaign.id ?? "").numberOfContactsCalled : nil
         return Lifecycle(campaign, contactsCalled: called)
     }
@@ -115,7 +116,7 @@ public struct TransitionEngine: Sendable {
         Counter(label: TransitionMetrics.attempts, dimensions: [("verb", verb.rawValue)]).increment()
         var current = campaign
         while true {
-            let state = try await lifecycle(of: current)
+            let state = try await lifecycle(of: current, distinguishingDraft: verb == .recycle)
             switch LifecyclePolicy.decide(verb, from: state) {
             case .refuse(let reason):
                 Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)]).increment()
@@ -169,7 +170,7 @@ public struct TransitionEngine: Sendable {
                 do {
                     let updated = try await client.setStatus(of: current, to: target)
                     Timer(label: TransitionMetrics.duration, dimensions: [("verb", verb.rawValue)])
-                        .recordNanoseconds(Self.nanoseconds(ContinuousClock.now - attemptStarted))
+                        .recordNanoseconds((ContinuousClock.now - attemptStarted).nanoseconds)
                     if target == .on { await counts.takeSlot() }
                     result.outcome = .success
                     result.toStatus = updated.campaignStatus?.rawValue
@@ -236,7 +237,7 @@ public struct TransitionEngine: Sendable {
                 campaignName: result.campaignName, verb: verb.rawValue, fromStatus: campaign.campaignStatus?.rawValue,
                 toStatus: updated?.campaignStatus?.rawValue ?? result.toStatus, outcome: result.outcome,
                 attempt: max(result.attempts, 1), versionBefore: campaign.version, versionAfter: updated?.version,
-                latencyMs: Int(Self.nanoseconds(result.latency) / 1_000_000), httpStatus: httpStatus,
+                latencyMs: Int(result.latency.nanoseconds / 1_000_000), httpStatus: httpStatus,
                 correlationID: correlationID, overrideChecks: overridden.isEmpty ? nil : overridden.joined(separator: ","),
                 overrideReason: overridden.isEmpty ? nil : options.reason, errorMessage: result.message
             )
@@ -244,7 +245,8 @@ public struct TransitionEngine: Sendable {
     }
 
     func announce(_ before: Campaign, _ after: Campaign, seq: Int64?, _ options: TransitionOptions) async {
-        guard let notifier else { return }
+        // Lifecycles cost requests: read them only for a webhook that will send them.
+        guard let notifier, await notifier.configuration != nil else { return }
         let previous = try? await lifecycle(of: before)
         let current = try? await lifecycle(of: after)
         await notifier.notify(
@@ -258,8 +260,12 @@ public struct TransitionEngine: Sendable {
         )
     }
 
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }
 

@@ -198,12 +198,11 @@ public actor WebhookNotifier {
     /// One audit row per delivery, with how many attempts it took.
     private func record(_ delivery: WebhookDelivery, command: String, campaign: (id: String, name: String?)?) async {
         guard let store = try? audit?.store() else { return }
-        let latency = delivery.latency.components
         _ = try? await store.append(
             AuditEntry(
                 actor: auditContext.actor, session: auditContext.session, command: command, campaignID: campaign?.id,
                 campaignName: campaign?.name, verb: "webhook", outcome: delivery.succeeded ? .success : .error,
-                attempt: delivery.attempts, latencyMs: Int(latency.seconds * 1000 + latency.attoseconds / 1_000_000_000_000_000),
+                attempt: delivery.attempts, latencyMs: Int(delivery.latency.nanoseconds / 1_000_000),
                 httpStatus: delivery.status, correlationID: delivery.id, errorMessage: delivery.error
             )
         )

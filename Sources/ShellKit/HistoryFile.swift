@@ -14,6 +14,8 @@ public final class HistoryFile: Sendable {
     public init(path: String, carriesSecret: @escaping @Sendable (String) -> Bool = { _ in false }) {
         self.path = path
         self.carriesSecret = carriesSecret
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         entries = Mutex(text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
     }
@@ -37,8 +39,6 @@ public final class HistoryFile: Sendable {
             return false
         }
         if isRepeat { return false }
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return true }
         defer { close(descriptor) }

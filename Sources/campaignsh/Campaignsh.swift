@@ -157,6 +157,7 @@ struct Campaignsh: AsyncParsableCommand {
             return await runner.runFile(path)
         }
         if interactive, let history {
+            await org.refreshNames()  // for Tab, in the background
             let input = EditLineInput(historyLines: history.lines) { line, word in
                 let words = (try? CommandLineParser.parse(line, variable: { _ in "" }).last?.words) ?? []
                 let complete = line.hasSuffix(" ") || line.isEmpty ? words : Array(words.dropLast())

@@ -66,6 +66,8 @@ import Testing
             #expect(rows.map(\.entry.outcome) == [.success, .success])
             #expect(rows[0].entry.versionBefore == 5 && rows[0].entry.versionAfter == 6)
             #expect(await fixture.mutations().filter { $0.hasPrefix("PUT") }.count == 2)
+            // Draft or paused makes no difference to these verbs, and no webhook is set: no progress read.
+            #expect(await fixture.harness.requests(matching: "/api/v2/outbound/campaigns/\(Self.draft)/progress").isEmpty)
         }
     }
 
