@@ -16,7 +16,8 @@ import Testing
             #expect(await first.waitForPrompt(after: "\r\n", from: before), "screen: \(first.text)")
         }
         first.type("\u{4}")
-        #expect(await first.exitStatus() == 0)
+        let firstStatus = await first.exitStatus()
+        #expect(firstStatus == 0, "screen: \(first.text)")
 
         let attributes = try FileManager.default.attributesOfItem(atPath: home.historyFile.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -28,7 +29,8 @@ import Testing
         second.type("\u{1B}[A\r")  // Up, Enter
         #expect(await second.waitForPrompt(after: "remembered\r\n", from: before), "screen: \(second.text)")
         second.type("\u{4}")
-        #expect(await second.exitStatus() == 0)
+        let secondStatus = await second.exitStatus()
+        #expect(secondStatus == 0, "screen: \(second.text)")
     }
 
     @Test func tabCompletesACampaignName() async throws {
@@ -44,7 +46,8 @@ import Testing
         shell.type("\r")
         #expect(await shell.waitFor("sandbox:Réactivation_Clients> "), "screen: \(shell.text)")
         shell.type("exit\r")
-        #expect(await shell.exitStatus() == 0)
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 0, "screen: \(shell.text)")
     }
 
     @Test func ctrlCCancelsAHalfTypedLine() async throws {
@@ -60,7 +63,8 @@ import Testing
         #expect(await shell.waitForPrompt(after: "still here\r\n", from: beforeInterrupt), "screen: \(shell.text)")
         #expect(!shell.text.contains("using Q4_Promo_East"))
         shell.type("\u{4}")
-        #expect(await shell.exitStatus() == 0)
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 0, "screen: \(shell.text)")
         #expect(!(try String(contentsOf: home.historyFile, encoding: .utf8)).contains("Q4_Promo_Ea"))
     }
 
@@ -76,13 +80,15 @@ import Testing
         #expect(await shell.waitFor("interrupted", after: beforeInterrupt), "screen: \(shell.text)")
         #expect(await shell.waitFor("sandbox:Q4_Renewals> ", after: beforeInterrupt), "screen: \(shell.text)")
         shell.type("exit 4\r")
-        #expect(await shell.exitStatus() == 4)
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 4, "screen: \(shell.text)")
     }
 
     @Test func ctrlDExitsWithZero() async throws {
         let shell = try TerminalSession(["--sandbox"], home: try ShellProcess.Home())
         #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
         shell.type("\u{4}")
-        #expect(await shell.exitStatus() == 0)
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 0, "screen: \(shell.text)")
     }
 }
