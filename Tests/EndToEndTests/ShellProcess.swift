@@ -93,6 +93,9 @@ struct ShellProcess {
 
 /// `campaignsh` on a pseudo-terminal (util-linux `script` makes it the controlling terminal, so Ctrl-C
 /// and Ctrl-D arrive as they do from a keyboard).
+///
+/// Offsets into the screen count UTF-8 bytes: counted in characters, a "\r" ending one read and the "\n"
+/// starting the next would merge into one character and shift every later offset.
 final class TerminalSession: Sendable {
     private let process: Process
     private let keyboard: FileHandle
@@ -100,11 +103,14 @@ final class TerminalSession: Sendable {
 
     /// What the terminal has shown, appended to by the reading thread.
     private final class Screen: Sendable {
-        let text = Mutex("")
+        let bytes = Mutex(Data())
     }
 
     init(_ arguments: [String], home: ShellProcess.Home) throws {
-        let command = ([BuiltProduct.path("campaignsh")] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        // `script` runs the command through $SHELL -c. `exec` keeps that shell out of the terminal's process
+        // group: dash would otherwise stay, take the Ctrl-C meant for the shell, die of it, and make
+        // `script` report 130.
+        let command = "exec " + ([BuiltProduct.path("campaignsh")] + arguments).map { "'\($0)'" }.joined(separator: " ")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qfec", command, "/dev/null"]
@@ -121,24 +127,31 @@ final class TerminalSession: Sendable {
         let screen = self.screen
         Thread {
             while case let data = reader.availableData, !data.isEmpty {
-                screen.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+                screen.bytes.withLock { $0 += data }  // decoded only when read: a read may end inside a character
             }
         }.start()
     }
 
     /// Everything the terminal has shown so far.
-    var text: String { screen.text.withLock { $0 } }
+    var text: String { String(decoding: screen.bytes.withLock { $0 }, as: UTF8.self) }
+
+    /// How much the terminal has shown so far: an offset for `waitFor(_:after:)`.
+    var shownLength: Int { screen.bytes.withLock { $0.count } }
+
+    private func shown(after offset: Int) -> String {
+        String(decoding: screen.bytes.withLock { $0.dropFirst(offset) }, as: UTF8.self)
+    }
 
     func type(_ keys: String) {
         keyboard.write(Data(keys.utf8))
     }
 
-    /// Waits until the terminal shows `expected` after the first `after` characters; false after `timeout`.
+    /// Waits until the terminal shows `expected` after the first `after` bytes (see `shownLength`); false after `timeout`.
     @discardableResult
     func waitFor(_ expected: String, after offset: Int = 0, timeout: Duration = .seconds(20)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if String(text.dropFirst(offset)).contains(expected) { return true }
+            if shown(after: offset).contains(expected) { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return false
@@ -148,9 +161,9 @@ final class TerminalSession: Sendable {
     /// Keys typed before that reach a terminal in cooked mode, where Ctrl-D would be lost.
     func waitForPrompt(after output: String, from offset: Int = 0, prompt: String = "> ") async -> Bool {
         guard await waitFor(output, after: offset) else { return false }
-        let shown = String(text.dropFirst(offset))
+        let shown = shown(after: offset)
         guard let range = shown.range(of: output) else { return false }
-        return await waitFor(prompt, after: offset + shown.distance(from: shown.startIndex, to: range.upperBound))
+        return await waitFor(prompt, after: offset + shown.utf8.distance(from: shown.startIndex, to: range.upperBound))
     }
 
     /// Waits for the shell to exit and returns its status.

@@ -11,7 +11,7 @@ import Testing
         #expect(await first.waitForPrompt(after: "remembered\r\n"), "screen: \(first.text)")
         // Never kept: a known secret, words that suggest one, a line starting with a space.
         for line in ["echo sandbox-secret", "echo my password is x", " echo private"] {
-            let before = first.text.count
+            let before = first.shownLength
             first.type(line + "\r")
             #expect(await first.waitForPrompt(after: "\r\n", from: before), "screen: \(first.text)")
         }
@@ -25,7 +25,7 @@ import Testing
 
         let second = try TerminalSession(["--sandbox"], home: home)
         #expect(await second.waitFor("sandbox> "), "screen: \(second.text)")
-        let before = second.text.count
+        let before = second.shownLength
         second.type("\u{1B}[A\r")  // Up, Enter
         #expect(await second.waitForPrompt(after: "remembered\r\n", from: before), "screen: \(second.text)")
         second.type("\u{4}")
@@ -37,7 +37,7 @@ import Testing
         let home = try ShellProcess.Home()
         let shell = try TerminalSession(["--sandbox"], home: home)
         #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
-        let beforeList = shell.text.count
+        let beforeList = shell.shownLength
         shell.type("campaigns > /dev/null\r")  // fills the name cache now rather than in the background
         #expect(await shell.waitFor("\nsandbox> ", after: beforeList), "screen: \(shell.text)")
         shell.type("use Réact\t")
@@ -56,7 +56,7 @@ import Testing
         #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
         shell.type("use Q4_Promo_Ea")
         #expect(await shell.waitFor("Q4_Promo_Ea"), "screen: \(shell.text)")
-        let beforeInterrupt = shell.text.count
+        let beforeInterrupt = shell.shownLength
         shell.type("\u{3}")
         #expect(await shell.waitFor("sandbox> ", after: beforeInterrupt), "screen: \(shell.text)")
         shell.type("echo still here\r")
@@ -75,7 +75,7 @@ import Testing
         shell.type("use Q4_Renewals; wait status == on --timeout 60s\r")
         #expect(await shell.waitFor("using Q4_Renewals"), "screen: \(shell.text)")
         try await Task.sleep(for: .milliseconds(300))
-        let beforeInterrupt = shell.text.count
+        let beforeInterrupt = shell.shownLength
         shell.type("\u{3}")
         #expect(await shell.waitFor("interrupted", after: beforeInterrupt), "screen: \(shell.text)")
         #expect(await shell.waitFor("sandbox:Q4_Renewals> ", after: beforeInterrupt), "screen: \(shell.text)")
