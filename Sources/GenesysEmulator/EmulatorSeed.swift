@@ -71,7 +71,7 @@ extension EmulatorSeed {
             demoCampaign(10, "Appointment_Reminders", .forcedOff, .agentless, queue: nil, called: 610, total: 2_500),
             demoCampaign(11, "Payment_Plan_Followup", .forcedStopping, .power, queue: 2, called: 45, total: 900),
             demoCampaign(12, "Réactivation_Clients", .off, .predictive, queue: 1, called: 0, total: 3_300),
-            demoCampaign(13, "Holiday_Preview", .off, .preview, queue: 1, called: 212, total: 1_000),
+            demoCampaign(13, "Holiday Preview 2026", .off, .preview, queue: 1, called: 212, total: 1_000),
             demoCampaign(14, "Leads_Webform", .complete, .progressive, queue: 1, called: 2_000, total: 2_000),
         ],
         queues: [

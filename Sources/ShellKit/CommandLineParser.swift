@@ -361,7 +361,7 @@ private struct Tokenizer {
 
 // MARK: - Bytes
 
-private extension UInt8 {
+extension UInt8 {  // the bytes the command language gives a meaning to (internal: Quoting.swift reads them too)
     static let tab = UInt8(ascii: "\t")
     static let newline = UInt8(ascii: "\n")
     static let carriageReturn = UInt8(ascii: "\r")

@@ -41,13 +41,13 @@ public final class EditLineInput: LineInput {
     /// - Parameters:
     ///   - historyLines: earlier history to load (oldest first), e.g. read from the history file by the caller.
     ///   - historyLimit: how many lines libedit keeps in memory (it keeps all of them unless told).
-    ///   - complete: given the whole line up to the cursor, returns candidate replacements for the word being completed
-    ///     (the caller computes them from in-memory caches only: never blocks, never touches the network).
-    ///     The candidates' common prefix replaces the word, so return candidates that extend it.
+    ///   - complete: given what Tab was pressed on, returns the values the word may complete to, unquoted and
+    ///     extending `request.partial` (computed from in-memory caches only: never blocks, never touches the
+    ///     network). They are inserted quoted as the user started the word, or with backslash escapes.
     public init(
         historyLines: [String],
         historyLimit: Int = 1000,
-        complete: @escaping @Sendable (_ lineUpToCursor: String, _ word: String) -> [String]
+        complete: @escaping @Sendable (CompletionRequest) -> [String]
     ) {
         // Before any libedit call: libedit decides at initialization whether the terminal speaks UTF-8.
         Self.useUTF8Locale()
@@ -130,7 +130,7 @@ public final class EditLineInput: LineInput {
 /// context lives here; only the input thread (the one blocked in `readline`) touches it.
 private struct CompletionCell {
     var owner: ObjectIdentifier?
-    var complete: (@Sendable (String, String) -> [String])?
+    var complete: (@Sendable (CompletionRequest) -> [String])?
     var candidates: [String] = []
     var next = 0
 }
@@ -143,9 +143,12 @@ private func attemptCompletion(
 ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
     // Never fall back to libedit's filename completion (libedit resets this after every Tab).
     clibedit_set_attempted_completion_over(1)
-    guard let text, let complete = completionCell.complete else { return nil }
+    guard let text, let complete = completionCell.complete, let request = CompletionRequest(lineUpToCursor: lineUpToCursor())
+    else { return nil }
     var seen = Set<String>()
-    let candidates = complete(lineUpToCursor(), String(cString: text)).filter { !$0.isEmpty && seen.insert($0).inserted }
+    let values = complete(request).filter { $0.hasPrefix(request.partial) && seen.insert($0).inserted }
+    // libedit replaces what it takes for the word (it stops at a space even inside quotes) with these.
+    let candidates = request.replacements(for: values, editorWord: String(cString: text))
     guard !candidates.isEmpty else { return nil }
 
     completionCell.candidates = candidates
@@ -154,8 +157,10 @@ private func attemptCompletion(
     guard let matches = rl_completion_matches(text, nextCandidate) else { return nil }
     // matches[0] is the candidates' common prefix, computed byte by byte: never let it end inside a
     // UTF-8 sequence ("Réa"/"Rêb" share the byte 0xC3), or libedit would insert a broken character.
+    // Nor after a lone backslash ("Spring\ " / "Spring\'s" share "Spring\"): it would escape the next key.
     if let common = matches[0] {
         trimIncompleteUTF8(common)
+        trimLoneBackslash(common)
     }
     return matches
 }
@@ -178,6 +183,17 @@ private func lineUpToCursor() -> String {
     let scalars = line.unicodeScalars
     let cursor = scalars.index(scalars.startIndex, offsetBy: point, limitedBy: scalars.endIndex) ?? scalars.endIndex
     return String(scalars[..<cursor])
+}
+
+/// Cuts a NUL-terminated string before a trailing backslash that escapes nothing yet.
+private func trimLoneBackslash(_ string: UnsafeMutablePointer<CChar>) {
+    var length = strlen(string)
+    var trailing = 0
+    while length > 0, string[length - 1] == CChar(UInt8(ascii: "\\")) {
+        trailing += 1
+        length -= 1
+    }
+    if trailing % 2 == 1 { string[length + trailing - 1] = 0 }
 }
 
 /// Cuts a NUL-terminated UTF-8 string before a trailing, incomplete multi-byte sequence.

@@ -22,14 +22,6 @@ public enum SecretPolicy {
     }
 }
 
-/// Quotes a word for the command language when it needs it.
-public enum ShellQuoting {
-    public static func quote(_ word: String) -> String {
-        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { !" \t\n'\"\\;|>#$".unicodeScalars.contains($0) }
-        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-}
-
 /// What a command asks the recorder to write around it: lines before (e.g. an `expect` of the state it
 /// found), the command as it should be replayed (e.g. a campaign by full name), lines after.
 public final class RecordingNotes: Sendable {

@@ -158,10 +158,8 @@ struct Campaignsh: AsyncParsableCommand {
         }
         if interactive, let history {
             await org.refreshNames()  // for Tab, in the background
-            let input = EditLineInput(historyLines: history.lines) { line, word in
-                let words = (try? CommandLineParser.parse(line, variable: { _ in "" }).last?.words) ?? []
-                let complete = line.hasSuffix(" ") || line.isEmpty ? words : Array(words.dropLast())
-                return runner.catalog.completions(words: complete, partial: word, components: runner.components)
+            let input = EditLineInput(historyLines: history.lines) { request in
+                runner.catalog.completions(words: request.words, partial: request.partial, components: runner.components)
             }
             return await runner.runInteractive(input: input, history: history) {
                 await Prompt.text(org: org, color: color)

@@ -158,12 +158,21 @@ final class TerminalSession: Sendable {
     }
 
     /// Waits until `output` has appeared after `offset` and a prompt after it: the shell reads again.
-    /// Keys typed before that reach a terminal in cooked mode, where Ctrl-D would be lost.
     func waitForPrompt(after output: String, from offset: Int = 0, prompt: String = "> ") async -> Bool {
         guard await waitFor(output, after: offset) else { return false }
         let shown = shown(after: offset)
         guard let range = shown.range(of: output) else { return false }
         return await waitFor(prompt, after: offset + shown.utf8.distance(from: shown.startIndex, to: range.upperBound))
+    }
+
+    /// Ctrl-D once libedit reads keys itself. libedit prints the prompt before it takes the terminal out of
+    /// cooked mode, and a Ctrl-D typed in between turns into a NUL there and is lost. Ctrl-L is answered
+    /// (a cleared screen) only once libedit reads the keys, so seeing the answer means the mode has changed.
+    func typeCtrlD() async {
+        let offset = shownLength
+        type("\u{C}")
+        _ = await waitFor("\u{1B}[2J", after: offset)
+        type("\u{4}")
     }
 
     /// Waits for the shell to exit and returns its status.

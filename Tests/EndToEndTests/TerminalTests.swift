@@ -15,7 +15,7 @@ import Testing
             first.type(line + "\r")
             #expect(await first.waitForPrompt(after: "\r\n", from: before), "screen: \(first.text)")
         }
-        first.type("\u{4}")
+        await first.typeCtrlD()
         let firstStatus = await first.exitStatus()
         #expect(firstStatus == 0, "screen: \(first.text)")
 
@@ -28,7 +28,7 @@ import Testing
         let before = second.shownLength
         second.type("\u{1B}[A\r")  // Up, Enter
         #expect(await second.waitForPrompt(after: "remembered\r\n", from: before), "screen: \(second.text)")
-        second.type("\u{4}")
+        await second.typeCtrlD()
         let secondStatus = await second.exitStatus()
         #expect(secondStatus == 0, "screen: \(second.text)")
     }
@@ -50,6 +50,26 @@ import Testing
         #expect(shellStatus == 0, "screen: \(shell.text)")
     }
 
+    @Test func tabCompletesANameWithSpacesToAWordThatRuns() async throws {
+        let home = try ShellProcess.Home()
+        let shell = try TerminalSession(["--sandbox"], home: home)
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        let beforeList = shell.shownLength
+        shell.type("campaigns > /dev/null\r")
+        #expect(await shell.waitFor("\nsandbox> ", after: beforeList), "screen: \(shell.text)")
+        shell.type("use 'Holi\t")
+        #expect(await shell.waitFor("2026' "), "screen: \(shell.text)")
+        shell.type("\r")
+        #expect(await shell.waitFor("sandbox:Holiday Preview 2026> "), "screen: \(shell.text)")
+        let beforeSecond = shell.shownLength
+        shell.type("show Holi\t\r")  // unquoted: completed with backslashes
+        #expect(await shell.waitForPrompt(after: "Holiday Preview 2026", from: beforeSecond), "screen: \(shell.text)")
+        #expect(!shell.text.contains("error"), "screen: \(shell.text)")
+        shell.type("exit\r")
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 0, "screen: \(shell.text)")
+    }
+
     @Test func ctrlCCancelsAHalfTypedLine() async throws {
         let home = try ShellProcess.Home()
         let shell = try TerminalSession(["--sandbox"], home: home)
@@ -62,7 +82,7 @@ import Testing
         shell.type("echo still here\r")
         #expect(await shell.waitForPrompt(after: "still here\r\n", from: beforeInterrupt), "screen: \(shell.text)")
         #expect(!shell.text.contains("using Q4_Promo_East"))
-        shell.type("\u{4}")
+        await shell.typeCtrlD()
         let shellStatus = await shell.exitStatus()
         #expect(shellStatus == 0, "screen: \(shell.text)")
         #expect(!(try String(contentsOf: home.historyFile, encoding: .utf8)).contains("Q4_Promo_Ea"))
@@ -87,7 +107,7 @@ import Testing
     @Test func ctrlDExitsWithZero() async throws {
         let shell = try TerminalSession(["--sandbox"], home: try ShellProcess.Home())
         #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
-        shell.type("\u{4}")
+        await shell.typeCtrlD()
         let shellStatus = await shell.exitStatus()
         #expect(shellStatus == 0, "screen: \(shell.text)")
     }
