@@ -20,11 +20,14 @@ extension TransitionEngine {
         case .recycle:
             result.attempts = 1
             do {
-                try await client.recycleCampaign(id: id)
+                let (_, response) = try await sending { try await client.recycleCampaign(id: id) }
                 let after = try await client.campaign(id: id)
                 result.outcome = .success
                 result.toStatus = after.campaignStatus?.rawValue
-                let row = try await record(.recycle, campaign, result, options, after: after, httpStatus: 204)
+                let row = try await record(
+                    .recycle, campaign, result, options, after: after, httpStatus: response?.status,
+                    correlationID: response?.correlationID
+                )
                 await announce(campaign, after, seq: row?.seq, options)
                 return result
             } catch let error as GenesysError {
@@ -82,10 +85,12 @@ extension TransitionEngine {
         try await audit.store().archive(campaignID: id, name: current.name ?? id, snapshot: snapshot)
         result.attempts = 1
         do {
-            try await client.deleteCampaign(id: id)
+            let (_, response) = try await sending { try await client.deleteCampaign(id: id) }
             result.outcome = .success
             result.toStatus = "archived"
-            let row = try await record(.archive, current, result, options, httpStatus: 200)
+            let row = try await record(
+                .archive, current, result, options, httpStatus: response?.status, correlationID: response?.correlationID
+            )
             if let notifier, await notifier.configuration != nil {
                 await notifier.notify(
                     CampaignStateChange(
@@ -134,7 +139,7 @@ extension TransitionEngine {
         }
         result.attempts = 1
         do {
-            let created = try await client.createCampaign(campaign)
+            let (created, response) = try await sending { try await client.createCampaign(campaign) }
             try await audit?.store().markRestored(archived.id, as: created.id ?? "")
             result.outcome = .success
             result.toStatus = created.campaignStatus?.rawValue
@@ -142,7 +147,10 @@ extension TransitionEngine {
             result.campaignID = created.id ?? ""
             var restoredRow = result
             restoredRow.message = "restored from archived campaign \(archived.campaignID)"
-            let row = try await record(.restore, empty, restoredRow, options, after: created, httpStatus: 200)
+            let row = try await record(
+                .restore, empty, restoredRow, options, after: created, httpStatus: response?.status,
+                correlationID: response?.correlationID
+            )
             if let notifier {
                 await notifier.notify(
                     CampaignStateChange(

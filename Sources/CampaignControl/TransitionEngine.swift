@@ -168,14 +168,17 @@ public struct TransitionEngine: Sendable {
                 result.attempts += 1
                 let attemptStarted = ContinuousClock.now
                 do {
-                    let updated = try await client.setStatus(of: current, to: target)
+                    let (updated, response) = try await sending { try await client.setStatus(of: current, to: target) }
                     Timer(label: TransitionMetrics.duration, dimensions: [("verb", verb.rawValue)])
                         .recordNanoseconds((ContinuousClock.now - attemptStarted).nanoseconds)
                     if target == .on { await counts.takeSlot() }
                     result.outcome = .success
                     result.toStatus = updated.campaignStatus?.rawValue
                     result.latency = ContinuousClock.now - started
-                    let row = try await record(verb, current, result, options, after: updated, httpStatus: 200)
+                    let row = try await record(
+                        verb, current, result, options, after: updated, httpStatus: response?.status,
+                        correlationID: response?.correlationID
+                    )
                     await announce(current, updated, seq: row?.seq, options)
                     if target == .off, options.wait { try await waitUntilOff(&result, options) }
                     return result
@@ -221,6 +224,13 @@ public struct TransitionEngine: Sendable {
             }
             try await Task.sleep(for: min(options.pollInterval, deadline - ContinuousClock.now))
         }
+    }
+
+    /// Runs one mutating call; returns its answer and the attempt that got it, whose status and
+    /// correlation id go into the audit row.
+    func sending<Answer>(_ call: () async throws -> Answer) async throws -> (answer: Answer, response: RequestRecord?) {
+        let (answer, trace) = try await RequestTrace.collecting(call)
+        return (answer, trace.records.last)
     }
 
     /// One audit row for this attempt; durable when this returns.

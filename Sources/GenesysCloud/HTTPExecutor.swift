@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// One HTTP request to Genesys, described independently of its retries.
 struct HTTPExchange: Sendable {
@@ -41,6 +42,29 @@ public struct RequestRecord: Sendable {
     public var willRetry: Bool
     /// `inin-ratelimit-*` of the response: requests used and allowed in the window, seconds to its reset.
     public var rateLimit: RateLimitStatus?
+    /// The response's `ININ-Correlation-ID`: what Genesys support asks for about this request.
+    public var correlationID: String?
+}
+
+/// The request attempts a task makes while it runs ``collecting(_:)``: how a caller learns the status and
+/// correlation id of a call that succeeded (a failed one carries them in its ``GenesysError``).
+public final class RequestTrace: Sendable {
+    @TaskLocal static var current: RequestTrace?
+    private let collected = Mutex<[RequestRecord]>([])
+
+    /// Every attempt so far, oldest first.
+    public var records: [RequestRecord] { collected.withLock { $0 } }
+
+    func append(_ record: RequestRecord) { collected.withLock { $0.append(record) } }
+
+    /// Runs `body`, noting each request attempt it makes (child tasks included), and returns both.
+    public static func collecting<Result>(
+        _ body: () async throws -> Result
+    ) async rethrows -> (result: Result, trace: RequestTrace) {
+        let trace = RequestTrace()
+        let result = try await $current.withValue(trace) { try await body() }
+        return (result, trace)
+    }
 }
 
 /// The `inin-ratelimit-count/allowed/reset` headers Genesys sends with every API response.
@@ -92,9 +116,10 @@ struct HTTPExecutor: Sendable {
             let record = RequestRecord(
                 method: exchange.method.rawValue, route: exchange.route, status: answer?.status, attempt: attempt,
                 latency: ContinuousClock.now - started, willRetry: retryDelay != nil,
-                rateLimit: answer.flatMap { RateLimitStatus($0.headers) }
+                rateLimit: answer.flatMap { RateLimitStatus($0.headers) }, correlationID: answer?.correlationID
             )
             GenesysMetrics.record(record)
+            RequestTrace.current?.append(record)
             configuration.observer?(record)
             switch (outcome, decision) {
             case (.success(let answer), _) where answer.isSuccess:

@@ -21,6 +21,11 @@ import Testing
             return rows
         }
 
+        /// The correlation ids the emulator gave the requests whose "METHOD path" starts with `prefix`.
+        func correlationIDs(of prefix: String) async -> [String] {
+            await harness.emulator.requests().filter { "\($0.method) \($0.path)".hasPrefix(prefix) }.map(\.correlationId)
+        }
+
         func mutations() async -> [String] {
             await harness.requests().filter { !$0.hasPrefix("GET") && !$0.hasPrefix("POST /oauth") && !$0.contains("/progress 200") }
         }
@@ -65,6 +70,9 @@ import Testing
             #expect(rows.map(\.entry.verb) == ["activate", "pause"])
             #expect(rows.map(\.entry.outcome) == [.success, .success])
             #expect(rows[0].entry.versionBefore == 5 && rows[0].entry.versionAfter == 6)
+            // Each row names the response it reports on, as Genesys support would ask for it.
+            #expect(rows.map(\.entry.httpStatus) == [200, 200])
+            #expect(rows.map(\.entry.correlationID) == (await fixture.correlationIDs(of: "PUT /api/v2/outbound/campaigns/\(Self.draft)")).map(Optional.some))
             #expect(await fixture.mutations().filter { $0.hasPrefix("PUT") }.count == 2)
             // Draft or paused makes no difference to these verbs, and no webhook is set: no progress read.
             #expect(await fixture.harness.requests(matching: "/api/v2/outbound/campaigns/\(Self.draft)/progress").isEmpty)
@@ -178,7 +186,15 @@ import Testing
             }
             #expect(actual == expected)
             #expect(try fixture.audit.store().archives().first?.restoredAs == restored.campaignID)
-            #expect(try fixture.auditRows().map(\.entry.verb).suffix(3) == ["pause", "archive", "restore"])
+            let rows = try fixture.auditRows()
+            #expect(rows.map(\.entry.verb).suffix(3) == ["pause", "archive", "restore"])
+            let recycleRow = try #require(rows.first { $0.entry.verb == "recycle" })
+            let archiveRow = try #require(rows.first { $0.entry.verb == "archive" })
+            let restoreRow = try #require(rows.last)
+            #expect(recycleRow.entry.correlationID == (await fixture.correlationIDs(of: "DELETE /api/v2/outbound/campaigns/\(Self.complete)/progress")).first)
+            #expect(archiveRow.entry.correlationID == (await fixture.correlationIDs(of: "DELETE /api/v2/outbound/campaigns/\(Self.active)")).first)
+            #expect(restoreRow.entry.correlationID == (await fixture.correlationIDs(of: "POST /api/v2/outbound/campaigns")).last)
+            #expect([recycleRow, archiveRow, restoreRow].allSatisfy { $0.entry.correlationID != nil && $0.entry.httpStatus != nil })
         }
     }
 }
