@@ -70,7 +70,7 @@ enum AuditBench {
         let store = try AuditStore(path: path)
         let started = ContinuousClock.now
         let result = try store.verify()
-        guard case .intact(let rows) = result else {
+        guard case .intact(let rows, _) = result else {
             print("chain broken: \(result)")
             exit(1)
         }

@@ -91,12 +91,20 @@ struct Audit: ShellCommand {
     struct Verify: ShellCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify", abstract: "Walk the hash chain; name the first broken row (exit status 1).")
+        @Option(help: ArgumentHelp(
+            "A head printed by an earlier verify (or a webhook event's auditAnchor) that must still be in the chain.",
+            valueName: "SEQ:HASH"))
+        var anchor: String?
 
         func run(in context: CommandContext) async throws {
             let log = try context.components.require(AuditLog.self)
-            switch try log.store().verify() {
-            case .intact(let rows):
-                context.emit(.text("audit chain intact: \(rows) rows in \(log.path)"))
+            let anchor = try self.anchor.map {
+                guard let anchor = AuditAnchor($0) else { throw ShellError.usage("--anchor takes SEQ:HASH, as verify prints it") }
+                return anchor
+            }
+            switch try log.store().verify(anchor: anchor) {
+            case .intact(let rows, let head):
+                context.emit(.text("audit chain intact: \(rows) rows in \(log.path)" + (head.map { "; head \($0)" } ?? "")))
             case .broken(let seq, let reason):
                 throw ShellError.failure("audit chain broken at row \(seq): \(reason)")
             }

@@ -96,6 +96,9 @@ public struct AuditRecord: Sendable, Equatable {
     public var entry: AuditEntry
     public var prevHash: String
     public var hash: String
+
+    /// This row as an anchor for a later `verify`.
+    public var anchor: AuditAnchor { AuditAnchor(seq: seq, hash: hash) }
 }
 
 /// The shell session's identity in the audit: one id per process run.

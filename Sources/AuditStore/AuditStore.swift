@@ -156,10 +156,14 @@ public final class AuditStore: Sendable {
     }
 
     /// Walks the whole chain; the first row whose link or hash does not match is reported.
-    public func verify() throws(AuditStoreError) -> AuditVerification {
+    ///
+    /// A chain stays valid when its newest rows are deleted, so a head noted earlier (`anchor`, from a past
+    /// `verify` or a webhook event) must still be there, with the same hash.
+    public func verify(anchor: AuditAnchor? = nil) throws(AuditStoreError) -> AuditVerification {
         var expectedPrevious = AuditChain.genesis
         var expectedSeq: Int64 = 1
         var count = 0
+        var head: AuditAnchor?
         var broken: AuditVerification?
         try forEach { record in
             guard broken == nil else { return }
@@ -169,12 +173,18 @@ public final class AuditStore: Sendable {
                 broken = .broken(seq: record.seq, reason: "its prev_hash does not match the hash of the row before it")
             } else if AuditChain.hash(seq: record.seq, entry: record.entry, prevHash: record.prevHash) != record.hash {
                 broken = .broken(seq: record.seq, reason: "its contents do not match its hash (the row was altered)")
+            } else if let anchor, anchor.seq == record.seq, anchor.hash != record.hash {
+                broken = .broken(seq: record.seq, reason: "its hash is not the anchored one: the chain was rewritten from here")
             }
             expectedPrevious = record.hash
             expectedSeq = record.seq + 1
             count += 1
+            head = AuditAnchor(seq: record.seq, hash: record.hash)
         }
-        return broken ?? .intact(rows: count)
+        if broken == nil, let anchor, anchor.seq > head?.seq ?? 0 {
+            broken = .broken(seq: anchor.seq, reason: "the anchored row is gone: the newest rows were deleted")
+        }
+        return broken ?? .intact(rows: count, head: head)
     }
 
     /// The columns every read selects, in the order `record(_:)` reads them by index (faster than by name).
@@ -250,8 +260,32 @@ public struct AuditFilter: Sendable {
 
 /// The result of walking the chain.
 public enum AuditVerification: Sendable, Equatable {
-    case intact(rows: Int)
+    /// `head` is the newest row (nil for an empty store): note it to check later that nothing was cut off.
+    case intact(rows: Int, head: AuditAnchor?)
     case broken(seq: Int64, reason: String)
+}
+
+/// A row's place in the chain, written `SEQ:HASH`. Kept outside the store, it shows that the store still
+/// reaches that row.
+public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
+    public var seq: Int64
+    public var hash: String
+
+    public init(seq: Int64, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    /// Reads `SEQ:HASH` (a 64-digit hex SHA-256).
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let seq = Int64(parts[0]), seq > 0, parts[1].count == 64,
+            parts[1].allSatisfy(\.isHexDigit)
+        else { return nil }
+        self.init(seq: seq, hash: parts[1].lowercased())
+    }
+
+    public var description: String { "\(seq):\(hash)" }
 }
 
 public struct AuditStoreError: Error, Equatable, CustomStringConvertible {

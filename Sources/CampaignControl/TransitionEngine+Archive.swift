@@ -28,7 +28,7 @@ extension TransitionEngine {
                     .recycle, campaign, result, options, after: after, httpStatus: response?.status,
                     correlationID: response?.correlationID
                 )
-                await announce(campaign, after, seq: row?.seq, options)
+                await announce(campaign, after, audit: row?.anchor, options)
                 return result
             } catch let error as GenesysError {
                 result.outcome = .error
@@ -96,7 +96,7 @@ extension TransitionEngine {
                     CampaignStateChange(
                         campaignId: id, campaignName: current.name,
                         previous: .init(status: current.campaignStatus?.rawValue, lifecycle: try? await lifecycle(of: current).rawValue),
-                        current: .init(status: nil, lifecycle: Lifecycle.archived.rawValue), actor: actor, auditSeq: row?.seq
+                        current: .init(status: nil, lifecycle: Lifecycle.archived.rawValue), actor: actor, audit: row?.anchor
                     ),
                     command: options.command
                 )
@@ -157,7 +157,7 @@ extension TransitionEngine {
                         campaignId: created.id ?? "", campaignName: created.name,
                         previous: .init(status: nil, lifecycle: Lifecycle.archived.rawValue),
                         current: .init(status: created.campaignStatus?.rawValue, lifecycle: Lifecycle.draft.rawValue),
-                        actor: actor, auditSeq: row?.seq
+                        actor: actor, audit: row?.anchor
                     ),
                     command: options.command
                 )

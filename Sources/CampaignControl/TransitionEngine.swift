@@ -179,7 +179,7 @@ public struct TransitionEngine: Sendable {
                         verb, current, result, options, after: updated, httpStatus: response?.status,
                         correlationID: response?.correlationID
                     )
-                    await announce(current, updated, seq: row?.seq, options)
+                    await announce(current, updated, audit: row?.anchor, options)
                     if target == .off, options.wait { try await waitUntilOff(&result, options) }
                     return result
                 } catch let error as GenesysError where error.isVersionConflict {
@@ -254,7 +254,7 @@ public struct TransitionEngine: Sendable {
         )
     }
 
-    func announce(_ before: Campaign, _ after: Campaign, seq: Int64?, _ options: TransitionOptions) async {
+    func announce(_ before: Campaign, _ after: Campaign, audit anchor: AuditAnchor?, _ options: TransitionOptions) async {
         // Lifecycles cost requests: read them only for a webhook that will send them.
         guard let notifier, await notifier.configuration != nil else { return }
         let previous = try? await lifecycle(of: before)
@@ -264,7 +264,7 @@ public struct TransitionEngine: Sendable {
                 campaignId: after.id ?? "", campaignName: after.name,
                 previous: .init(status: before.campaignStatus?.rawValue, lifecycle: previous?.rawValue),
                 current: .init(status: after.campaignStatus?.rawValue, lifecycle: current?.rawValue), actor: actor,
-                auditSeq: seq
+                audit: anchor
             ),
             command: options.command
         )

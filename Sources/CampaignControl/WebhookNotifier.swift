@@ -52,10 +52,12 @@ public struct CampaignStateChange: Sendable, Codable, Equatable {
     public var actor: Actor
     public var time: String
     public var auditSeq: Int64?
+    /// `SEQ:HASH` of the audit row: kept by the receiver, `audit verify --anchor` shows the row is still there.
+    public var auditAnchor: String?
 
     public init(
         campaignId: String, campaignName: String?, previous: CampaignState, current: CampaignState, actor: AuditActor,
-        time: Date = Date(), auditSeq: Int64?
+        time: Date = Date(), audit anchor: AuditAnchor?
     ) {
         self.campaignId = campaignId
         self.campaignName = campaignName
@@ -63,7 +65,8 @@ public struct CampaignStateChange: Sendable, Codable, Equatable {
         self.current = current
         self.actor = Actor(profile: actor.profile, clientId: actor.clientID, osUser: actor.osUser, host: actor.host)
         self.time = time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        self.auditSeq = auditSeq
+        self.auditSeq = anchor?.seq
+        self.auditAnchor = anchor?.description
     }
 }
 

@@ -38,7 +38,7 @@ import Testing
         #expect(read.map(\.seq) == [1, 2, 3, 4, 5])
         #expect(read[0].entry.command == "pause Q4_1")
         #expect(read.map(\.hash) == [first.hash] + rest.map(\.hash))
-        #expect(try store.verify() == .intact(rows: 5))
+        #expect(try store.verify() == .intact(rows: 5, head: rest.last?.anchor))
     }
 
     @Test func filtersSelectByCampaignVerbOutcomeAndTime() async throws {
@@ -97,6 +97,35 @@ import Testing
         #expect(seq == 2)
     }
 
+    /// Deleting the newest rows leaves a valid chain; a head noted earlier shows they are gone.
+    @Test func anAnchoredHeadRevealsDeletedNewestRowsAndARewrittenChain() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        let rows = try await store.append(contentsOf: (1...5).map { Self.entry($0) })
+        let anchor = rows[3].anchor
+        #expect(try store.verify(anchor: anchor) == .intact(rows: 5, head: rows[4].anchor))
+
+        try Self.tamper(path, "DELETE FROM audit WHERE seq = 5")
+        #expect(try store.verify(anchor: anchor).intactRows == 4)  // the anchored row is the head now
+        try Self.tamper(path, "DELETE FROM audit WHERE seq = 4")
+        #expect(try store.verify().intactRows == 3)  // unnoticed without the anchor
+        #expect(try store.verify(anchor: anchor) == .broken(seq: 4, reason: "the anchored row is gone: the newest rows were deleted"))
+
+        // Rows appended again at the same place chain correctly but cannot have the anchored hash.
+        try await store.append(Self.entry(9))
+        #expect(try store.verify().intactRows == 4)
+        #expect(try store.verify(anchor: anchor) == .broken(seq: 4, reason: "its hash is not the anchored one: the chain was rewritten from here"))
+    }
+
+    @Test func anAnchorIsReadFromSeqColonHash() {
+        let hash = String(repeating: "0f", count: 32)
+        #expect(AuditAnchor("12:\(hash)") == AuditAnchor(seq: 12, hash: hash))
+        #expect(AuditAnchor("12:\(hash.uppercased())")?.hash == hash)
+        for bad in ["12", ":\(hash)", "0:\(hash)", "x:\(hash)", "12:abc", "12:\(hash)0", "12:\(String(repeating: "g", count: 64))"] {
+            #expect(AuditAnchor(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func twoProcessesAppendingAtOnceKeepOneChain() async throws {
         let path = Self.temporaryPath()  // a new file: both writers also race to create it
         let processes = try (0..<2).map { _ in
@@ -111,7 +140,7 @@ import Testing
             await Task.detached { process.waitUntilExit() }.value
             #expect(process.terminationStatus == 0)
         }
-        #expect(try AuditStore(path: path).verify() == .intact(rows: 800))
+        #expect(try AuditStore(path: path).verify() .intactRows == 800)
     }
 
     @Test func aWriterKilledMidTransactionLeavesAVerifiableStore() async throws {
@@ -128,10 +157,17 @@ import Testing
         kill(writer.processIdentifier, SIGKILL)
         await Task.detached { writer.waitUntilExit() }.value
         #expect(writer.terminationReason == .uncaughtSignal)
-        #expect(try store.verify() == .intact(rows: 3))
+        #expect(try store.verify().intactRows == 3)
         try await store.append(Self.entry(4))
-        #expect(try store.verify() == .intact(rows: 4))
+        #expect(try store.verify().intactRows == 4)
     }
 
     static let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "audit-bench")
+}
+
+extension AuditVerification {
+    /// The row count of an intact chain; nil when broken.
+    var intactRows: Int? {
+        if case .intact(let rows, _) = self { rows } else { nil }
+    }
 }

@@ -9,7 +9,7 @@ import Testing
     static let actor = AuditActor(profile: "prod", clientID: "client-1", osUser: "alice", host: "ops-1")
     static let change = CampaignStateChange(
         campaignId: "c-1", campaignName: "Q4, \"East\"", previous: .init(status: "on", lifecycle: "active"),
-        current: .init(status: "off", lifecycle: "paused"), actor: actor, auditSeq: 41
+        current: .init(status: "off", lifecycle: "paused"), actor: actor, audit: AuditAnchor(seq: 41, hash: String(repeating: "ab", count: 32))
     )
 
     static func notifier(_ url: String, audit: AuditLog?, secret: String? = "s3cret") throws -> WebhookNotifier {
@@ -42,6 +42,7 @@ import Testing
             #expect((event?["previous"] as? [String: Any])?["status"] as? String == "on")
             #expect((event?["current"] as? [String: Any])?["lifecycle"] as? String == "paused")
             #expect(event?["auditSeq"] as? Int == 41)
+            #expect(event?["auditAnchor"] as? String == "41:" + String(repeating: "ab", count: 32))
             #expect((event?["actor"] as? [String: Any])?["osUser"] as? String == "alice")
 
             let rows = try audit.store().recent(AuditFilter(verb: "webhook"), limit: 10)

@@ -73,18 +73,33 @@ import Testing
         let path = try await Self.database(in: home)
         let intact = try await ShellProcess.run(["--audit-db", path, "-c", "audit verify"], home: home)
         #expect(intact.status == 0)
-        #expect(intact.stdout == "audit chain intact: 4 rows in \(path)\n")
+        let head = try #require(intact.stdout.firstMatch(of: /; head (4:[0-9a-f]{64})\n$/)?.1)
+        #expect(intact.stdout == "audit chain intact: 4 rows in \(path); head \(head)\n")
 
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [path, "UPDATE audit SET outcome = 'success' WHERE seq = 2"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        #expect(sqlite.terminationStatus == 0)
+        try Self.sqlite(path, "DELETE FROM audit WHERE seq = 4")
+        let truncated = try await ShellProcess.run(["--audit-db", path, "-c", "audit verify; audit verify --anchor \(head)"], home: home)
+        #expect(truncated.status == 1)
+        #expect(truncated.stdout.hasPrefix("audit chain intact: 3 rows"))
+        #expect(truncated.stderr == "error: audit chain broken at row 4: the anchored row is gone: the newest rows were deleted\n")
 
+        try Self.sqlite(path, "UPDATE audit SET outcome = 'success' WHERE seq = 2")
         let broken = try await ShellProcess.run(["--audit-db", path, "-c", "audit verify"], home: home)
         #expect(broken.status == 1)
         #expect(broken.stderr == "error: audit chain broken at row 2: its contents do not match its hash (the row was altered)\n")
+
+        let badAnchor = try await ShellProcess.run(["--audit-db", path, "-c", "audit verify --anchor 4"], home: home)
+        #expect(badAnchor.status == 2)
+        #expect(badAnchor.stderr.hasPrefix("error: --anchor takes SEQ:HASH"))
+    }
+
+    /// Changes the database behind the tool's back, as someone covering their tracks would.
+    static func sqlite(_ path: String, _ statement: String) throws {
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [path, statement]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
     }
 
     @Test func exportingAHundredThousandRowsStreams() async throws {
