@@ -2,50 +2,132 @@ import Crypto
 import Foundation
 
 /// The hash chain: each row's hash is SHA-256 over the previous row's hash and a canonical encoding of
-/// the row (its `seq` included, so moving rows breaks the chain as surely as editing or deleting them).
+/// the row's stored values (its `seq` included, so moving rows breaks the chain as surely as editing or
+/// deleting them).
+///
+/// The encoding works on the bytes SQLite stores, so `verify` hashes rows straight from the database
+/// without decoding them into records, and appending hashes the same bytes it is about to store.
 enum AuditChain {
     /// The `prev_hash` of the first row.
     static let genesis = String(repeating: "0", count: 64)
 
     static func hash(seq: Int64, entry: AuditEntry, prevHash: String) -> String {
-        var hasher = SHA256()
-        var canonical = prevHash
-        canonical.reserveCapacity(512)
-        canonical += "\n"
-        for field in canonicalFields(seq: seq, entry: entry) {
-            // Length-prefixed, so no value can imitate a field boundary; "-" marks a missing value.
-            if let field {
-                canonical += "\(field.utf8.count):"
-                canonical += field
+        var canonical = CanonicalRow()
+        canonical.begin(previousHash: prevHash.utf8)
+        for field in storedFields(seq: seq, entry: entry) {
+            if var field {
+                field.withUTF8 { canonical.append(field: UnsafeRawBufferPointer($0)) }
             } else {
-                canonical += "-"
+                canonical.append(field: nil)
             }
-            canonical += "|"
         }
-        hasher.update(data: Data(canonical.utf8))
-        return hex(hasher.finalize())
+        return String(decoding: canonical.hexDigest(), as: UTF8.self)
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func canonicalFields(seq: Int64, entry: AuditEntry) -> [String?] {
+    /// The row's values as stored, in column order (`seq` … `error_message`), as text; nil for NULL.
+    static func storedFields(seq: Int64, entry: AuditEntry) -> [String?] {
         [
-            String(seq), String(Int64((entry.time.timeIntervalSince1970 * 1000).rounded())), entry.actor.profile,
-            entry.actor.clientID, entry.actor.osUser, entry.actor.host, entry.session, entry.command, entry.campaignID,
-            entry.campaignName, entry.verb, entry.fromStatus, entry.toStatus, entry.outcome.rawValue, String(entry.attempt),
+            String(seq), String(timeMilliseconds(entry.time)), entry.actor.profile, entry.actor.clientID,
+            entry.actor.osUser, entry.actor.host, entry.session, entry.command, entry.campaignID, entry.campaignName,
+            entry.verb, entry.fromStatus, entry.toStatus, entry.outcome.rawValue, String(entry.attempt),
             entry.versionBefore.map(String.init), entry.versionAfter.map(String.init), entry.latencyMs.map(String.init),
             entry.httpStatus.map(String.init), entry.correlationID, entry.overrideChecks, entry.overrideReason,
             entry.errorMessage,
         ]
+    }
+
+    /// How many of the leading columns the hash covers: all but `prev_hash` and `hash`.
+    static let hashedColumnCount = 23
+
+    static func timeMilliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+/// The bytes one row's hash is computed over: `prev_hash`, a newline, then each value length-prefixed
+/// (`LEN:bytes|`, so no value can imitate a field boundary) or `-|` for NULL. One buffer, reused row after
+/// row: `verify` runs this for every row of the store.
+struct CanonicalRow: ~Copyable {
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity = 1024
+    private var count = 0
+
+    init() {
+        buffer = .allocate(byteCount: capacity, alignment: 1)
+    }
+
+    deinit { buffer.deallocate() }
+
+    mutating func begin(previousHash: some Collection<UInt8>) {
+        count = 0
+        reserve(previousHash.count + 1)
+        for byte in previousHash { put(byte) }
+        put(UInt8(ascii: "\n"))
+    }
+
+    mutating func append(field: UnsafeRawBufferPointer?) {
+        guard let field else {
+            reserve(2)
+            put(UInt8(ascii: "-"))
+            put(UInt8(ascii: "|"))
+            return
+        }
+        reserve(field.count + 22)
+        // The length in decimal, written backwards into place.
+        var digits = 1
+        var rest = field.count / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        var value = field.count
+        for position in stride(from: count + digits - 1, through: count, by: -1) {
+            buffer.storeBytes(of: UInt8(ascii: "0") + UInt8(value % 10), toByteOffset: position, as: UInt8.self)
+            value /= 10
+        }
+        count += digits
+        put(UInt8(ascii: ":"))
+        if let base = field.baseAddress, field.count > 0 {
+            (buffer + count).copyMemory(from: base, byteCount: field.count)
+            count += field.count
+        }
+        put(UInt8(ascii: "|"))
+    }
+
+    private mutating func put(_ byte: UInt8) {
+        buffer.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        capacity = max(capacity * 2, count + extra)
+        let larger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
+        larger.copyMemory(from: buffer, byteCount: count)
+        buffer.deallocate()
+        buffer = larger
+    }
+
+    /// SHA-256 of the bytes, as 64 lowercase hex digits.
+    func hexDigest() -> [UInt8] {
+        var hex = [UInt8](repeating: 0, count: 64)
+        hex.withUnsafeMutableBytes { writeHexDigest(into: $0) }
+        return hex
+    }
+
+    /// Writes the digest's 64 hex digits into `hex` (the hot path reuses one buffer).
+    func writeHexDigest(into hex: UnsafeMutableRawBufferPointer) {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: count))
+        var index = 0
+        for byte in hasher.finalize() {
+            hex[index] = Self.hexDigit(byte >> 4)
+            hex[index + 1] = Self.hexDigit(byte & 0x0F)
+            index += 2
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

@@ -97,6 +97,27 @@ import Testing
         #expect(seq == 2)
     }
 
+    /// Verification hashes the stored bytes: an empty value, NULL, non-ASCII text and numbers must each
+    /// read back exactly as they were hashed when appended.
+    @Test func verifyHashesEveryKindOfValueAsAppended() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        var empty = Self.entry(1, name: "")
+        empty.overrideReason = ""
+        var sparse = Self.entry(2, name: "Réactivation \"Clients\", 2026\n✓")
+        (sparse.versionBefore, sparse.versionAfter, sparse.latencyMs, sparse.httpStatus, sparse.correlationID) = (nil, nil, nil, nil, nil)
+        sparse.attempt = 1_234_567_890
+        try await store.append(contentsOf: [empty, sparse, Self.entry(3)])
+        #expect(try store.verify().intactRows == 3)
+
+        try Self.tamper(path, "UPDATE audit SET override_reason = NULL WHERE seq = 1")
+        #expect(try store.verify() == .broken(seq: 1, reason: "its contents do not match its hash (the row was altered)"))
+        try Self.tamper(path, "UPDATE audit SET override_reason = '' WHERE seq = 1; UPDATE audit SET latency_ms = 0 WHERE seq = 2")
+        #expect(try store.verify() == .broken(seq: 2, reason: "its contents do not match its hash (the row was altered)"))
+        try Self.tamper(path, "UPDATE audit SET latency_ms = NULL WHERE seq = 2; UPDATE audit SET attempt = '1234567890' WHERE seq = 2")
+        #expect(try store.verify().intactRows == 3)  // the column's integer affinity stores the same number
+    }
+
     /// Deleting the newest rows leaves a valid chain; a head noted earlier shows they are gone.
     @Test func anAnchoredHeadRevealsDeletedNewestRowsAndARewrittenChain() async throws {
         let path = Self.temporaryPath()
