@@ -4,6 +4,8 @@ import Foundation
 /// Measures the audit store, and serves the tests as a second process appending to the same file.
 ///
 ///     audit-bench append PATH ROWS [BATCH]   append ROWS rows in transactions of BATCH rows (default 1)
+///     audit-bench append-concurrent PATH ROWS WRITERS
+///                                            WRITERS tasks append one row at a time, as a bulk run's workers do
 ///     audit-bench export PATH                stream every row, as `audit export --format jsonl` does
 ///     audit-bench verify PATH                walk the chain
 ///
@@ -19,6 +21,11 @@ enum AuditBench {
                 guard let rows = arguments.dropFirst(2).first.flatMap(Int.init) else { usage() }
                 let batch = arguments.dropFirst(3).first.flatMap(Int.init) ?? 1
                 try await append(path: path, rows: rows, batch: max(1, batch))
+            case "append-concurrent":
+                guard let rows = arguments.dropFirst(2).first.flatMap(Int.init),
+                    let writers = arguments.dropFirst(3).first.flatMap(Int.init), writers > 0
+                else { usage() }
+                try await appendConcurrently(path: path, rows: rows, writers: writers)
             case "export":
                 try export(path: path)
             case "verify":
@@ -34,24 +41,42 @@ enum AuditBench {
 
     static func append(path: String, rows: Int, batch: Int) async throws {
         let store = try AuditStore(path: path)
-        let actor = AuditActor(profile: "bench", clientID: "bench-client", osUser: "bench", host: "bench-host")
         let session = UUID().uuidString
         let started = ContinuousClock.now
         var written = 0
         while written < rows {
             let count = min(batch, rows - written)
-            let entries = (0..<count).map { index in
-                AuditEntry(
-                    actor: actor, session: session, command: "pause Bulk_\(written + index)",
-                    campaignID: "campaign-\(written + index)", campaignName: "Bulk_\(written + index)", verb: "pause",
-                    fromStatus: "on", toStatus: "off", outcome: .success, versionBefore: 3, versionAfter: 4, latencyMs: 42,
-                    httpStatus: 200, correlationID: UUID().uuidString
-                )
-            }
-            try await store.append(contentsOf: entries)
+            try await store.append(contentsOf: (written..<written + count).map { entry($0, session: session) })
             written += count
         }
         report("appended \(rows) rows in batches of \(batch)", rows: rows, since: started)
+    }
+
+    /// A row like those of a bulk pause.
+    static func entry(_ index: Int, session: String) -> AuditEntry {
+        AuditEntry(
+            actor: AuditActor(profile: "bench", clientID: "bench-client", osUser: "bench", host: "bench-host"),
+            session: session, command: "pause Bulk_\(index)", campaignID: "campaign-\(index)", campaignName: "Bulk_\(index)",
+            verb: "pause", fromStatus: "on", toStatus: "off", outcome: .success, versionBefore: 3, versionAfter: 4,
+            latencyMs: 42, httpStatus: 200, correlationID: UUID().uuidString
+        )
+    }
+
+    static func appendConcurrently(path: String, rows: Int, writers: Int) async throws {
+        let store = try AuditStore(path: path)
+        let session = UUID().uuidString
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    for index in stride(from: writer, to: rows, by: writers) {
+                        try await store.append(entry(index, session: session))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        report("appended \(rows) rows, one at a time from \(writers) writers", rows: rows, since: started)
     }
 
     static func export(path: String) throws {

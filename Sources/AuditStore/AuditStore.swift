@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// The audit trail: an append-only, hash-chained table in a SQLite file.
 ///
@@ -23,7 +24,7 @@ public final class AuditStore: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             database = try Self.openPool(path: path, configuration: configuration)
-            try Self.migrator.migrate(database)
+            try Self.prepareSchema(database)
         } catch {
             throw AuditStoreError("cannot open the audit database \(path): \(error)")
         }
@@ -42,45 +43,95 @@ public final class AuditStore: Sendable {
         }
     }
 
-    private static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("audit v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE audit (
-                        seq INTEGER PRIMARY KEY,
-                        time_ms INTEGER NOT NULL,
-                        actor_profile TEXT, actor_client_id TEXT, actor_os_user TEXT NOT NULL, actor_host TEXT NOT NULL,
-                        session TEXT NOT NULL, command TEXT NOT NULL,
-                        campaign_id TEXT, campaign_name TEXT, verb TEXT NOT NULL, from_status TEXT, to_status TEXT,
-                        outcome TEXT NOT NULL, attempt INTEGER NOT NULL, version_before INTEGER, version_after INTEGER,
-                        latency_ms INTEGER, http_status INTEGER, correlation_id TEXT,
-                        override_checks TEXT, override_reason TEXT, error_message TEXT,
-                        prev_hash TEXT NOT NULL, hash TEXT NOT NULL
-                    );
-                    CREATE INDEX audit_time ON audit(time_ms);
-                    CREATE INDEX audit_campaign ON audit(campaign_id);
-                    """
-            )
+    /// Creates or upgrades the schema in one IMMEDIATE transaction: two processes opening a new file at
+    /// once take turns, and the second finds the tables made. (GRDB's migrator reads which migrations ran
+    /// before it locks, so both would create them.) `user_version` counts the steps applied.
+    private static func prepareSchema(_ database: DatabasePool) throws {
+        try database.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                for (step, sql) in schemaSteps.enumerated() where step >= version {
+                    try db.execute(sql: sql)
+                }
+                try db.execute(sql: "PRAGMA user_version = \(schemaSteps.count)")
+                return .commit
+            }
         }
-        migrator.registerMigration("archives v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE archives (
-                        id INTEGER PRIMARY KEY,
-                        campaign_id TEXT NOT NULL, name TEXT NOT NULL, snapshot TEXT NOT NULL,
-                        archived_at_ms INTEGER NOT NULL, restored_as TEXT, restored_at_ms INTEGER
-                    )
-                    """
-            )
-        }
-        return migrator
     }
 
+    /// The schema, step by step; never edit a step, add one. `IF NOT EXISTS` keeps files made before
+    /// `user_version` was kept.
+    private static let schemaSteps = [
+        """
+        CREATE TABLE IF NOT EXISTS audit (
+            seq INTEGER PRIMARY KEY,
+            time_ms INTEGER NOT NULL,
+            actor_profile TEXT, actor_client_id TEXT, actor_os_user TEXT NOT NULL, actor_host TEXT NOT NULL,
+            session TEXT NOT NULL, command TEXT NOT NULL,
+            campaign_id TEXT, campaign_name TEXT, verb TEXT NOT NULL, from_status TEXT, to_status TEXT,
+            outcome TEXT NOT NULL, attempt INTEGER NOT NULL, version_before INTEGER, version_after INTEGER,
+            latency_ms INTEGER, http_status INTEGER, correlation_id TEXT,
+            override_checks TEXT, override_reason TEXT, error_message TEXT,
+            prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS audit_time ON audit(time_ms);
+        CREATE INDEX IF NOT EXISTS audit_campaign ON audit(campaign_id);
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS archives (
+            id INTEGER PRIMARY KEY,
+            campaign_id TEXT NOT NULL, name TEXT NOT NULL, snapshot TEXT NOT NULL,
+            archived_at_ms INTEGER NOT NULL, restored_as TEXT, restored_at_ms INTEGER
+        )
+        """,
+    ]
+
     /// Appends one row; it is durable when this returns.
+    ///
+    /// Rows appended while a transaction is being written (a bulk run's workers) wait for the next one and
+    /// share it, with one disk sync between them (group commit).
     @discardableResult
     public func append(_ entry: AuditEntry) async throws(AuditStoreError) -> AuditRecord {
-        try await append(contentsOf: [entry])[0]
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                let leads = waiting.withLock { queue in
+                    queue.rows.append((entry, continuation))
+                    defer { queue.writing = true }
+                    return !queue.writing
+                }
+                if leads { Task { await self.writeWaitingRows() } }
+            }
+        } catch let error as AuditStoreError {
+            throw error
+        } catch {
+            throw AuditStoreError("cannot write the audit database \(path): \(error)")
+        }
+    }
+
+    /// Rows handed to `append(_:)` and not yet written, and whether a writer is at work.
+    private struct WaitingRows {
+        var rows: [(entry: AuditEntry, continuation: CheckedContinuation<AuditRecord, any Error>)] = []
+        var writing = false
+    }
+
+    private let waiting = Mutex(WaitingRows())
+
+    /// Writes what is waiting, one transaction per round, until nothing is.
+    private func writeWaitingRows() async {
+        while true {
+            let batch = waiting.withLock { queue in
+                defer { queue.rows = [] }
+                if queue.rows.isEmpty { queue.writing = false }
+                return queue.rows
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let records = try await append(contentsOf: batch.map(\.entry))
+                for (row, record) in zip(batch, records) { row.continuation.resume(returning: record) }
+            } catch {
+                for row in batch { row.continuation.resume(throwing: error) }
+            }
+        }
     }
 
     /// Appends rows in one transaction (group commit): one disk sync for all of them.

@@ -97,6 +97,26 @@ import Testing
         #expect(seq == 2)
     }
 
+    /// Rows appended at the same time share transactions; each caller still gets its own durable row.
+    @Test func concurrentAppendsEachGetTheirOwnRowInOneChain() async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        let records = try await withThrowingTaskGroup(of: AuditRecord.self) { group in
+            for number in 1...200 { group.addTask { try await store.append(Self.entry(number)) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(records.map(\.seq)) == Set(1...200))
+        #expect(Set(records.map(\.entry.command)) == Set((1...200).map { "pause Q4_\($0)" }))
+        var stored: [AuditRecord] = []
+        try AuditStore(path: path).forEach { stored.append($0) }
+        #expect(stored == records.sorted { $0.seq < $1.seq }.map { record in
+            var record = record
+            record.entry.time = stored[Int(record.seq) - 1].entry.time  // stored to the millisecond
+            return record
+        })
+        #expect(try store.verify().intactRows == 200)
+    }
+
     /// Verification hashes the stored bytes: an empty value, NULL, non-ASCII text and numbers must each
     /// read back exactly as they were hashed when appended.
     @Test func verifyHashesEveryKindOfValueAsAppended() async throws {
