@@ -211,69 +211,128 @@ public final class AuditStore: Sendable {
     ///
     /// A chain stays valid when its newest rows are deleted, so a head noted earlier (`anchor`, from a past
     /// `verify` or a webhook event) must still be there, with the same hash.
+    ///
+    /// Each row's checks need only its own values and the row before it, so a large store is split into
+    /// spans of `seq` verified at once on every core; the links between spans are checked afterwards, in
+    /// order, so the row reported is the first broken one, as a walk from the start would find it.
     public func verify(anchor: AuditAnchor? = nil) throws(AuditStoreError) -> AuditVerification {
+        try verify(anchor: anchor, spans: nil)
+    }
+
+    /// `spans`: how many spans to verify at once (by default one per core for a large store).
+    func verify(anchor: AuditAnchor?, spans: Int?) throws(AuditStoreError) -> AuditVerification {
         do {
-            return try database.read { db in
-                // Hashes the bytes SQLite hands out, stepping the statement itself: no record, string, date
-                // or `Data` per row, which is what keeps this at hundreds of thousands of rows a second.
-                let statement = try db.makeStatement(sql: "SELECT \(Self.columns) FROM audit ORDER BY seq")
-                let rows = statement.sqliteStatement
-                func value(_ column: Int32) -> UnsafeRawBufferPointer? {
-                    // A number is handed out as its decimal text, which is what was hashed. No bytes means NULL
-                    // or an empty value: only then is the type worth asking for.
-                    guard let bytes = sqlite3_column_blob(rows, column) else {
-                        return sqlite3_column_type(rows, column) == SQLITE_NULL ? nil : UnsafeRawBufferPointer(start: nil, count: 0)
-                    }
-                    return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(rows, column)))
-                }
-                var canonical = CanonicalRow()
-                // The previous row's hash and this row's, swapped after each row.
-                var previous = Array(AuditChain.genesis.utf8)
-                var hash = previous
-                func stored(_ column: Int32, equals bytes: [UInt8]) -> Bool {
-                    guard let stored = value(column), stored.count == bytes.count else { return false }
-                    return bytes.withUnsafeBytes { memcmp($0.baseAddress!, stored.baseAddress!, bytes.count) == 0 }
-                }
-                var count: Int64 = 0
-                while true {
-                    let step = sqlite3_step(rows)
-                    if step == SQLITE_DONE { break }
-                    guard step == SQLITE_ROW else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                    }
-                    let seq = sqlite3_column_int64(rows, 0)
-                    guard seq == count + 1 else {
-                        return .broken(seq: seq, reason: "expected row \(count + 1) here: rows are missing or were moved")
-                    }
-                    guard stored(23, equals: previous) else {
-                        return .broken(seq: seq, reason: "its prev_hash does not match the hash of the row before it")
-                    }
-                    canonical.begin(previousHash: previous)
-                    for column in 0..<Int32(AuditChain.hashedColumnCount) {
-                        canonical.append(field: value(column))
-                    }
-                    hash.withUnsafeMutableBytes { canonical.writeHexDigest(into: $0) }
-                    // An outcome the tool never writes is tampering, even with a hash recomputed to match.
-                    guard stored(24, equals: hash), let outcome = value(13),
-                        AuditOutcome(rawValue: String(decoding: outcome, as: UTF8.self)) != nil
-                    else {
-                        return .broken(seq: seq, reason: "its contents do not match its hash (the row was altered)")
-                    }
-                    if let anchor, anchor.seq == seq, !anchor.hash.utf8.elementsEqual(hash) {
-                        return .broken(seq: seq, reason: "its hash is not the anchored one: the chain was rewritten from here")
-                    }
-                    swap(&previous, &hash)
-                    count = seq
-                }
-                if let anchor, anchor.seq > count {
-                    return .broken(seq: anchor.seq, reason: "the anchored row is gone: the newest rows were deleted")
-                }
-                let head = count == 0 ? nil : AuditAnchor(seq: count, hash: String(decoding: previous, as: UTF8.self))
-                return .intact(rows: Int(count), head: head)
+            let newest = try database.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM audit") } ?? 0
+            let spanCount = max(1, spans ?? (newest < 50_000 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)))
+            // Span i holds seq in (bounds[i], bounds[i + 1]]; the outer bounds are open, so rows with an
+            // out-of-range seq are checked too.
+            let bounds = [Int64.min] + (1..<spanCount).map { newest * Int64($0) / Int64(spanCount) } + [Int64.max]
+            let results = Mutex([Result<VerifiedSpan, any Error>?](repeating: nil, count: spanCount))
+            DispatchQueue.concurrentPerform(iterations: spanCount) { index in
+                let result = Result { try database.read { try Self.verifySpan($0, after: bounds[index], through: bounds[index + 1], anchor: anchor) } }
+                results.withLock { $0[index] = result }
             }
+            var previous = (seq: Int64(0), hash: Array(AuditChain.genesis.utf8))
+            var rows = 0
+            for result in results.withLock({ $0 }) {
+                let span = try result!.get()
+                if let first = span.first {
+                    if first.seq != previous.seq + 1 {
+                        return .broken(seq: first.seq, reason: "expected row \(previous.seq + 1) here: rows are missing or were moved")
+                    }
+                    if first.previousHash != previous.hash {
+                        return .broken(seq: first.seq, reason: "its prev_hash does not match the hash of the row before it")
+                    }
+                }
+                if let broken = span.broken { return broken }
+                if let last = span.last { previous = last }
+                rows += span.rows
+            }
+            if let anchor, anchor.seq > previous.seq {
+                return .broken(seq: anchor.seq, reason: "the anchored row is gone: the newest rows were deleted")
+            }
+            let head = rows == 0 ? nil : AuditAnchor(seq: previous.seq, hash: String(decoding: previous.hash, as: UTF8.self))
+            return .intact(rows: rows, head: head)
         } catch {
             throw AuditStoreError("cannot read the audit database \(path): \(error)")
         }
+    }
+
+    /// What verifying the rows of one span of `seq` found. Its first row's seq and prev_hash are only
+    /// noted: they link to the span before.
+    private struct VerifiedSpan {
+        var first: (seq: Int64, previousHash: [UInt8])?
+        var last: (seq: Int64, hash: [UInt8])?
+        var rows = 0
+        var broken: AuditVerification?
+    }
+
+    private static func verifySpan(_ db: Database, after lower: Int64, through upper: Int64, anchor: AuditAnchor?) throws -> VerifiedSpan {
+        // Hashes the bytes SQLite hands out, stepping the statement itself: no record, string, date or
+        // `Data` per row, which is what keeps this at hundreds of thousands of rows a second.
+        let statement = try db.makeStatement(sql: "SELECT \(columns) FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq")
+        try statement.setArguments([lower, upper])
+        let rows = statement.sqliteStatement
+        func value(_ column: Int32) -> UnsafeRawBufferPointer? {
+            // A number is handed out as its decimal text, which is what was hashed. No bytes means NULL
+            // or an empty value: only then is the type worth asking for.
+            guard let bytes = sqlite3_column_blob(rows, column) else {
+                return sqlite3_column_type(rows, column) == SQLITE_NULL ? nil : UnsafeRawBufferPointer(start: nil, count: 0)
+            }
+            return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(rows, column)))
+        }
+        func stored(_ column: Int32, equals bytes: [UInt8]) -> Bool {
+            guard let stored = value(column), stored.count == bytes.count else { return false }
+            return bytes.withUnsafeBytes { memcmp($0.baseAddress!, stored.baseAddress!, bytes.count) == 0 }
+        }
+        var span = VerifiedSpan()
+        var canonical = CanonicalRow()
+        // The previous row's hash and this row's, swapped after each row.
+        var previous = [UInt8](repeating: 0, count: 64)
+        var hash = previous
+        var previousSeq: Int64 = 0
+        while true {
+            let step = sqlite3_step(rows)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let seq = sqlite3_column_int64(rows, 0)
+            if span.first == nil {
+                guard let previousHash = value(23) else {
+                    span.broken = .broken(seq: seq, reason: "its prev_hash does not match the hash of the row before it")
+                    return span
+                }
+                span.first = (seq, Array(previousHash))
+                previous = Array(previousHash)
+            } else if seq != previousSeq + 1 {
+                span.broken = .broken(seq: seq, reason: "expected row \(previousSeq + 1) here: rows are missing or were moved")
+                return span
+            } else if !stored(23, equals: previous) {
+                span.broken = .broken(seq: seq, reason: "its prev_hash does not match the hash of the row before it")
+                return span
+            }
+            canonical.begin(previousHash: previous)
+            for column in 0..<Int32(AuditChain.hashedColumnCount) {
+                canonical.append(field: value(column))
+            }
+            hash.withUnsafeMutableBytes { canonical.writeHexDigest(into: $0) }
+            // An outcome the tool never writes is tampering, even with a hash recomputed to match.
+            guard stored(24, equals: hash), let outcome = value(13), AuditOutcome(rawValue: String(decoding: outcome, as: UTF8.self)) != nil
+            else {
+                span.broken = .broken(seq: seq, reason: "its contents do not match its hash (the row was altered)")
+                return span
+            }
+            if let anchor, anchor.seq == seq, !anchor.hash.utf8.elementsEqual(hash) {
+                span.broken = .broken(seq: seq, reason: "its hash is not the anchored one: the chain was rewritten from here")
+                return span
+            }
+            swap(&previous, &hash)
+            previousSeq = seq
+            span.rows += 1
+        }
+        if span.rows > 0 { span.last = (previousSeq, previous) }
+        return span
     }
 
     /// The columns every read selects, in the order `record(_:)` reads them by index (faster than by name).

@@ -1,4 +1,4 @@
-import AuditStore
+@testable import AuditStore
 import Foundation
 import GRDB
 import Testing
@@ -95,6 +95,34 @@ import Testing
             return
         }
         #expect(seq == 2)
+    }
+
+    /// A large store is verified in spans at once; whatever was done to it, the verdict must be the one a
+    /// walk from the first row reaches.
+    @Test(arguments: [
+        "SELECT 1",
+        "UPDATE audit SET to_status = 'on' WHERE seq = 9",
+        "UPDATE audit SET to_status = 'on' WHERE seq = 10",
+        "DELETE FROM audit WHERE seq = 8",
+        "DELETE FROM audit WHERE seq IN (8, 9, 10)",
+        "DELETE FROM audit WHERE seq = 1",
+        "DELETE FROM audit WHERE seq > 30",
+        "UPDATE audit SET seq = -seq WHERE seq = 16; UPDATE audit SET seq = 16 WHERE seq = 24; UPDATE audit SET seq = 24 WHERE seq = -16",
+        "UPDATE audit SET seq = 0 WHERE seq = 17",
+        "UPDATE audit SET seq = 100 WHERE seq = 17",
+        "UPDATE audit SET prev_hash = hash WHERE seq = 25",
+        "UPDATE audit SET hash = prev_hash WHERE seq = 40",
+        "INSERT INTO audit SELECT 41, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command, campaign_id, campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after, latency_ms, http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash FROM audit WHERE seq = 40",
+    ])
+    func spansReachTheVerdictOfAWalkFromTheStart(tampering: String) async throws {
+        let path = Self.temporaryPath()
+        let store = try AuditStore(path: path)
+        let rows = try await store.append(contentsOf: (1...40).map { Self.entry($0) })
+        try Self.tamper(path, tampering)
+        let walk = try store.verify(anchor: rows[34].anchor, spans: 1)
+        for spans in [2, 3, 5, 8] {
+            #expect(try store.verify(anchor: rows[34].anchor, spans: spans) == walk, "\(spans) spans")
+        }
     }
 
     /// Rows appended at the same time share transactions; each caller still gets its own durable row.
