@@ -166,6 +166,7 @@ let package = Package(
             path: "Tests/GenesysTestSupport"
         ),
         .testTarget(name: "ShellKitTests", dependencies: ["ShellKit"]),
+        .testTarget(name: "AuditPluginTests", dependencies: ["AuditPlugin"]),
         .testTarget(
             name: "CampaignControlTests",
             dependencies: [

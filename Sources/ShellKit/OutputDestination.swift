@@ -52,19 +52,25 @@ public final class OutputDestination: Sendable {
 
     /// Writes all of `text`. A pipeline that stopped reading (`| head`) is not an error.
     public func write(_ text: String) {
-        var bytes = Array(text.utf8)
+        var text = text
+        text.withUTF8 { write(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    public func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write(bytes: $0) }
+    }
+
+    /// All of it, or until the reader goes away.
+    private func write(bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            }
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 return
             }
             offset += written
         }
-        bytes.removeAll()
     }
 
     /// Closes a file or pipe and waits for the pipeline to finish; returns the pipeline's status.

@@ -46,39 +46,84 @@ public struct OutputRenderer: Sendable {
         case (.table(let table), .table):
             return aligned(table)
         case (.table(let table), _):
-            var text = streamHeader(table.columns)
-            for (index, row) in table.rows.enumerated() { text += streamRow(table.columns, row, index: index) }
-            return text + streamFooter(rows: table.rows.count)
+            var stream = stream(table.columns)
+            var bytes = stream.header
+            for row in table.rows { stream.append(row, to: &bytes) }
+            return String(decoding: bytes + stream.footer, as: UTF8.self)
         }
     }
 
     // MARK: Row by row, for results too large to hold (aligned tables fall back to plain)
 
-    public func streamHeader(_ columns: [String]) -> String {
-        switch format {
-        case .json: "["
-        case .jsonl: ""
-        case .csv: columns.map(Self.csvField).joined(separator: ",") + "\r\n"
-        case .plain, .table: columns.map(Self.plainField).joined(separator: "\t") + "\n"
+    /// An encoder for the rows of one stream with these columns.
+    public func stream(_ columns: [String]) -> RowStream {
+        RowStream(format: format, columns: columns)
+    }
+
+    /// Encodes a stream of rows: the header once, then each row appended to a byte buffer the caller writes
+    /// out when it grows. Made for exports of millions of rows: values without special characters are
+    /// copied whole, and JSON keys are encoded once.
+    public struct RowStream: Sendable {
+        let format: OutputFormat
+        let columns: [String]
+        private let jsonKeys: [[UInt8]]
+        private var rows = 0
+
+        init(format: OutputFormat, columns: [String]) {
+            self.format = format
+            self.columns = columns
+            jsonKeys = columns.enumerated().map { index, column in
+                var key = Array((index == 0 ? "{" : ", ").utf8)
+                OutputRenderer.appendJSONString(column, to: &key)
+                return key + Array(": ".utf8)
+            }
         }
-    }
 
-    /// - Parameter index: 0 for the first row.
-    public func streamRow(_ columns: [String], _ cells: [Cell], index: Int) -> String {
-        switch format {
-        case .json: (index == 0 ? "\n  " : ",\n  ") + jsonObject(columns, cells)
-        case .jsonl: jsonObject(columns, cells) + "\n"
-        case .csv: cells.map { Self.csvField($0.text) }.joined(separator: ",") + "\r\n"
-        case .plain, .table: cells.map { Self.plainField($0.text) }.joined(separator: "\t") + "\n"
+        public var header: [UInt8] {
+            var bytes: [UInt8] = []
+            switch format {
+            case .json: bytes = Array("[".utf8)
+            case .jsonl: break
+            case .csv, .plain, .table: appendDelimited(columns.map(Cell.text), to: &bytes)
+            }
+            return bytes
         }
-    }
 
-    public func streamFooter(rows: Int) -> String {
-        format == .json ? (rows == 0 ? "]\n" : "\n]\n") : ""
-    }
+        public mutating func append(_ cells: [Cell], to output: inout [UInt8]) {
+            switch format {
+            case .json:
+                output.append(contentsOf: (rows == 0 ? "\n  " : ",\n  ").utf8)
+                appendJSONObject(cells, to: &output)
+            case .jsonl:
+                appendJSONObject(cells, to: &output)
+                output.append(UInt8(ascii: "\n"))
+            case .csv, .plain, .table:
+                appendDelimited(cells, to: &output)
+            }
+            rows += 1
+        }
 
-    private func jsonObject(_ columns: [String], _ cells: [Cell]) -> String {
-        "{" + zip(columns, cells).map { "\(Self.jsonString($0)): \(Self.json($1))" }.joined(separator: ", ") + "}"
+        public var footer: [UInt8] {
+            Array((format == .json ? (rows == 0 ? "]\n" : "\n]\n") : "").utf8)
+        }
+
+        private func appendJSONObject(_ cells: [Cell], to output: inout [UInt8]) {
+            for (key, cell) in zip(jsonKeys, cells) {
+                output.append(contentsOf: key)
+                OutputRenderer.appendJSON(cell, to: &output)
+            }
+            output.append(contentsOf: (cells.isEmpty ? "{}" : "}").utf8)
+        }
+
+        private func appendDelimited(_ cells: [Cell], to output: inout [UInt8]) {
+            let csv = format == .csv
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { output.append(csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")) }
+                let text = cell.text
+                if csv { OutputRenderer.appendCSVField(text, to: &output) } else { OutputRenderer.appendPlainField(text, to: &output) }
+            }
+            output.append(contentsOf: (csv ? "\r\n" : "\n").utf8)
+        }
     }
 
     private func aligned(_ table: Table) -> String {
@@ -104,41 +149,91 @@ public struct OutputRenderer: Sendable {
 
     /// RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside.
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var field: [UInt8] = []
+        appendCSVField(text, to: &field)
+        return String(decoding: field, as: UTF8.self)
+    }
+
+    /// Quoted only when it holds a comma, a quote or a line break; quotes inside are doubled.
+    static func appendCSVField(_ text: String, to output: inout [UInt8]) {
+        withBytes(of: text) { bytes in
+            guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+                return output.append(contentsOf: bytes)
+            }
+            output.append(UInt8(ascii: "\""))
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") { output.append(byte) }
+                output.append(byte)
+            }
+            output.append(UInt8(ascii: "\""))
+        }
     }
 
     /// TSV cannot quote: tabs and line breaks inside a value become spaces.
     static func plainField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return String(text.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+        var field: [UInt8] = []
+        appendPlainField(text, to: &field)
+        return String(decoding: field, as: UTF8.self)
+    }
+
+    static func appendPlainField(_ text: String, to output: inout [UInt8]) {
+        withBytes(of: text) { bytes in
+            for byte in bytes { output.append(byte == 0x09 || byte == 0x0A || byte == 0x0D ? UInt8(ascii: " ") : byte) }
+        }
     }
 
     static func json(_ cell: Cell) -> String {
+        var bytes: [UInt8] = []
+        appendJSON(cell, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendJSON(_ cell: Cell, to output: inout [UInt8]) {
         switch cell {
-        case .text(let value): jsonString(value)
-        case .integer(let value): String(value)
-        case .number(let value): value.isFinite ? "\(value)" : "null"
-        case .bool(let value): value ? "true" : "false"
-        case .empty: "null"
+        case .text(let value): appendJSONString(value, to: &output)
+        case .integer(let value): output.append(contentsOf: String(value).utf8)
+        case .number(let value): output.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .empty: output.append(contentsOf: "null".utf8)
         }
     }
 
     static func jsonString(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                output += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: output.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        appendJSONString(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text` as a JSON string: runs without a quote, backslash or control character are copied whole.
+    static func appendJSONString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        withBytes(of: text) { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), byte])
+                case 0x0A: output.append(contentsOf: "\\n".utf8)
+                case 0x0D: output.append(contentsOf: "\\r".utf8)
+                case 0x09: output.append(contentsOf: "\\t".utf8)
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    output.append(contentsOf: "\\u00".utf8)
+                    output.append(hex[Int(byte >> 4)])
+                    output.append(hex[Int(byte & 0x0F)])
+                }
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
-        return output + "\""
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// The string's UTF-8 bytes without copying them (a native string is contiguous already).
+    private static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8(body)
     }
 }
