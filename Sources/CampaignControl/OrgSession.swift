@@ -49,8 +49,14 @@ public actor OrgSession {
     public nonisolated let rateLimit = RateLimitMonitor()
     private var refreshTask: Task<Void, Never>?
 
-    public init(settings: ConnectionSettings?, clientConfiguration: GenesysClient.Configuration = .init()) {
+    /// - Parameter configurationProblem: why the configuration named no usable org (a profile without a
+    ///   region, say). Commands that need the org report it; the others (help, audit, …) still run.
+    public init(
+        settings: ConnectionSettings?, configurationProblem: String? = nil,
+        clientConfiguration: GenesysClient.Configuration = .init()
+    ) {
         self.settings = settings
+        self.configurationProblem = configurationProblem
         var clientConfiguration = clientConfiguration
         let monitor = rateLimit
         let observer = clientConfiguration.observer
@@ -66,17 +72,23 @@ public actor OrgSession {
 
     /// The client, or why there is none.
     public func connectedClient() throws(OrgSessionError) -> GenesysClient {
-        guard settings != nil else { throw .notConfigured }
+        guard settings != nil else { throw notConfigured }
         guard let client else { throw .loggedOut }
         return client
     }
 
     /// Gets a token now (checking the credentials) and returns when it expires.
     public func login() async throws -> AccessToken {
-        guard let settings else { throw OrgSessionError.notConfigured }
+        guard let settings else { throw notConfigured }
         let client = self.client ?? GenesysClient(environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)
         self.client = client
         return try await client.tokens.token()
+    }
+
+    private let configurationProblem: String?
+
+    private var notConfigured: OrgSessionError {
+        configurationProblem.map(OrgSessionError.misconfigured) ?? .notConfigured
     }
 
     /// Forgets the token; commands that need Genesys fail until `login`.
@@ -118,6 +130,7 @@ public actor OrgSession {
 
 public enum OrgSessionError: Error, Equatable, CustomStringConvertible {
     case notConfigured
+    case misconfigured(String)
     case loggedOut
 
     public var description: String {
@@ -125,6 +138,7 @@ public enum OrgSessionError: Error, Equatable, CustomStringConvertible {
         case .notConfigured:
             "no Genesys Cloud org configured: set GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION, "
                 + "use a profile, or start with --sandbox"
+        case .misconfigured(let problem): problem
         case .loggedOut: "logged out; use 'login'"
         }
     }

@@ -83,26 +83,39 @@ struct Campaignsh: AsyncParsableCommand {
                     credentials: ClientCredentials(clientID: emulator.clientID, clientSecret: emulator.clientSecret),
                     region: nil
                 )
-                return try await runShell(settings: settings, configuration: configuration, metrics: metrics, logIn: true)
+                return try await runShell(
+                    settings: settings, configurationProblem: nil, configuration: configuration, metrics: metrics, logIn: true
+                )
             }
         } else {
-            let settings = try configuration.settings(
-                .init(profile: profile, region: region, apiBase: apiBase, loginBase: loginBase)
+            // An org named on the command line must be usable now. One half-described by the environment or
+            // the default profile is reported by the commands that need it: help, audit, … still run.
+            let explicit = profile != nil || region != nil || apiBase != nil
+            let overrides = OrgConfiguration.Overrides(profile: profile, region: region, apiBase: apiBase, loginBase: loginBase)
+            var settings: ConnectionSettings?
+            var problem: String?
+            switch Result(catching: { () throws(ConfigurationError) in try configuration.settings(overrides) }) {
+            case .success(let resolved): settings = resolved
+            case .failure(let error) where explicit: throw error
+            case .failure(let error): problem = error.description
+            }
+            status = try await runShell(
+                settings: settings, configurationProblem: problem, configuration: configuration, metrics: metrics, logIn: false
             )
-            status = try await runShell(settings: settings, configuration: configuration, metrics: metrics, logIn: false)
         }
         if status != .success { throw ExitCode(status.rawValue) }
     }
 
     private func runShell(
-        settings: ConnectionSettings?, configuration: OrgConfiguration, metrics: MetricsRegistry, logIn: Bool
+        settings: ConnectionSettings?, configurationProblem: String?, configuration: OrgConfiguration,
+        metrics: MetricsRegistry, logIn: Bool
     ) async throws -> ExitStatus {
         let environment = configuration.environment
         let stdinIsTerminal = isatty(STDIN_FILENO) == 1
         let interactive = stdinIsTerminal && isatty(STDOUT_FILENO) == 1 && commands == nil && file == nil && script == nil
         let color = isatty(STDOUT_FILENO) == 1 && !noColor && (environment["NO_COLOR"] ?? "").isEmpty
 
-        let org = OrgSession(settings: settings)
+        let org = OrgSession(settings: settings, configurationProblem: configurationProblem)
         if logIn { _ = try await org.login() }
         var components = ShellComponents()
         components.register(AppInfo(name: "campaignsh", version: Self.version))

@@ -117,6 +117,20 @@ import Testing
         #expect(flags.stderr == "campaignsh: error: unknown format 'yaml'; use table, plain, json, csv or jsonl; see 'campaignsh --help'\n")
     }
 
+    /// A half-configured environment stops the commands that need the org, with the reason, not the rest;
+    /// an org named on the command line must be usable from the start.
+    @Test func aHalfConfiguredOrgFailsOnlyTheCommandsThatNeedIt() async throws {
+        let home = try ShellProcess.Home(environment: ["GENESYS_CLIENT_ID": "someone"])
+        let result = try await ShellProcess.run(["--on-error", "continue", "-c", "version; campaigns; audit verify"], home: home)
+        #expect(result.status == 2)
+        #expect(result.stdout.hasPrefix("campaignsh "))
+        #expect(result.stdout.contains("audit chain intact: 0 rows"))
+        #expect(result.stderr == "error: the environment has no client secret (GENESYS_CLIENT_SECRET, client_secret_env or client_secret)\n")
+        let named = try await ShellProcess.run(["--profile", "nope", "-c", "version"], home: home)
+        #expect(named.status == 2 && named.stdout.isEmpty)
+        #expect(named.stderr.hasPrefix("campaignsh: error: no profile 'nope'"))
+    }
+
     @Test func anOrgFromTheEnvironmentOrADotEnvFile() async throws {
         try await GenesysEmulator.withRunning { emulator in
             let home = try ShellProcess.Home()

@@ -12,6 +12,16 @@ import Testing
          "futureField":{"nested":[1,2.5,"x",null,true]},"abandonRate":2.5}
         """
 
+    @Test func jsonValuesKeepTheirKind() throws {
+        let json = #"{"s":"1","i":-7,"big":9007199254740993,"d":2.5,"t":true,"f":false,"n":null,"a":[1,"1",[],{}],"o":{"e":""}}"#
+        let value = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+        #expect(value == .object([
+            "s": .string("1"), "i": .integer(-7), "big": .integer(9_007_199_254_740_993), "d": .number(2.5),
+            "t": .bool(true), "f": .bool(false), "n": .null,
+            "a": .array([.integer(1), .string("1"), .array([]), .object([:])]), "o": .object(["e": .string("")]),
+        ]))
+    }
+
     @Test func unknownFieldsAndEnumValuesSurviveARoundTrip() throws {
         let campaign = try JSONDecoder().decode(Campaign.self, from: Data(Self.received.utf8))
         #expect(campaign.dialingMode == DialingMode(rawValue: "hyperdrive"))
