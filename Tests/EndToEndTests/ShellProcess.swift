@@ -100,6 +100,8 @@ final class TerminalSession: Sendable {
     private let process: Process
     private let keyboard: FileHandle
     private let screen = Screen()
+    /// Kept alive as long as the shell runs in it.
+    private let home: ShellProcess.Home
 
     /// What the terminal has shown, appended to by the reading thread.
     private final class Screen: Sendable {
@@ -107,6 +109,7 @@ final class TerminalSession: Sendable {
     }
 
     init(_ arguments: [String], home: ShellProcess.Home) throws {
+        self.home = home
         // `script` runs the command through $SHELL -c. `exec` keeps that shell out of the terminal's process
         // group: dash would otherwise stay, take the Ctrl-C meant for the shell, die of it, and make
         // `script` report 130.

@@ -33,13 +33,19 @@ import Testing
         #expect(secondStatus == 0, "screen: \(second.text)")
     }
 
-    @Test func tabCompletesACampaignName() async throws {
-        let home = try ShellProcess.Home()
-        let shell = try TerminalSession(["--sandbox"], home: home)
+    /// A sandbox shell whose campaign names are cached: `campaigns` fills the cache now rather than in the
+    /// background.
+    static func shellWithCampaignNames() async throws -> TerminalSession {
+        let shell = try TerminalSession(["--sandbox"], home: try ShellProcess.Home())
         #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
         let beforeList = shell.shownLength
-        shell.type("campaigns > /dev/null\r")  // fills the name cache now rather than in the background
+        shell.type("campaigns > /dev/null\r")
         #expect(await shell.waitFor("\nsandbox> ", after: beforeList), "screen: \(shell.text)")
+        return shell
+    }
+
+    @Test func tabCompletesACampaignName() async throws {
+        let shell = try await Self.shellWithCampaignNames()
         shell.type("use Réact\t")
         // libedit redraws the completed word with cursor moves, so only its tail shows up contiguously.
         #expect(await shell.waitFor("ivation_Clients"), "screen: \(shell.text)")
@@ -51,12 +57,7 @@ import Testing
     }
 
     @Test func tabCompletesANameWithSpacesToAWordThatRuns() async throws {
-        let home = try ShellProcess.Home()
-        let shell = try TerminalSession(["--sandbox"], home: home)
-        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
-        let beforeList = shell.shownLength
-        shell.type("campaigns > /dev/null\r")
-        #expect(await shell.waitFor("\nsandbox> ", after: beforeList), "screen: \(shell.text)")
+        let shell = try await Self.shellWithCampaignNames()
         shell.type("use 'Holi\t")
         #expect(await shell.waitFor("2026' "), "screen: \(shell.text)")
         shell.type("\r")
