@@ -74,9 +74,9 @@ struct Audit: ShellCommand {
             var stream = context.renderer.stream(AuditColumns.names)
             var buffer = stream.header
             buffer.reserveCapacity(1 << 17)
-            try store.forEach(filters.filter) { record in
+            for try await batch in store.batches(filters.filter) {
                 try Task.checkCancellation()
-                stream.append(AuditColumns.cells(record), to: &buffer)
+                for record in batch { stream.append(AuditColumns.cells(record), to: &buffer) }
                 if buffer.count >= 1 << 16 {
                     context.output.write(buffer)
                     buffer.removeAll(keepingCapacity: true)

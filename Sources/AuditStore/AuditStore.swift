@@ -197,6 +197,43 @@ public final class AuditStore: Sendable {
         }
     }
 
+    /// Every row matching `filter`, oldest first, in batches read ahead on a thread of their own while the
+    /// caller works on the previous ones: an export encodes one batch while SQLite reads the next. At
+    /// most `readAhead` batches wait, so memory stays constant however many rows there are.
+    public func batches(_ filter: AuditFilter = .init(), size: Int = 512, readAhead: Int = 4) -> AuditBatches {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: [AuditRecord].self)
+        let room = DispatchSemaphore(value: readAhead)
+        let stopped = Atomic(false)
+        continuation.onTermination = { _ in
+            stopped.store(true, ordering: .relaxed)
+            room.signal()  // a reader waiting for room finds out it may stop
+        }
+        Thread {
+            var batch: [AuditRecord] = []
+            batch.reserveCapacity(size)
+            func send() -> Bool {
+                room.wait()
+                guard !stopped.load(ordering: .relaxed) else { return false }
+                continuation.yield(batch)
+                batch.removeAll(keepingCapacity: true)
+                return true
+            }
+            do {
+                try self.forEach(filter) { record in
+                    batch.append(record)
+                    if batch.count == size, !send() { throw CancellationError() }
+                }
+                if !batch.isEmpty { _ = send() }
+                continuation.finish()
+            } catch is CancellationError {
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }.start()
+        return AuditBatches(stream: stream, room: room)
+    }
+
     /// The last `limit` rows matching `filter`, oldest first.
     public func recent(_ filter: AuditFilter, limit: Int) throws(AuditStoreError) -> [AuditRecord] {
         var filter = filter
@@ -353,6 +390,27 @@ public final class AuditStore: Sendable {
         )
         // An outcome the tool never writes reads as an error; `verify` names the row.
         return AuditRecord(seq: row[0], entry: entry, prevHash: row[23], hash: row[24])
+    }
+}
+
+/// Batches of rows from ``AuditStore/batches(_:size:readAhead:)``; each one taken lets the reader fetch another.
+public struct AuditBatches: AsyncSequence, Sendable {
+    let stream: AsyncThrowingStream<[AuditRecord], any Error>
+    let room: DispatchSemaphore
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<[AuditRecord], any Error>.AsyncIterator
+        let room: DispatchSemaphore
+
+        public mutating func next() async throws -> [AuditRecord]? {
+            let batch = try await base.next()
+            if batch != nil { room.signal() }
+            return batch
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: stream.makeAsyncIterator(), room: room)
     }
 }
 

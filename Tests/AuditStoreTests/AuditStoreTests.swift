@@ -125,6 +125,27 @@ import Testing
         }
     }
 
+    @Test func batchesDeliverEveryRowInOrderAndStopWhenTheReaderDoes() async throws {
+        let store = try AuditStore(path: Self.temporaryPath())
+        try await store.append(contentsOf: (1...1_000).map { Self.entry($0) })
+        var seqs: [Int64] = []
+        var sizes: [Int] = []
+        for try await batch in store.batches(size: 300, readAhead: 2) {
+            seqs += batch.map(\.seq)
+            sizes.append(batch.count)
+        }
+        #expect(seqs == Array(1...1_000))
+        #expect(sizes == [300, 300, 300, 100])
+
+        // A reader that stops early (a closed pipe, Ctrl-C) releases the thread reading ahead.
+        for try await batch in store.batches(AuditFilter(verb: "pause"), size: 10, readAhead: 1) {
+            #expect(batch.first?.seq == 1)
+            break
+        }
+        try await store.append(Self.entry(1_001))
+        #expect(try store.verify().intactRows == 1_001)
+    }
+
     /// Rows appended at the same time share transactions; each caller still gets its own durable row.
     @Test func concurrentAppendsEachGetTheirOwnRowInOneChain() async throws {
         let path = Self.temporaryPath()
