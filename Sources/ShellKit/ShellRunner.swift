@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoreMetrics
 import Foundation
+import Synchronization
 
 /// The swift-metrics labels the shell records under.
 public enum ShellMetrics {
@@ -26,8 +27,8 @@ public struct ShellRunner: Sendable {
     public let workingDirectory: URL
     /// Whether an operator sits at a terminal.
     public let isInteractive: Bool
-    /// Takes a pending Ctrl-C, if any (polled while a command runs).
-    let takeInterrupt: @Sendable () -> Bool
+    /// Cancels the running command on Ctrl-C.
+    let interrupts: InterruptWatch
     /// Turns errors of other modules (e.g. the Genesys client's) into the operator's one line and exit status.
     let describe: @Sendable (any Error) -> ShellError?
     let errors: OutputDestination
@@ -48,7 +49,7 @@ public struct ShellRunner: Sendable {
         self.components = components
         self.workingDirectory = workingDirectory
         self.isInteractive = isInteractive
-        self.takeInterrupt = takeInterrupt
+        self.interrupts = InterruptWatch(takeInterrupt: takeInterrupt)
         self.describe = describe
         self.errors = errors
         self.checkpoint = checkpoint
@@ -129,7 +130,7 @@ public struct ShellRunner: Sendable {
         let format = try Self.takeFormat(from: &words)
         let command: any ParsableCommand
         do {
-            command = try type.parseAsRoot(Array(words.dropFirst()))
+            command = try Self.parse(type, Array(words.dropFirst()))
             // `--help` parses into ArgumentParser's help command, whose run() throws the help request.
             if !(command is any ShellCommand) {
                 var help = command
@@ -172,26 +173,23 @@ public struct ShellRunner: Sendable {
         }
     }
 
+    /// `type.parseAsRoot(arguments)`, minus the check for `--generate-completion-script` that ArgumentParser
+    /// makes on every root parse (a third of a runbook line's time; no shell command takes it). It skips
+    /// that check under a root with a super-command name, so a parse into a shell command goes through
+    /// such a root; anything else (an error, `--help`) is parsed again the usual way, for the usual text.
+    static func parse(_ type: any ParsableCommand.Type, _ arguments: [String]) throws -> any ParsableCommand {
+        func underRoot<Command: ParsableCommand>(_: Command.Type) -> (any ParsableCommand)? {
+            guard let name = Command.configuration.commandName,
+                let parsed = try? ParsingRoot<Command>.parseAsRoot([name] + arguments), parsed is any ShellCommand
+            else { return nil }
+            return parsed
+        }
+        return try underRoot(type) ?? type.parseAsRoot(arguments)
+    }
+
     /// Runs `body`, cancelling it when Ctrl-C arrives.
     private func runCancellable(_ body: @escaping @Sendable () async throws -> Void) async throws {
-        let takeInterrupt = self.takeInterrupt
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await body()
-                return true
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    if takeInterrupt() { return false }
-                    try? await Task.sleep(for: .milliseconds(50))
-                }
-                return true
-            }
-            let finished = try await group.next() ?? true
-            group.cancelAll()
-            if !finished { throw CancellationError() }
-            _ = try await group.next()
-        }
+        try await interrupts.run(body)
     }
 
     /// Removes `--format X` / `--format=X` from the words: every command takes it.
@@ -221,5 +219,74 @@ public struct ShellRunner: Sendable {
         var line = (location.map { "\($0): " } ?? "") + "error: " + error.message
         if let hint = error.hint { line += "; " + hint }
         errors.write(line + "\n")
+    }
+}
+
+/// The root `ShellRunner.parse` puts a command under: its only subcommand.
+private struct ParsingRoot<Command: ParsableCommand>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "shell", _superCommandName: "campaignsh", subcommands: [Command.self])
+    }
+}
+
+/// Ctrl-C while a command runs: polls the interrupt flag and cancels the command.
+///
+/// One poller serves command after command and stops when none has run for a poll interval: a runbook of
+/// short commands does not pay a task and a timer for each (they were a fifth of its time). It polls only
+/// while a command is registered, so a Ctrl-C at the prompt stays the line editor's.
+final class InterruptWatch: Sendable {
+    private struct State {
+        var command: Task<Void, any Error>?
+        var interrupted = false
+        var polling = false
+        var ranSinceLastPoll = false
+    }
+
+    private let takeInterrupt: @Sendable () -> Bool
+    private let state = Mutex(State())
+    private static let pollInterval = Duration.milliseconds(50)
+
+    init(takeInterrupt: @escaping @Sendable () -> Bool) {
+        self.takeInterrupt = takeInterrupt
+    }
+
+    /// Runs `body`; throws `CancellationError` if Ctrl-C interrupted it.
+    func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
+        let command = Task { try await body() }
+        let startPoller = state.withLock { state in
+            state.command = command
+            state.interrupted = false
+            state.ranSinceLastPoll = true
+            defer { state.polling = true }
+            return !state.polling
+        }
+        if startPoller { Task.detached { await self.poll() } }
+        let outcome = await withTaskCancellationHandler {
+            await command.result
+        } onCancel: {
+            command.cancel()
+        }
+        let interrupted = state.withLock { state in
+            state.command = nil
+            return state.interrupted
+        }
+        if interrupted { throw CancellationError() }
+        try outcome.get()
+    }
+
+    private func poll() async {
+        while true {
+            try? await Task.sleep(for: Self.pollInterval)
+            let keepPolling = state.withLock { state in
+                if let command = state.command, takeInterrupt() {
+                    state.interrupted = true
+                    command.cancel()
+                }
+                defer { state.ranSinceLastPoll = state.command != nil }
+                state.polling = state.ranSinceLastPoll
+                return state.polling
+            }
+            if !keepPolling { return }
+        }
     }
 }

@@ -1,0 +1,45 @@
+@testable import ShellKit
+import Synchronization
+import Testing
+
+struct InterruptWatchTests {
+    final class Flag: Sendable {
+        let raised = Atomic(false)
+        func take() -> Bool { raised.exchange(false, ordering: .relaxed) }
+        var isRaised: Bool { raised.load(ordering: .relaxed) }
+    }
+
+    @Test func ctrlCCancelsTheRunningCommand() async throws {
+        let flag = Flag()
+        let watch = InterruptWatch(takeInterrupt: flag.take)
+        let started = ContinuousClock.now
+        await #expect(throws: CancellationError.self) {
+            try await watch.run {
+                flag.raised.store(true, ordering: .relaxed)
+                try await Task.sleep(for: .seconds(30))
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(!flag.isRaised)  // taken
+    }
+
+    /// Between commands (at the prompt) a Ctrl-C belongs to the line editor: the watch leaves it.
+    @Test func ctrlCBetweenCommandsIsLeftAlone() async throws {
+        let flag = Flag()
+        let watch = InterruptWatch(takeInterrupt: flag.take)
+        for _ in 1...100 { try await watch.run {} }
+        flag.raised.store(true, ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(flag.isRaised)
+        // The next command that runs long enough takes it.
+        await #expect(throws: CancellationError.self) {
+            try await watch.run { try await Task.sleep(for: .seconds(30)) }
+        }
+    }
+
+    @Test func aCommandsOwnErrorComesThrough() async throws {
+        struct Failure: Error {}
+        let watch = InterruptWatch(takeInterrupt: { false })
+        await #expect(throws: Failure.self) { try await watch.run { throw Failure() } }
+    }
+}
