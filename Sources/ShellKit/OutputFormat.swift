@@ -147,14 +147,7 @@ public struct OutputRenderer: Sendable {
         color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
-    /// RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside.
-    static func csvField(_ text: String) -> String {
-        var field: [UInt8] = []
-        appendCSVField(text, to: &field)
-        return String(decoding: field, as: UTF8.self)
-    }
-
-    /// Quoted only when it holds a comma, a quote or a line break; quotes inside are doubled.
+    /// RFC 4180: quoted only when it holds a comma, a quote, CR or LF; quotes inside are doubled.
     static func appendCSVField(_ text: String, to output: inout [UInt8]) {
         withBytes(of: text) { bytes in
             guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
@@ -170,12 +163,6 @@ public struct OutputRenderer: Sendable {
     }
 
     /// TSV cannot quote: tabs and line breaks inside a value become spaces.
-    static func plainField(_ text: String) -> String {
-        var field: [UInt8] = []
-        appendPlainField(text, to: &field)
-        return String(decoding: field, as: UTF8.self)
-    }
-
     static func appendPlainField(_ text: String, to output: inout [UInt8]) {
         withBytes(of: text) { bytes in
             for byte in bytes { output.append(byte == 0x09 || byte == 0x0A || byte == 0x0D ? UInt8(ascii: " ") : byte) }
