@@ -250,15 +250,17 @@ final class InterruptWatch: Sendable {
         self.takeInterrupt = takeInterrupt
     }
 
-    /// Runs `body`; throws `CancellationError` if Ctrl-C interrupted it.
+    /// Runs `body`; throws `CancellationError` if Ctrl-C interrupted it. A command run by a command
+    /// (`source`) is the one Ctrl-C cancels while it runs; the outer one is watched again after it.
     func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let command = Task { try await body() }
-        let startPoller = state.withLock { state in
+        let (outer, startPoller) = state.withLock { state in
+            let outer = state.command
             state.command = command
             state.interrupted = false
             state.ranSinceLastPoll = true
             defer { state.polling = true }
-            return !state.polling
+            return (outer, !state.polling)
         }
         if startPoller { Task.detached { await self.poll() } }
         let outcome = await withTaskCancellationHandler {
@@ -266,8 +268,9 @@ final class InterruptWatch: Sendable {
         } onCancel: {
             command.cancel()
         }
+        // An interrupt stays noted, so the commands around this one end as interrupted too.
         let interrupted = state.withLock { state in
-            state.command = nil
+            state.command = outer
             return state.interrupted
         }
         if interrupted { throw CancellationError() }

@@ -37,6 +37,32 @@ struct InterruptWatchTests {
         }
     }
 
+    /// `source FILE` runs commands inside a command: Ctrl-C ends the inner one and the outer one with it,
+    /// and between inner commands the outer one is still watched.
+    @Test func commandsRunByACommandAreWatchedAndSoIsTheirCaller() async throws {
+        let flag = Flag()
+        let watch = InterruptWatch(takeInterrupt: flag.take)
+        let started = ContinuousClock.now
+        await #expect(throws: CancellationError.self) {
+            try await watch.run {
+                do {
+                    try await watch.run {
+                        flag.raised.store(true, ordering: .relaxed)
+                        try await Task.sleep(for: .seconds(30))
+                    }
+                } catch is CancellationError {}  // even if the caller carried on, it ends as interrupted
+            }
+        }
+        await #expect(throws: CancellationError.self) {
+            try await watch.run {
+                try await watch.run {}  // an earlier line of the file
+                flag.raised.store(true, ordering: .relaxed)
+                try await Task.sleep(for: .seconds(30))  // the caller's own work after it
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
     @Test func aCommandsOwnErrorComesThrough() async throws {
         struct Failure: Error {}
         let watch = InterruptWatch(takeInterrupt: { false })
