@@ -253,7 +253,8 @@ final class InterruptWatch: Sendable {
     /// Runs `body`; throws `CancellationError` if Ctrl-C interrupted it. A command run by a command
     /// (`source`) is the one Ctrl-C cancels while it runs; the outer one is watched again after it.
     func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
-        let command = Task { try await body() }
+        // Started on this thread: a short command finishes without waking another one.
+        let command = Task.immediate { try await body() }
         let (outer, startPoller) = state.withLock { state in
             let outer = state.command
             state.command = command
