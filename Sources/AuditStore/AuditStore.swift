@@ -202,7 +202,10 @@ public final class AuditStore: Sendable {
     /// most `readAhead` batches wait, so memory stays constant however many rows there are.
     public func batches(_ filter: AuditFilter = .init(), size: Int = 512, readAhead: Int = 4) -> AuditBatches {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: [AuditRecord].self)
-        let room = DispatchSemaphore(value: readAhead)
+        // Made at 0 and raised: libdispatch traps when a semaphore is freed below its starting value, which
+        // a reader that stops early leaves it at.
+        let room = DispatchSemaphore(value: 0)
+        for _ in 0..<max(1, readAhead) { room.signal() }
         let stopped = Atomic(false)
         continuation.onTermination = { _ in
             stopped.store(true, ordering: .relaxed)
