@@ -11,10 +11,11 @@ enum AuditChain {
     /// The `prev_hash` of the first row.
     static let genesis = String(repeating: "0", count: 64)
 
-    static func hash(seq: Int64, entry: AuditEntry, prevHash: String) -> String {
+    /// The hash of a row whose stored values (``storedFields(seq:entry:)``) are `fields`.
+    static func hash(fields: [String?], prevHash: String) -> String {
         var canonical = CanonicalRow()
         canonical.begin(previousHash: prevHash.utf8)
-        for field in storedFields(seq: seq, entry: entry) {
+        for field in fields {
             if var field {
                 field.withUTF8 { canonical.append(field: UnsafeRawBufferPointer($0)) }
             } else {
@@ -24,7 +25,8 @@ enum AuditChain {
         return String(decoding: canonical.hexDigest(), as: UTF8.self)
     }
 
-    /// The row's values as stored, in column order (`seq` … `error_message`), as text; nil for NULL.
+    /// The row's values in column order (`seq` … `error_message`), as text; nil for NULL. They are bound
+    /// as they are: the integer columns' affinity stores the numbers as integers.
     static func storedFields(seq: Int64, entry: AuditEntry) -> [String?] {
         [
             String(seq), String(timeMilliseconds(entry.time)), entry.actor.profile, entry.actor.clientID,

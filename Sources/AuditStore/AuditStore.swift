@@ -146,10 +146,10 @@ public final class AuditStore: Sendable {
                 let statement = try db.cachedStatement(sql: Self.insertSQL)
                 for entry in entries {
                     let seq = last.seq + 1
-                    let hash = AuditChain.hash(seq: seq, entry: entry, prevHash: last.hash)
-                    let record = AuditRecord(seq: seq, entry: entry, prevHash: last.hash, hash: hash)
-                    try statement.execute(arguments: Self.arguments(record))
-                    records.append(record)
+                    let fields = AuditChain.storedFields(seq: seq, entry: entry)
+                    let hash = AuditChain.hash(fields: fields, prevHash: last.hash)
+                    try statement.execute(arguments: StatementArguments(fields + [last.hash, hash]))
+                    records.append(AuditRecord(seq: seq, entry: entry, prevHash: last.hash, hash: hash))
                     last = (seq, hash)
                 }
                 return records
@@ -165,18 +165,6 @@ public final class AuditStore: Sendable {
             latency_ms, http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
-
-    private static func arguments(_ record: AuditRecord) -> StatementArguments {
-        let entry = record.entry
-        let values: [(any DatabaseValueConvertible)?] = [
-            record.seq, AuditChain.timeMilliseconds(entry.time), entry.actor.profile,
-            entry.actor.clientID, entry.actor.osUser, entry.actor.host, entry.session, entry.command, entry.campaignID,
-            entry.campaignName, entry.verb, entry.fromStatus, entry.toStatus, entry.outcome.rawValue, entry.attempt,
-            entry.versionBefore, entry.versionAfter, entry.latencyMs, entry.httpStatus, entry.correlationID,
-            entry.overrideChecks, entry.overrideReason, entry.errorMessage, record.prevHash, record.hash,
-        ]
-        return StatementArguments(values)
-    }
 
     // MARK: Reading
 
