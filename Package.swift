@@ -20,13 +20,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Core
         .systemLibrary(name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // JSON kept as received (numbers' spelling, members' order): shared by the client and the emulator.
+        .target(name: "JSONDocument"),
         .target(
             name: "GenesysCloud",
             dependencies: [
+                "JSONDocument",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -38,6 +42,7 @@ let package = Package(
             name: "CampaignControl",
             dependencies: [
                 "GenesysCloud",
+                "JSONDocument",
                 "AuditStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -63,15 +68,18 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        // Stores JSON documents checked against the SDK's schema, never the client's models.
         .target(
             name: "GenesysEmulator",
             dependencies: [
-                "GenesysCloud",
+                "JSONDocument",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            // Generated from the official SDK by scripts/conformance/schema; checked by scripts/test.
+            resources: [.embedInCode("Resources/sdk-schema.json")]
         ),
 
         // Plugins: ordinary library targets contributing shell commands.
@@ -82,7 +90,7 @@ let package = Package(
         ),
         .target(
             name: "CampaignsPlugin",
-            dependencies: ["ShellKit", "CampaignControl", "GenesysCloud", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ShellKit", "CampaignControl", "GenesysCloud", "JSONDocument", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Plugins/CampaignsPlugin"
         ),
         .target(
@@ -155,6 +163,7 @@ let package = Package(
             name: "GenesysTestSupport",
             dependencies: [
                 "GenesysCloud",
+                "JSONDocument",
                 "GenesysEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -170,8 +179,9 @@ let package = Package(
         .testTarget(
             name: "CampaignControlTests",
             dependencies: [
-                "CampaignControl", "AuditStore", "GenesysCloud", "GenesysEmulator", "GenesysTestSupport",
+                "CampaignControl", "AuditStore", "GenesysCloud", "GenesysEmulator", "GenesysTestSupport", "JSONDocument",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
@@ -185,15 +195,22 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "campaignsh", "ShellKit", "AuditStore", "GenesysEmulator", "GenesysTestSupport",
+                "campaignsh", "ShellKit", "AuditStore", "GenesysEmulator", "GenesysTestSupport", "JSONDocument",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GenesysCloudTests", dependencies: ["GenesysCloud", "GenesysEmulator", "GenesysTestSupport"]),
+        .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
+        .testTarget(
+            name: "GenesysCloudTests",
+            dependencies: [
+                "GenesysCloud", "GenesysEmulator", "GenesysTestSupport", "JSONDocument",
+            ]
+        ),
         .testTarget(
             name: "GenesysEmulatorTests",
             dependencies: [
-                "GenesysEmulator", "GenesysCloud", "GenesysTestSupport",
+                "GenesysEmulator", "GenesysTestSupport", "JSONDocument",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),

@@ -49,7 +49,10 @@ struct Audit: ShellCommand {
 
         func run(in context: CommandContext) async throws {
             let records = try context.components.require(AuditLog.self).store().recent(filters.filter, limit: limit)
-            let columns = ["seq", "time", "actor", "campaign", "verb", "from", "to", "outcome", "attempt", "http", "error"]
+            let columns: [Column] = [
+                "seq", "time", "actor", "campaign", "verb", Column("fromStatus", title: "from"), Column("toStatus", title: "to"),
+                "outcome", "attempt", Column("httpStatus", title: "http"), "error",
+            ]
             context.emit(.table(Table(columns: columns, rows: records.map { record in
                 let entry = record.entry
                 return [

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import CampaignControl
 import GenesysCloud
+import JSONDocument
 import ShellKit
 
 /// campaigns, use, show, progress, stats, expect, wait: reading campaigns and asserting on them.
@@ -61,7 +62,8 @@ struct ListCampaigns: ShellCommand {
     func run(in context: CommandContext) async throws {
         let client = try await context.client()
         let campaigns = try await client.campaigns(CampaignQuery(name: name, filterType: name == nil ? nil : .prefix))
-        let progress = try await CampaignProgressIndex.fetch(campaigns.compactMap(\.id), client: client)
+        context.warnAboutUnreadableFields(of: campaigns)
+        let progress = await CampaignProgressIndex.fetch(campaigns.compactMap(\.id), client: client, context: context)
         if name == nil {
             try context.org.names.replace(with: campaigns.compactMap { c in c.id.map { CampaignReference(id: $0, name: c.name ?? $0) } })
         }
@@ -70,22 +72,55 @@ struct ListCampaigns: ShellCommand {
             let lifecycle = Lifecycle(campaign, contactsCalled: called)
             if let status, status != campaign.campaignStatus?.rawValue, status != lifecycle.rawValue { return nil }
             return [
-                Cell(campaign.name), Cell(campaign.campaignStatus?.rawValue), .text(lifecycle.rawValue),
+                Cell(campaign.id), Cell(campaign.name), Cell(campaign.campaignStatus?.rawValue), .text(lifecycle.rawValue),
                 Cell(campaign.dialingMode?.rawValue), Cell(campaign.queue?.name ?? campaign.queue?.id),
                 Cell(campaign.id.flatMap { progress[$0]?.percentage }),
             ]
         }
-        context.emit(.table(Table(columns: ["name", "status", "lifecycle", "dialing mode", "queue", "progress %"], rows: rows)))
+        var table = Table(
+            columns: [
+                "id", "name", Column("campaignStatus", title: "status"), "lifecycle", Column("dialingMode", title: "dialing mode"),
+                "queue", Column("percentage", title: "progress %"),
+            ],
+            rows: rows
+        )
+        if context.renderer.format == .table {
+            // The terminal view leaves out the long ids; every machine format keeps them.
+            table.columns.removeFirst()
+            table.rows = table.rows.map { Array($0.dropFirst()) }
+        }
+        context.emit(.table(table))
+    }
+}
+
+extension CommandContext {
+    /// One warning line per campaign with members this client cannot read; they are shown blank.
+    func warnAboutUnreadableFields(of campaigns: [Campaign]) {
+        for campaign in campaigns {
+            let problems = campaign.unreadableFields
+            guard !problems.isEmpty else { continue }
+            warn("campaign \(campaign.name ?? campaign.id ?? "?") (\(campaign.id ?? "no id")): \(problems.joined(separator: "; ")); shown blank")
+        }
     }
 }
 
 /// Progress of many campaigns, fetched with the bulk endpoint (one request per 50 campaigns).
 enum CampaignProgressIndex {
-    static func fetch(_ ids: [String], client: GenesysClient) async throws -> [String: CampaignProgress] {
+    /// Progress by campaign id. A read that fails (e.g. 403 for a role without the permission) leaves
+    /// the figures blank with one warning, never the listing failed.
+    static func fetch(_ ids: [String], client: GenesysClient, context: CommandContext) async -> [String: CampaignProgress] {
         var index: [String: CampaignProgress] = [:]
         for start in stride(from: 0, to: ids.count, by: 50) {
-            for progress in try await client.progress(ofCampaigns: Array(ids[start..<min(start + 50, ids.count)])) {
-                if let id = progress.campaign?.id { index[id] = progress }
+            do {
+                for progress in try await client.progress(ofCampaigns: Array(ids[start..<min(start + 50, ids.count)])) {
+                    if let id = progress.campaign?.id { index[id] = progress }
+                }
+            } catch let error as GenesysError {
+                context.warn("progress unavailable (\(error.shortDescription)); progress and draft/paused left as known")
+                return index
+            } catch {
+                context.warn("progress unavailable (\(error)); progress and draft/paused left as known")
+                return index
             }
         }
         return index
@@ -114,9 +149,17 @@ struct Show: ShellCommand {
     func run(in context: CommandContext) async throws {
         let found = try await context.campaign(campaign)
         if context.renderer.format == .json {
-            return context.emit(.json(String(decoding: try found.jsonData(), as: UTF8.self)))
+            return context.emit(.json(found.json.prettyText))
         }
-        let progress: CampaignProgress? = if let id = found.id { try await context.client().progress(ofCampaign: id) } else { nil }
+        context.warnAboutUnreadableFields(of: [found])
+        var progress: CampaignProgress?
+        if let id = found.id {
+            do {
+                progress = try await context.client().progress(ofCampaign: id)
+            } catch let error as GenesysError {
+                context.warn("progress unavailable (\(error.shortDescription))")
+            }
+        }
         let lifecycle = Lifecycle(found, contactsCalled: progress?.numberOfContactsCalled)
         var fields: [(String, Cell)] = [
             ("name", Cell(found.name)), ("id", Cell(found.id)), ("status", Cell(found.campaignStatus?.rawValue)),
@@ -128,9 +171,9 @@ struct Show: ShellCommand {
             ("caller", Cell([found.callerName, found.callerAddress].compactMap { $0 }.joined(separator: " "))),
             ("progress %", Cell(progress?.percentage)), ("modified", Cell(found.dateModified)),
         ]
-        for error in found.errors ?? [] { fields.append(("error", .text([error.error, error.details].compactMap { $0 }.joined(separator: ": ")))) }
+        for error in found.errors ?? [] { fields.append(("error", .text(error.summary))) }
         if !found.unknownFields.isEmpty {
-            fields.append(("other fields", .text(found.unknownFields.keys.sorted().joined(separator: ", "))))
+            fields.append(("other fields", .text(found.unknownFields.joined(separator: ", "))))
         }
         context.emit(.record(fields))
     }
@@ -169,13 +212,5 @@ struct Stats: ShellCommand {
                 ("lines available", Cell(stats.linesUtilization?.totalAvailableOutboundLines)),
             ])
         )
-    }
-}
-
-extension Campaign {
-    func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
     }
 }

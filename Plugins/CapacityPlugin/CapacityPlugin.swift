@@ -35,14 +35,14 @@ struct Capacity: ShellCommand {
         }
         let profileMinimum = await org.settings?.minAgents
         let required = minAgents ?? profileMinimum ?? 1
-        let checks = try await Preflight(client: client).checks(for: found, minAgents: required)
+        let checks = await Preflight(client: client).checks(for: found, minAgents: required, dialerLines: true)
         context.emit(.table(Table(
             columns: ["check", "result", "figure"],
-            rows: checks.map { [.text($0.name.rawValue), .text($0.passed ? "pass" : "fail"), .text($0.figure)] }
+            rows: checks.map { [.text($0.name.rawValue), .text($0.state.rawValue), .text($0.figure)] }
         )))
-        let failed = checks.filter { !$0.passed }.map(\.name.rawValue)
-        if !failed.isEmpty {
-            throw ShellError.failure("\(found.name ?? "the campaign") would not pass: \(failed.joined(separator: ", "))")
+        let open = checks.filter { $0.state != .pass }.map { "\($0.name.rawValue) (\($0.state.rawValue))" }
+        if !open.isEmpty {
+            throw ShellError.failure("\(found.name ?? "the campaign") would not pass: \(open.joined(separator: ", "))")
         }
     }
 }

@@ -34,7 +34,13 @@ struct Metrics: ShellCommand {
                 ]
             }
             rows += Self.headlines(series)
-            context.emit(.table(Table(columns: ["metric", "labels", "count", "avg ms", "p50 ms", "p95 ms", "p99 ms"], rows: rows)))
+            context.emit(.table(Table(
+                columns: [
+                    "metric", "labels", "count", Column("avgMs", title: "avg ms"), Column("p50Ms", title: "p50 ms"),
+                    Column("p95Ms", title: "p95 ms"), Column("p99Ms", title: "p99 ms"),
+                ],
+                rows: rows
+            )))
         }
 
         /// The two figures operators ask for first: average transition latency and validation error rate.

@@ -82,7 +82,7 @@ struct Profile: ShellCommand {
             context.emit(
                 .table(
                     Table(
-                        columns: ["profile", "region", "client id", "active"],
+                        columns: ["profile", "region", Column("clientId", title: "client id"), "active"],
                         rows: configuration.profiles.map { profile in
                             [
                                 .text(profile.name), Cell(profile.values["region"] ?? profile.values["api_base"]),

@@ -137,21 +137,28 @@ extension CommandContext {
         }
     }
 
-    /// Prints the plans of a dry run and the summary table; fails (exit 1) if any campaign failed.
-    func report(_ results: [TransitionResult]) throws {
+    /// Prints the plans of a dry run and the summary table; fails with exit 1 if any campaign failed, and
+    /// with exit 3 if a wait timed out (as every timed-out wait does).
+    func report(_ results: [TransitionResult], overrides: Swift.Set<PreflightCheck.Name> = []) throws {
         for result in results where !result.plan.isEmpty {
             note("plan for \(result.campaignName ?? result.campaignID):")
             for step in result.plan { note("  \(step)") }
         }
         for result in results {
-            for check in result.checks { note("  \(check.passed ? "pass" : "FAIL") \(check.name.rawValue): \(check.figure)") }
+            for check in result.checks {
+                let shown = check.state != .pass && check.bypassed(by: overrides) ? "overridden" : check.state.rawValue.uppercased()
+                note("  \(check.state == .pass ? "pass" : shown) \(check.name.rawValue): \(check.figure)")
+            }
         }
         emit(.table(Table(
-            columns: ["campaign", "from", "to", "outcome", "attempts", "latency ms", "message"],
+            columns: [
+                Column("campaignId", title: "id"), "campaign", Column("fromStatus", title: "from"),
+                Column("toStatus", title: "to"), "outcome", "attempts", Column("latencyMs", title: "latency ms"), "message",
+            ],
             rows: results.map { result in
                 [
-                    Cell(result.campaignName ?? result.campaignID), Cell(result.fromStatus), Cell(result.toStatus),
-                    .text(result.outcome.rawValue), .integer(result.attempts),
+                    .text(result.campaignID), Cell(result.campaignName ?? result.campaignID), Cell(result.fromStatus),
+                    Cell(result.toStatus), .text(result.outcome.rawValue), .integer(result.attempts),
                     .integer(Int(result.latency.nanoseconds / 1_000_000)),
                     Cell(result.message),
                 ]
@@ -161,6 +168,14 @@ extension CommandContext {
         if !failed.isEmpty {
             throw ShellError.failure(
                 results.count == 1 ? (failed[0].message ?? "the transition failed") : "\(failed.count) of \(results.count) campaigns failed"
+            )
+        }
+        let timedOut = results.filter(\.timedOut)
+        if !timedOut.isEmpty {
+            throw ShellError.expectation(
+                results.count == 1
+                    ? "timed out: \(timedOut[0].campaignName ?? timedOut[0].campaignID) is \(timedOut[0].message ?? "not off yet")"
+                    : "timed out: \(timedOut.count) of \(results.count) campaigns are not off yet"
             )
         }
     }
@@ -199,13 +214,14 @@ extension CommandContext {
             throw CancellationError()
         }
         if interactive { OutputDestination.standardError.write("\r\u{1B}[K") }
-        try report(results)
+        try report(results, overrides: options.overrides)
     }
 }
 
 /// `--override agents,capacity,lines --reason "…"`.
 struct OverrideArguments: ParsableArguments {
-    @Option(help: "Pre-flight checks to bypass: agents, lines, capacity (comma-separated).") var override: String?
+    @Option(help: "Pre-flight checks to bypass: agents, lines, capacity, or errors when they cannot be read (comma-separated).")
+    var override: String?
     @Option(help: "Why the checks are bypassed (audited; at least 3 characters).") var reason: String?
 
     var checks: Swift.Set<PreflightCheck.Name> {
@@ -218,8 +234,8 @@ struct OverrideArguments: ParsableArguments {
             return
         }
         for name in override.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
-            guard let check = PreflightCheck.Name(rawValue: name), check.overridable else {
-                throw ValidationError("cannot override '\(name)'; overridable checks: agents, lines, capacity")
+            guard PreflightCheck.Name(rawValue: name) != nil else {
+                throw ValidationError("cannot override '\(name)'; overridable checks: agents, lines, capacity, errors")
             }
         }
         guard let reason, reason.trimmingCharacters(in: .whitespaces).count >= 3 else {
@@ -236,11 +252,18 @@ struct Activate: ShellCommand {
     @OptionGroup var overrides: OverrideArguments
     @Option(name: .customLong("min-agents"), help: "Idle on-queue agents required (default: the profile's min_agents, else 1).")
     var minAgents: Int?
+    @Option(help: "How to turn it on: put (PUT with the version the pre-flight saw; needs outbound:campaign:edit) or start (POST …/start; needs only outbound:campaign:start).")
+    var via: ActivationRequest = .put
+
+    enum ActivationRequest: String, ExpressibleByArgument, CaseIterable {
+        case put, start
+    }
 
     func run(in context: CommandContext) async throws {
         try await context.transition(.activate, arguments.selection, confirmIf: false) { options in
             options.overrides = overrides.checks
             options.reason = overrides.reason
+            options.viaStart = via == .start
             if let minAgents { options.minAgents = minAgents }
         }
     }
@@ -331,7 +354,7 @@ struct Archives: ShellCommand {
     func run(in context: CommandContext) async throws {
         let archives = try context.components.require(AuditLog.self).store().archives()
         context.emit(.table(Table(
-            columns: ["name", "old id", "archived", "restored as"],
+            columns: ["name", Column("campaignId", title: "old id"), Column("archivedAt", title: "archived"), Column("restoredAs", title: "restored as")],
             rows: archives.map {
                 [.text($0.name), .text($0.campaignID), .text($0.archivedAt.formatted(Date.ISO8601FormatStyle())), Cell($0.restoredAs)]
             }

@@ -71,27 +71,31 @@ public struct BulkRun: Sendable {
         }
     }
 
-    /// Polls the campaigns still stopping, up to 100 per list request, until all are off or time runs out.
+    /// Polls the campaigns still dialing or stopping, up to 100 per list request, until none is or time runs out.
     func waitUntilOff(_ results: inout [TransitionResult], _ options: TransitionOptions) async throws {
         let deadline = ContinuousClock.now + options.timeout
         while true {
-            let stopping = results.indices.filter { results[$0].outcome == .success || results[$0].outcome == .noop }
-                .filter { results[$0].toStatus != CampaignStatus.off.rawValue && results[$0].toStatus != CampaignStatus.forcedOff.rawValue }
-            if stopping.isEmpty { return }
+            let waiting = results.indices.filter { index in
+                let result = results[index]
+                guard result.outcome == .success || result.outcome == .noop else { return false }
+                return result.toStatus.map { !CampaignStatus(rawValue: $0).isSettledOff } ?? true
+            }
+            if waiting.isEmpty { return }
             if ContinuousClock.now >= deadline {
-                for index in stopping {
-                    results[index].message = "still \(results[index].toStatus ?? "?") after \(options.timeout.components.seconds) s"
+                for index in waiting {
+                    results[index].timedOut = true
+                    results[index].message = "still \(results[index].toStatus ?? "stopping") after \(options.timeout.components.seconds) s"
                 }
                 return
             }
             try await Task.sleep(for: min(options.pollInterval, deadline - ContinuousClock.now))
-            let ids = stopping.map { results[$0].campaignID }
+            let ids = waiting.map { results[$0].campaignID }
             let statuses = Dictionary(
                 try await engine.client.campaigns(CampaignQuery(ids: ids)).compactMap { campaign in
                     campaign.id.map { ($0, campaign.campaignStatus?.rawValue) }
                 }
             ) { first, _ in first }
-            for index in stopping { if let status = statuses[results[index].campaignID] { results[index].toStatus = status } }
+            for index in waiting { if let status = statuses[results[index].campaignID] { results[index].toStatus = status } }
         }
     }
 }

@@ -1,11 +1,11 @@
 import GenesysCloud
 
-/// The operator's view of a campaign (DESIGN.md "Lifecycle model"), derived from Genesys's `campaignStatus`,
-/// its `errors` and whether it has dialed anyone.
+/// The operator's view of a campaign (docs/ARCHITECTURE.md, "Lifecycle"), derived from Genesys's
+/// `campaignStatus` first, then its `errors` and whether it has dialed anyone.
 public enum Lifecycle: String, Sendable, CaseIterable, CustomStringConvertible {
     /// `off` and never dialed (new or recycled).
     case draft
-    /// `on`.
+    /// `on`, whatever its `errors` say: a running campaign can always be stopped.
     case active
     /// `stopping` or `forced_stopping`: on its way to off.
     case pausing
@@ -13,7 +13,7 @@ public enum Lifecycle: String, Sendable, CaseIterable, CustomStringConvertible {
     case paused
     /// `complete`: the list is exhausted; turning it on dials from the start.
     case complete
-    /// `invalid`, or `errors` not empty: cannot be turned on.
+    /// `invalid`, or `off`/`forced_off` with `errors`: cannot be turned on.
     case invalid
     /// Not in Genesys: snapshotted into the local archive and deleted.
     case archived
@@ -25,20 +25,28 @@ public enum Lifecycle: String, Sendable, CaseIterable, CustomStringConvertible {
     /// - Parameters:
     ///   - contactsCalled: `numberOfContactsCalled` of its progress; `nil` when not known.
     public init(status: CampaignStatus?, errors: [RestErrorDetail]?, contactsCalled: Int?) {
-        if status == .invalid || !(errors ?? []).isEmpty {
-            self = .invalid
-            return
-        }
         switch status {
         case .on?: self = .active
         case .stopping?, .forcedStopping?: self = .pausing
         case .complete?: self = .complete
-        case .off?, .forcedOff?: self = (contactsCalled ?? 1) == 0 ? .draft : .paused
+        case .invalid?: self = .invalid
+        case .off?, .forcedOff?:
+            if !(errors ?? []).isEmpty {
+                self = .invalid
+            } else {
+                self = (contactsCalled ?? 1) == 0 ? .draft : .paused
+            }
         default: self = .unknown
         }
     }
 
     public init(_ campaign: Campaign, contactsCalled: Int?) {
         self.init(status: campaign.campaignStatus, errors: campaign.errors, contactsCalled: contactsCalled)
+    }
+
+    /// Whether telling draft from paused needs the campaign's progress.
+    public static func needsProgress(_ campaign: Campaign) -> Bool {
+        let status = campaign.campaignStatus
+        return (status == .off || status == .forcedOff) && (campaign.errors ?? []).isEmpty
     }
 }

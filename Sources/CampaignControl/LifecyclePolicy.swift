@@ -1,6 +1,6 @@
 import GenesysCloud
 
-/// The operator's verbs (DESIGN.md "Lifecycle model").
+/// The operator's verbs (docs/ARCHITECTURE.md, "Lifecycle").
 public enum Verb: String, Sendable, CaseIterable {
     case activate, pause, archive, restore, recycle
 
@@ -18,11 +18,13 @@ public enum Verb: String, Sendable, CaseIterable {
 
 /// What a verb does to a campaign in a given lifecycle state: decided before any request is sent.
 public enum TransitionDecision: Sendable, Equatable {
-    /// PUT the campaign with this `campaignStatus`.
-    case setStatus(CampaignStatus)
-    /// Already where the verb leads: nothing to send (audited as `noop`).
-    case alreadyThere
-    /// Pause first and wait for `off`, then delete (archive of a running campaign).
+    /// PUT the campaign `on` with the version the pre-flight saw.
+    case turnOn
+    /// `POST …/stop`: no body and no version, so it never conflicts with another admin's edit.
+    case stop
+    /// Nothing to send (audited as `noop`); the reason says why when it is not plain "already there".
+    case noop(String?)
+    /// Pause first and wait until it is not dialing, then delete (archive of a running campaign).
     case pauseThenArchive
     /// Snapshot and delete.
     case archive
@@ -41,23 +43,25 @@ public enum LifecyclePolicy {
     /// Where each verb may start (restore starts from `archived`, a state Genesys does not have).
     public static let allowedFrom: [Verb: [Lifecycle]] = [
         .activate: [.draft, .paused, .complete],
-        .pause: [.active],
-        .archive: [.draft, .paused, .complete, .active, .pausing],
+        .pause: [.active, .pausing, .unknown],
+        .archive: [.draft, .paused, .complete, .invalid, .active, .pausing],
         .restore: [.archived],
         .recycle: [.paused, .complete],
     ]
 
     public static func decide(_ verb: Verb, from state: Lifecycle) -> TransitionDecision {
         switch (verb, state) {
-        case (.activate, .draft), (.activate, .paused), (.activate, .complete): return .setStatus(.on)
-        case (.activate, .active): return .alreadyThere
-        case (.pause, .active): return .setStatus(.off)
+        case (.activate, .draft), (.activate, .paused), (.activate, .complete): return .turnOn
+        case (.activate, .active): return .noop(nil)
+        // An emergency stop is never refused: a status this version does not know is stopped too.
+        case (.pause, .active), (.pause, .unknown): return .stop
         case (.pause, .pausing): return .waitUntilOff
-        case (.pause, .paused), (.pause, .draft): return .alreadyThere
+        case (.pause, .paused), (.pause, .draft): return .noop(nil)
+        case (.pause, .complete), (.pause, .invalid): return .noop("not dialing: it is \(state.rawValue)")
         case (.archive, .active), (.archive, .pausing): return .pauseThenArchive
-        case (.archive, .draft), (.archive, .paused), (.archive, .complete): return .archive
+        case (.archive, .draft), (.archive, .paused), (.archive, .complete), (.archive, .invalid): return .archive
         case (.recycle, .paused), (.recycle, .complete): return .recycle
-        case (.recycle, .draft): return .alreadyThere
+        case (.recycle, .draft): return .noop(nil)
         case (.restore, .archived): return .recreate
         default: return .refuse(refusal(verb, state))
         }
@@ -70,6 +74,7 @@ public enum LifecyclePolicy {
             case .invalid: "; fix its errors first"
             case .pausing: "; wait until it is off"
             case .archived: "; restore it first"
+            case .unknown: "; its status is unknown to this version of campaignsh"
             default: ""
             }
         return "cannot \(verb.rawValue) a campaign that is \(state.rawValue) (allowed from: \(allowed))\(why)"

@@ -1,23 +1,81 @@
 import GenesysCloud
 
-/// One pre-flight check of `activate` (and `capacity`): passed or not, with the figure behind it.
+/// One pre-flight check of `activate` (and `capacity`), with the figure behind it.
 public struct PreflightCheck: Sendable, Equatable {
-    /// The checks an operator may bypass with `--override`.
     public enum Name: String, Sendable, CaseIterable {
         case errors, agents, lines, capacity
-        public var overridable: Bool { self != .errors }
+    }
+
+    public enum State: String, Sendable {
+        case pass, fail
+        /// Its data could not be read: refuses activation unless `--override` names it.
+        case unknown
     }
 
     public var name: Name
-    public var passed: Bool
+    public var state: State
     public var figure: String
+
+    public init(name: Name, state: State, figure: String) {
+        self.name = name
+        self.state = state
+        self.figure = figure
+    }
+
+    /// Campaign errors are never bypassed; an `errors` member that cannot be read may be.
+    public var canBeOverridden: Bool { name != .errors || state == .unknown }
+
+    public func bypassed(by overrides: Set<Name>) -> Bool { canBeOverridden && overrides.contains(name) }
 }
 
-/// The checks before turning a campaign on (DESIGN.md "Transition pipeline", step 3).
+/// Counts the pre-flight needs, read once per run and shared by its campaigns: the org's active slots and
+/// each queue's idle agents. A count that could not be read stays unknown, with why.
+public actor PreflightCounts {
+    private var active: Result<Int, PreflightReadError>?
+    private var idle: [String: Result<Int, PreflightReadError>] = [:]
+
+    public init() {}
+
+    func activeCount(_ preflight: Preflight) async -> Result<Int, PreflightReadError> {
+        if let active { return active }
+        let counted = await PreflightReadError.reading { try await preflight.activeCount() }
+        active = counted
+        return counted
+    }
+
+    /// A campaign of this run was turned on: it takes a slot the next ones must count.
+    func takeSlot() {
+        if case .success(let count) = active { active = .success(count + 1) }
+    }
+
+    func idleAgents(_ queueID: String, _ preflight: Preflight) async -> Result<Int, PreflightReadError> {
+        if let known = idle[queueID] { return known }
+        let counted = await PreflightReadError.reading { try await preflight.idleAgents(queueID: queueID) }
+        idle[queueID] = counted
+        return counted
+    }
+}
+
+/// Why a figure of the pre-flight could not be read, in one line.
+public struct PreflightReadError: Error, Sendable {
+    public var message: String
+
+    static func reading(_ read: () async throws -> Int) async -> Result<Int, PreflightReadError> {
+        do {
+            return .success(try await read())
+        } catch let error as GenesysError {
+            return .failure(PreflightReadError(message: error.shortDescription))
+        } catch {
+            return .failure(PreflightReadError(message: "\(error)"))
+        }
+    }
+}
+
+/// The checks before turning a campaign on (docs/ARCHITECTURE.md, "Transition pipeline").
 ///
 /// Idle agents are counted from the queue's members with `joined=true&routingStatus=IDLE`: the
-/// documented roster of who is on this queue and free (genesys-api.md §7A, V); the observation query
-/// needs an analytics permission and its qualifier reading is community knowledge (§7B, C).
+/// documented roster of who is on this queue and free (docs/genesys-api.md, "Agents"); the observation
+/// query needs an analytics permission and its qualifier reading is community knowledge.
 public struct Preflight: Sendable {
     public let client: GenesysClient
     /// Largest number of campaigns on, stopping or forced_stopping at once.
@@ -27,54 +85,67 @@ public struct Preflight: Sendable {
         self.client = client
     }
 
-    /// - Parameters:
-    ///   - activeCount: campaigns already taking a slot, if the caller counted them (bulk runs count once).
-    ///   - idleAgents: idle agents per queue id, if the caller counted them.
+    /// The checks, each `pass`, `fail` or `unknown`; a read that fails makes its check unknown, never the
+    /// whole pre-flight fail.
+    /// - Parameter dialerLines: also read what the dialer reports of its lines (`/stats`). It is shown
+    ///   only: what the dialer reports for a campaign that is not running is not documented.
     public func checks(
-        for campaign: Campaign, minAgents: Int, activeCount: Int? = nil, idleAgents: [String: Int]? = nil
-    ) async throws -> [PreflightCheck] {
+        for campaign: Campaign, minAgents: Int, counts: PreflightCounts = PreflightCounts(), dialerLines: Bool = false
+    ) async -> [PreflightCheck] {
         var checks: [PreflightCheck] = []
-        let errors = campaign.errors ?? []
-        checks.append(
-            PreflightCheck(
-                name: .errors, passed: errors.isEmpty && campaign.campaignStatus != .invalid,
-                figure: errors.isEmpty
-                    ? (campaign.campaignStatus == .invalid ? "status invalid" : "none")
-                    : errors.map { [$0.error, $0.details].compactMap { $0 }.joined(separator: ": ") }.joined(separator: "; ")
-            )
-        )
-        if campaign.dialingMode != .agentless {
-            if let queueID = campaign.queue?.id {
-                let idle: Int
-                if let known = idleAgents?[queueID] {
-                    idle = known
-                } else {
-                    idle = try await self.idleAgents(queueID: queueID)
-                }
-                checks.append(PreflightCheck(name: .agents, passed: idle >= minAgents, figure: "\(idle) idle on-queue agents, \(minAgents) needed"))
-            } else {
-                checks.append(PreflightCheck(name: .agents, passed: false, figure: "the campaign has no queue"))
-            }
-        }
-        if campaign.dialingMode != .preview {
-            // The campaign's setting, and what the dialer says its edges can give (CampaignStats).
-            let lines = campaign.outboundLineCount ?? 0
-            let available = try await client.stats(ofCampaign: campaign.id ?? "").linesUtilization?.totalAvailableOutboundLines
-            let passed = lines >= 1 && (available.map { $0 >= 1 } ?? true)
+        if campaign.errorsAreUnreadable {
+            checks.append(PreflightCheck(name: .errors, state: .unknown, figure: "the campaign's errors cannot be read"))
+        } else {
+            let errors = campaign.errors ?? []
+            let invalid = campaign.campaignStatus == .invalid
             checks.append(
                 PreflightCheck(
-                    name: .lines, passed: passed,
-                    figure: "\(lines) outbound lines" + (available.map { ", \($0) available on the dialer" } ?? "")
+                    name: .errors, state: errors.isEmpty && !invalid ? .pass : .fail,
+                    figure: errors.isEmpty ? (invalid ? "status invalid" : "none") : errors.map(\.summary).joined(separator: "; ")
                 )
             )
         }
-        let active = if let activeCount { activeCount } else { try await self.activeCount() }
-        checks.append(
-            PreflightCheck(
-                name: .capacity, passed: active < activeLimit,
-                figure: "\(active) of \(activeLimit) campaigns on, stopping or forced_stopping"
+        if campaign.dialingMode != .agentless {
+            if let queueID = campaign.queue?.id {
+                switch await counts.idleAgents(queueID, self) {
+                case .success(let idle):
+                    checks.append(
+                        PreflightCheck(
+                            name: .agents, state: idle >= minAgents ? .pass : .fail,
+                            figure: "\(idle) idle on-queue agents, \(minAgents) needed"
+                        )
+                    )
+                case .failure(let error):
+                    checks.append(PreflightCheck(name: .agents, state: .unknown, figure: "cannot count idle agents: \(error.message)"))
+                }
+            } else {
+                checks.append(PreflightCheck(name: .agents, state: .fail, figure: "the campaign has no queue"))
+            }
+        }
+        if campaign.dialingMode != .preview {
+            let lines = campaign.outboundLineCount
+            var figure = lines.map { "\($0) outbound lines" } ?? "no outbound line count"
+            if dialerLines, let id = campaign.id {
+                do {
+                    let available = try await client.stats(ofCampaign: id).linesUtilization?.totalAvailableOutboundLines
+                    if let available { figure += "; the dialer reports \(available) available" }
+                } catch let error as GenesysError {
+                    figure += "; the dialer's figure cannot be read: \(error.shortDescription)"
+                } catch {}
+            }
+            checks.append(PreflightCheck(name: .lines, state: (lines ?? 0) >= 1 ? .pass : .fail, figure: figure))
+        }
+        switch await counts.activeCount(self) {
+        case .success(let active):
+            checks.append(
+                PreflightCheck(
+                    name: .capacity, state: active < activeLimit ? .pass : .fail,
+                    figure: "\(active) of \(activeLimit) campaigns on, stopping or forced_stopping"
+                )
             )
-        )
+        case .failure(let error):
+            checks.append(PreflightCheck(name: .capacity, state: .unknown, figure: "cannot count active campaigns: \(error.message)"))
+        }
         return checks
     }
 

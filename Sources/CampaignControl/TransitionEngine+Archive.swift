@@ -1,6 +1,7 @@
 import AuditStore
 import Foundation
 import GenesysCloud
+import JSONDocument
 
 extension TransitionEngine {
     /// `recycle`: resets progress (`DELETE …/progress`) so the campaign dials its list from the start.
@@ -61,7 +62,7 @@ extension TransitionEngine {
         if options.dryRun {
             result.outcome = .dryRun
             result.toStatus = "archived"
-            result.plan = (decision == .pauseThenArchive ? ["PUT campaignStatus off, then wait until off"] : [])
+            result.plan = (decision == .pauseThenArchive ? ["POST /api/v2/outbound/campaigns/\(id)/stop, then wait until off"] : [])
                 + ["keep the campaign's JSON in the local archive", "DELETE /api/v2/outbound/campaigns/\(id)"]
             try await record(.archive, campaign, result, options)
             return result
@@ -71,8 +72,7 @@ extension TransitionEngine {
             var pauseOptions = options
             pauseOptions.wait = true
             let paused = try await run(.pause, on: campaign, options: pauseOptions)
-            guard !paused.failed, paused.toStatus == CampaignStatus.off.rawValue || paused.toStatus == CampaignStatus.forcedOff.rawValue
-            else {
+            guard !paused.failed, paused.toStatus.map({ CampaignStatus(rawValue: $0).isSettledOff }) == true else {
                 result.outcome = .error
                 result.message = "not archived: " + (paused.message ?? "the campaign did not stop")
                 try await record(.archive, campaign, result, options)
@@ -81,7 +81,8 @@ extension TransitionEngine {
             current = try await client.campaign(id: id)
         }
         guard let audit else { throw TransitionError("archiving needs the audit store, which keeps the archive") }
-        let snapshot = String(decoding: try JSONEncoder().encode(current), as: UTF8.self)
+        // The document exactly as Genesys sent it: restore sends back what it cannot model too.
+        let snapshot = current.json.jsonText
         try await audit.store().archive(campaignID: id, name: current.name ?? id, snapshot: snapshot)
         result.attempts = 1
         do {
@@ -114,21 +115,18 @@ extension TransitionEngine {
         var result = TransitionResult(
             campaignID: archived.campaignID, campaignName: archived.name, fromStatus: "archived", toStatus: nil, outcome: .noop
         )
-        let empty = Campaign(Campaign.Fields())
+        let empty = Campaign()
         guard archived.restoredAs == nil else {
             result.outcome = .refused
             result.message = "already restored as \(archived.restoredAs!)"
             try await record(.restore, empty, result, options)
             return result
         }
-        var campaign = try JSONDecoder().decode(Campaign.self, from: Data(archived.snapshot.utf8))
+        guard var campaign = (try? JSONValue(parsing: archived.snapshot)).flatMap(Campaign.init(json:)) else {
+            throw TransitionError("the archived snapshot of \(archived.name) is not a campaign document")
+        }
         // Read-only or server-assigned fields go; the rest is sent as it was.
-        campaign.id = nil
-        campaign.version = nil
-        campaign.dateCreated = nil
-        campaign.dateModified = nil
-        campaign.selfUri = nil
-        campaign.errors = nil
+        for field in ["id", "version", "dateCreated", "dateModified", "selfUri", "errors"] { campaign.document[field] = nil }
         campaign.campaignStatus = .off
         if options.dryRun {
             result.outcome = .dryRun

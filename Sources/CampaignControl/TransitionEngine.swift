@@ -12,6 +12,8 @@ public struct TransitionOptions: Sendable {
     public var wait = true
     public var timeout: Duration = .seconds(300)
     public var pollInterval: Duration = .seconds(1)
+    /// Activate with `POST …/start` instead of a PUT: for roles with `outbound:campaign:start` but not `:edit`.
+    public var viaStart = false
     /// Idle on-queue agents `activate` needs.
     public var minAgents = 1
     /// Pre-flight checks the operator bypasses, with the reason (audited).
@@ -35,45 +37,16 @@ public struct TransitionResult: Sendable {
     /// PUT attempts (1 + conflict retries), 0 when nothing was sent.
     public var attempts = 0
     public var latency: Duration = .zero
-    /// Why it was refused or failed, or what is left (still stopping).
+    /// Why it was refused, failed or did nothing, or what is left (still stopping).
     public var message: String?
+    /// The wait for a settled status ran out (exit 3, like every timed-out wait).
+    public var timedOut = false
     /// The requests a dry run would have sent.
     public var plan: [String] = []
     public var checks: [PreflightCheck] = []
-    /// Whether the operator should see this as a failure (exit status 1): an error, a refusal, or a change
-    /// that went through but did not settle (still stopping at the timeout).
-    public var failed: Bool {
-        switch outcome {
-        case .error, .refused: true
-        case .success, .conflictRetry: message != nil
-        case .noop, .dryRun: false
-        }
-    }
-}
-
-/// Shared by the transitions of one bulk run: the org's active slots and each queue's idle agents,
-/// counted once instead of once per campaign.
-public actor PreflightCounts {
-    private var active: Int?
-    private var idle: [String: Int] = [:]
-
-    public init() {}
-
-    func activeCount(_ preflight: Preflight) async throws -> Int {
-        if let active { return active }
-        let counted = try await preflight.activeCount()
-        active = counted
-        return counted
-    }
-
-    func takeSlot() { active = (active ?? 0) + 1 }
-
-    func idleAgents(_ queueID: String, _ preflight: Preflight) async throws -> Int {
-        if let known = idle[queueID] { return known }
-        let counted = try await preflight.idleAgents(queueID: queueID)
-        idle[queueID] = counted
-        return counted
-    }
+    /// Whether the operator should see this as a failure (exit status 1): an error or a refusal.
+    /// A change whose wait timed out is ``timedOut`` instead.
+    public var failed: Bool { outcome == .error || outcome == .refused }
 }
 
 /// Moves one campaign through a verb (DESIGN.md "Transition pipeline"): lifecycle check, pre-flight,
@@ -97,8 +70,7 @@ public struct TransitionEngine: Sendable {
     /// The lifecycle of `campaign`. Telling draft from paused costs a progress request; only `recycle`
     /// (and what is shown or announced) needs it: every other verb treats the two alike, so they skip it.
     public func lifecycle(of campaign: Campaign, distinguishingDraft: Bool = true) async throws -> Lifecycle {
-        let status = campaign.campaignStatus
-        let needsProgress = distinguishingDraft && (status == .off || status == .forcedOff) && (campaign.errors ?? []).isEmpty
+        let needsProgress = distinguishingDraft && Lifecycle.needsProgress(campaign)
         let called = needsProgress ? try await client.progress(ofCampaign: campaign.id ?? "").numberOfContactsCalled : nil
         return Lifecycle(campaign, contactsCalled: called)
     }
@@ -122,11 +94,14 @@ public struct TransitionEngine: Sendable {
                 Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)]).increment()
                 result.outcome = .refused
                 result.message = reason
+                if state == .invalid, let errors = current.errors, !errors.isEmpty {
+                    result.message = reason + ": " + errors.map(\.summary).joined(separator: "; ")
+                }
                 try await record(verb, current, result, options)
                 return result
-            case .alreadyThere:
+            case .noop(let why):
                 result.outcome = .noop
-                result.message = nil
+                result.message = why
                 try await record(verb, current, result, options)
                 return result
             case .waitUntilOff:
@@ -134,33 +109,37 @@ public struct TransitionEngine: Sendable {
                 try await record(verb, current, result, options)
                 if options.wait { try await waitUntilOff(&result, options) }
                 return result
-            case .setStatus(let target):
-                if target == .on, result.checks.isEmpty {
-                    let preflight = Preflight(client: client)
-                    let active = try await counts.activeCount(preflight)
-                    var idle: [String: Int] = [:]
-                    if let queueID = current.queue?.id, current.dialingMode != .agentless {
-                        idle[queueID] = try await counts.idleAgents(queueID, preflight)
+            case .stop:
+                return try await stop(current, verb, &result, options, started: started)
+            case .turnOn:
+                if result.checks.isEmpty {
+                    // What the pre-flight checks is what gets turned on: the full campaign as it is now.
+                    current = try await client.campaign(id: id)
+                    result.fromStatus = current.campaignStatus?.rawValue
+                    if LifecyclePolicy.decide(verb, from: try await lifecycle(of: current, distinguishingDraft: false)) != .turnOn {
+                        continue
                     }
-                    result.checks = try await preflight.checks(
-                        for: current, minAgents: options.minAgents, activeCount: active, idleAgents: idle
+                    result.checks = await Preflight(client: client).checks(
+                        for: current, minAgents: options.minAgents, counts: counts
                     )
-                    let blocking = result.checks.filter { !$0.passed && !($0.name.overridable && options.overrides.contains($0.name)) }
+                    let blocking = result.checks.filter { !$0.bypassed(by: options.overrides) && $0.state != .pass }
                     if !blocking.isEmpty {
                         Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)]).increment()
                         result.outcome = .refused
-                        result.message = "pre-flight failed: " + blocking.map { "\($0.name.rawValue) (\($0.figure))" }.joined(separator: ", ")
-                            + (blocking.allSatisfy(\.name.overridable) ? "; --override \(blocking.map(\.name.rawValue).joined(separator: ",")) --reason \"…\" to proceed" : "")
+                        let names = blocking.map(\.name.rawValue).joined(separator: ",")
+                        result.message = "pre-flight failed: " + blocking.map { "\($0.name.rawValue) \($0.state.rawValue) (\($0.figure))" }.joined(separator: ", ")
+                            + (blocking.allSatisfy { $0.canBeOverridden } ? "; --override \(names) --reason \"…\" to proceed" : "")
                         try await record(verb, current, result, options)
                         return result
                     }
                 }
+                let target = CampaignStatus.on
                 if options.dryRun {
                     result.outcome = .dryRun
                     result.toStatus = target.rawValue
-                    result.plan = [
+                    result.plan = options.viaStart ? ["POST /api/v2/outbound/campaigns/\(id)/start (no body, no version)"] : [
                         "GET /api/v2/outbound/campaigns/\(id) → version \(current.version.map(String.init) ?? "?")",
-                        "PUT /api/v2/outbound/campaigns/\(id) with version \(current.version.map(String.init) ?? "?"): campaignStatus \(current.campaignStatus?.rawValue ?? "?") → \(target.rawValue), every other field as received",
+                        "PUT /api/v2/outbound/campaigns/\(id)?useMaxCallsPerAgentDecimal=true with version \(current.version.map(String.init) ?? "?"): campaignStatus \(current.campaignStatus?.rawValue ?? "?") → \(target.rawValue), every other field as received",
                     ]
                     try await record(verb, current, result, options)
                     return result
@@ -168,10 +147,14 @@ public struct TransitionEngine: Sendable {
                 result.attempts += 1
                 let attemptStarted = ContinuousClock.now
                 do {
-                    let (updated, response) = try await sending { try await client.setStatus(of: current, to: target) }
+                    let (updated, response) = try await sending {
+                        guard options.viaStart else { return try await client.setStatus(of: current, to: target) }
+                        try await client.startCampaign(id: id)
+                        return try await client.campaign(id: id)
+                    }
                     Timer(label: TransitionMetrics.duration, dimensions: [("verb", verb.rawValue)])
                         .recordNanoseconds((ContinuousClock.now - attemptStarted).nanoseconds)
-                    if target == .on { await counts.takeSlot() }
+                    await counts.takeSlot()
                     result.outcome = .success
                     result.toStatus = updated.campaignStatus?.rawValue
                     result.latency = ContinuousClock.now - started
@@ -180,7 +163,6 @@ public struct TransitionEngine: Sendable {
                         correlationID: response?.correlationID
                     )
                     await announce(current, updated, audit: row?.anchor, options)
-                    if target == .off, options.wait { try await waitUntilOff(&result, options) }
                     return result
                 } catch let error as GenesysError where error.isVersionConflict {
                     guard result.attempts <= options.maxConflicts else {
@@ -194,8 +176,8 @@ public struct TransitionEngine: Sendable {
                     retry.outcome = .conflictRetry
                     retry.message = error.message
                     try await record(verb, current, retry, options, httpStatus: error.status, correlationID: error.correlationID)
-                    current = try await client.campaign(id: id)
-                    result.fromStatus = current.campaignStatus?.rawValue
+                    // Another admin changed it: check it again, pre-flight included, before turning it on.
+                    result.checks = []
                 } catch let error as GenesysError {
                     result.outcome = .error
                     result.message = error.description
@@ -209,7 +191,70 @@ public struct TransitionEngine: Sendable {
         }
     }
 
-    /// Polls until the campaign is off (or forced off); past the timeout the result says it is still stopping.
+    /// `POST …/stop`, then (when asked) waits until the campaign is not dialing. Genesys answers the stop
+    /// with no body, so the audit row has no status after; the wait reads it.
+    func stop(
+        _ campaign: Campaign, _ verb: Verb, _ result: inout TransitionResult, _ options: TransitionOptions,
+        started: ContinuousClock.Instant
+    ) async throws -> TransitionResult {
+        let id = result.campaignID
+        if options.dryRun {
+            result.outcome = .dryRun
+            result.toStatus = CampaignStatus.off.rawValue
+            result.plan = ["POST /api/v2/outbound/campaigns/\(id)/stop (no body, no version)"]
+                + (options.wait ? ["wait until it is off"] : [])
+            try await record(verb, campaign, result, options)
+            return result
+        }
+        result.attempts = 1
+        result.toStatus = nil
+        let attemptStarted = ContinuousClock.now
+        do {
+            let (_, response) = try await sending { try await client.stopCampaign(id: id) }
+            Timer(label: TransitionMetrics.duration, dimensions: [("verb", verb.rawValue)])
+                .recordNanoseconds((ContinuousClock.now - attemptStarted).nanoseconds)
+            result.outcome = .success
+            result.latency = ContinuousClock.now - started
+            try await record(verb, campaign, result, options, httpStatus: response?.status, correlationID: response?.correlationID)
+        } catch let error as GenesysError where error.kind == .api && error.status == 400 {
+            // It may have stopped since it was read, or a retried stop found it stopping already.
+            let now = try? await client.campaign(id: id)
+            if let status = now?.campaignStatus, status.isSettledOff {
+                result.outcome = .noop
+                result.toStatus = status.rawValue
+                result.message = "not dialing: it is \(status.rawValue)"
+                try await record(verb, now ?? campaign, result, options)
+                return result
+            }
+            if now?.campaignStatus == .stopping || now?.campaignStatus == .forcedStopping {
+                result.outcome = .success
+                result.toStatus = now?.campaignStatus?.rawValue
+                try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
+                if options.wait { try await waitUntilOff(&result, options) }
+                return result
+            }
+            result.outcome = .error
+            result.message = error.description
+            try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
+            return result
+        } catch let error as GenesysError {
+            result.outcome = .error
+            result.message = error.description
+            result.latency = ContinuousClock.now - started
+            try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
+            return result
+        }
+        if options.wait { try await waitUntilOff(&result, options) }
+        if notifier != nil, let status = result.toStatus {
+            var after = campaign
+            after.campaignStatus = CampaignStatus(rawValue: status)
+            await announce(campaign, after, audit: nil, options)
+        }
+        return result
+    }
+
+    /// Polls until the campaign is not dialing (off, forced off, complete or invalid); past the timeout
+    /// the result is a timed-out wait that says what the campaign still is.
     func waitUntilOff(_ result: inout TransitionResult, _ options: TransitionOptions) async throws {
         let started = ContinuousClock.now
         let deadline = started + options.timeout
@@ -217,8 +262,9 @@ public struct TransitionEngine: Sendable {
             let campaign = try await client.campaign(id: result.campaignID)
             result.toStatus = campaign.campaignStatus?.rawValue
             options.progress?("\(campaign.name ?? result.campaignID): \(campaign.campaignStatus?.rawValue ?? "?"), \((ContinuousClock.now - started).components.seconds) s")
-            if campaign.campaignStatus == .off || campaign.campaignStatus == .forcedOff { return }
+            if campaign.campaignStatus?.isSettledOff == true { return }
             guard ContinuousClock.now < deadline else {
+                result.timedOut = true
                 result.message = "still \(campaign.campaignStatus?.rawValue ?? "?") after \(options.timeout.components.seconds) s"
                 return
             }
@@ -240,7 +286,7 @@ public struct TransitionEngine: Sendable {
         after updated: Campaign? = nil, httpStatus: Int? = nil, correlationID: String? = nil
     ) async throws -> AuditRecord? {
         guard let audit else { return nil }
-        let overridden = result.checks.filter { !$0.passed && options.overrides.contains($0.name) }.map(\.name.rawValue)
+        let overridden = result.checks.filter { $0.state != .pass && $0.bypassed(by: options.overrides) }.map(\.name.rawValue)
         return try await audit.store().append(
             AuditEntry(
                 actor: actor, session: session, command: options.command, campaignID: result.campaignID,

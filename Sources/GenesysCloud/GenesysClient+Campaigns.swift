@@ -1,4 +1,5 @@
 import Foundation
+import JSONDocument
 import NIOHTTP1
 
 /// Filters of `GET /api/v2/outbound/campaigns`.
@@ -60,10 +61,20 @@ extension GenesysClient {
     /// One page of `GET /api/v2/outbound/campaigns`.
     public func campaignPage(
         _ query: CampaignQuery = .init(), pageNumber: Int = 1, pageSize: Int = maxPageSize
-    ) async throws -> CampaignEntityListing {
-        try await fetch(
-            CampaignEntityListing.self, .GET, Self.campaignsRoute, path: Self.campaignsRoute,
+    ) async throws -> CampaignPage {
+        let request = "GET \(Self.campaignsRoute)"
+        let page = try await fetchJSON(
+            .GET, Self.campaignsRoute, path: Self.campaignsRoute,
             query: query.parameters + [("pageSize", "\(pageSize)"), ("pageNumber", "\(pageNumber)")]
+        )
+        guard page.objectValue != nil else {
+            throw GenesysError(kind: .invalidResponse, request: request, message: "the answer is \(page.kind.rawValue), not a listing")
+        }
+        let entities = page["entities"]?.arrayValue ?? []
+        return CampaignPage(
+            campaigns: entities.compactMap(Campaign.init(json:)),
+            unreadable: entities.filter { $0.objectValue == nil }.count,
+            pageCount: page["pageCount"]?.intValue, nextUri: page["nextUri"]?.stringValue
         )
     }
 
@@ -84,34 +95,44 @@ extension GenesysClient {
         var pageNumber = 1
         while true {
             let page = try await campaignPage(query, pageNumber: pageNumber)
-            let entities = page.entities ?? []
-            campaigns += entities
+            campaigns += page.campaigns
             let lastPage = page.pageCount ?? (page.nextUri == nil ? pageNumber : pageNumber + 1)
-            if entities.isEmpty || pageNumber >= lastPage { return campaigns }
+            if page.campaigns.isEmpty && page.unreadable == 0 || pageNumber >= lastPage { return campaigns }
             pageNumber += 1
         }
     }
 
     /// `GET /api/v2/outbound/campaigns/{campaignId}`.
     public func campaign(id: String) async throws -> Campaign {
-        try await fetch(Campaign.self, .GET, Self.campaignRoute, path: Self.campaignPath(id))
+        try Self.campaign(in: try await fetchJSON(.GET, Self.campaignRoute, path: Self.campaignPath(id)), "GET \(Self.campaignRoute)")
     }
+
+    /// `useMaxCallsPerAgentDecimal=true` on every create and replace, as the Terraform provider sends it:
+    /// the server then reads `maxCallsPerAgent` with its decimals instead of rounding it.
+    static let decimalCallsPerAgent = [("useMaxCallsPerAgentDecimal", "true")]
 
     /// `POST /api/v2/outbound/campaigns`. Genesys creates campaigns `off`. Not retried on 5xx or a lost
     /// connection, since the campaign may exist already: look it up before trying again.
     public func createCampaign(_ campaign: Campaign) async throws -> Campaign {
-        try await fetch(
-            Campaign.self, .POST, Self.campaignsRoute, path: Self.campaignsRoute, body: campaign, idempotent: false
+        let answer = try await fetchJSON(
+            .POST, Self.campaignsRoute, path: Self.campaignsRoute, query: Self.decimalCallsPerAgent, body: campaign.json,
+            idempotent: false
         )
+        return try Self.campaign(in: answer, "POST \(Self.campaignsRoute)")
     }
 
-    /// `PUT /api/v2/outbound/campaigns/{campaignId}`: replaces the whole campaign. `campaign.version` must be the
-    /// current version, or Genesys answers 409 (``GenesysError/isVersionConflict``).
+    /// `PUT /api/v2/outbound/campaigns/{campaignId}`: replaces the whole campaign with `campaign`'s document,
+    /// byte for byte in every member that was not changed. `version` must be the current one, or Genesys
+    /// answers 409 (``GenesysError/isVersionConflict``).
     public func replaceCampaign(_ campaign: Campaign) async throws -> Campaign {
+        let request = "PUT \(Self.campaignRoute)"
         guard let id = campaign.id else {
-            throw GenesysError(kind: .invalidResponse, request: "PUT \(Self.campaignRoute)", message: "the campaign has no id")
+            throw GenesysError(kind: .invalidResponse, request: request, message: "the campaign has no id")
         }
-        return try await fetch(Campaign.self, .PUT, Self.campaignRoute, path: Self.campaignPath(id), body: campaign)
+        let answer = try await fetchJSON(
+            .PUT, Self.campaignRoute, path: Self.campaignPath(id), query: Self.decimalCallsPerAgent, body: campaign.json
+        )
+        return try Self.campaign(in: answer, request)
     }
 
     /// Turns a campaign `on` or `off` with a full `PUT` of `campaign` exactly as received, only
@@ -120,11 +141,18 @@ extension GenesysClient {
         try await replaceCampaign(campaign.with(status: status))
     }
 
+    private static func campaign(in answer: JSONValue, _ request: String) throws -> Campaign {
+        guard let campaign = Campaign(json: answer) else {
+            throw GenesysError(kind: .invalidResponse, request: request, message: "the answer is \(answer.kind.rawValue), not a campaign")
+        }
+        return campaign
+    }
+
     /// `DELETE /api/v2/outbound/campaigns/{campaignId}`. Genesys refuses while the campaign runs.
     @discardableResult
     public func deleteCampaign(id: String) async throws -> Campaign? {
         let answer = try await send(.DELETE, Self.campaignRoute, path: Self.campaignPath(id))
-        return try? JSONDecoder().decode(Campaign.self, from: answer.body)
+        return (try? JSONValue(parsing: answer.body)).flatMap(Campaign.init(json:))
     }
 
     /// `POST …/{campaignId}/start`: turns the campaign on without sending a body or version.
@@ -146,17 +174,18 @@ extension GenesysClient {
 
     /// `GET …/{campaignId}/progress`.
     public func progress(ofCampaign id: String) async throws -> CampaignProgress {
-        try await fetch(
-            CampaignProgress.self, .GET, Self.campaignRoute + "/progress", path: Self.campaignPath(id, "/progress")
+        CampaignProgress(
+            json: try await fetchJSON(.GET, Self.campaignRoute + "/progress", path: Self.campaignPath(id, "/progress"))
         )
     }
 
     /// `POST /api/v2/outbound/campaigns/progress`: the progress of many campaigns in one request.
     public func progress(ofCampaigns ids: [String]) async throws -> [CampaignProgress] {
-        try await fetch(
-            [CampaignProgress].self, .POST, Self.campaignsRoute + "/progress", path: Self.campaignsRoute + "/progress",
-            body: ids
+        let answer = try await fetchJSON(
+            .POST, Self.campaignsRoute + "/progress", path: Self.campaignsRoute + "/progress",
+            body: .array(ids.map(JSONValue.string))
         )
+        return (answer.arrayValue ?? []).map(CampaignProgress.init(json:))
     }
 
     /// `DELETE …/{campaignId}/progress`: resets progress and recycles the campaign.
@@ -166,6 +195,6 @@ extension GenesysClient {
 
     /// `GET …/{campaignId}/stats`.
     public func stats(ofCampaign id: String) async throws -> CampaignStats {
-        try await fetch(CampaignStats.self, .GET, Self.campaignRoute + "/stats", path: Self.campaignPath(id, "/stats"))
+        CampaignStats(json: try await fetchJSON(.GET, Self.campaignRoute + "/stats", path: Self.campaignPath(id, "/stats")))
     }
 }

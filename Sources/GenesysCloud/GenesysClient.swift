@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JSONDocument
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -100,6 +101,23 @@ public struct GenesysClient: Sendable {
         }
     }
 
+    /// Sends a request and reads its answer as a JSON document, numbers and member order as sent.
+    func fetchJSON(
+        _ method: HTTPMethod, _ route: String, path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+        idempotent: Bool = true
+    ) async throws -> JSONValue {
+        let payload = body.map { Data($0.serialized()) }
+        let answer = try await send(method, route, path: path, query: query, body: payload, idempotent: idempotent)
+        do {
+            return try JSONValue(parsing: answer.body)
+        } catch {
+            throw GenesysError(
+                kind: .invalidResponse, request: "\(method.rawValue) \(route)", status: answer.status,
+                message: "the answer is \(error)", correlationID: answer.correlationID
+            )
+        }
+    }
+
     private func url(path: String, query: [(String, String)]) -> URL {
         var text = environment.apiBase.absoluteString + path
         if !query.isEmpty {
@@ -120,11 +138,12 @@ public struct GenesysClient: Sendable {
     )
 
     static func apiError(_ answer: HTTPAnswer, request: String) -> GenesysError {
-        let body = try? JSONDecoder().decode(ErrorBody.self, from: answer.body)
+        // Read leniently: an error body of an unexpected shape still gives what it can.
+        let body = try? JSONValue(parsing: answer.body)
         return GenesysError(
-            kind: .api, request: request, status: answer.status, code: body?.code,
-            message: body?.message ?? HTTPResponseStatus(statusCode: answer.status).reasonPhrase,
-            correlationID: answer.correlationID ?? body?.contextId
+            kind: .api, request: request, status: answer.status, code: body?["code"]?.stringValue,
+            message: body?["message"]?.stringValue ?? HTTPResponseStatus(statusCode: answer.status).reasonPhrase,
+            correlationID: answer.correlationID ?? body?["contextId"]?.stringValue
         )
     }
 }

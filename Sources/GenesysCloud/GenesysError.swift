@@ -39,6 +39,14 @@ public struct GenesysError: Error, Sendable, Equatable, CustomStringConvertible 
         kind == .api && (status == 409 || (status == 400 && message.lowercased().contains("version")))
     }
 
+    /// Status, code and message, without the request: for a warning about a secondary read.
+    public var shortDescription: String {
+        [status.map(String.init), code.map { "\($0):" }, message].compactMap { $0 }.joined(separator: " ")
+    }
+
+    /// A 403: the OAuth client's role lacks a permission (the message usually names it).
+    public var isForbidden: Bool { kind == .api && status == 403 }
+
     public var description: String {
         var text = "\(request): "
         if let status { text += "\(status) " }

@@ -1,5 +1,7 @@
 /// How the emulator behaves where the real service is configurable, or where public sources disagree
-/// or are silent (the **I** facts of genesys-api.md).
+/// or are silent (the **I** facts of genesys-api.md, the ❓ of genesys-api-audit.md).
+///
+/// Each open behaviour is an option whose default is today's guess, so a test can pin either answer.
 public struct EmulatorConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port.
@@ -8,15 +10,29 @@ public struct EmulatorConfiguration: Sendable {
     public var clientSecret = "sandbox-secret"
     /// Requests per token per minute (`client.credentials.token.rate.per.minute`, default 300).
     public var rateLimitPerMinute = 300
-    /// How long `stopping` (and `forced_stopping`) lasts before the campaign is `off` (`forced_off`).
+    /// A guess: how long `stopping` (and `forced_stopping`) lasts before the campaign is `off` (`forced_off`);
+    /// in reality it can take minutes (TF #683).
     public var stoppingDelay: Duration = .seconds(2)
+    /// A guess: whether `stopping → off` (and `forced_stopping → forced_off`) bumps `version`.
+    public var stopBumpsVersion = false
+    /// A guess: the status `POST …/stop` answers on a campaign that is not running (off, complete, invalid,
+    /// forced_off): 204 as if stopped, or 400 with an invalid-transition message.
+    public var stopWhenNotRunningStatus = 204
+    /// A guess: whether `on` is accepted while the campaign's `errors` is not empty (default: refused).
+    public var allowOnWithErrors = false
+    /// A guess: whether `forced_off → off` is refused (default: accepted).
+    public var refuseForcedOffToOff = false
+    /// A guess: `linesUtilization.totalAvailableOutboundLines` in the stats of a campaign that is not on.
+    public var idleAvailableOutboundLines = 300
+    /// A guess: whether `GET /outbound/campaigns` lists complete campaigns or summaries.
+    public var listEntities: ListEntities = .full
     /// `expires_in` of issued tokens; Genesys's default is 24 h.
     public var tokenLifetimeSeconds = 86_400
     /// The status of a refused token request: no source says whether Genesys sends 400 or 401.
     public var authenticationFailureStatus = 401
     /// The status of a stale `version`: 409, or 400 with a version message (both occur, genesys-api.md §5).
     public var versionConflictStatus = 409
-    /// The `code` of a stale-version error; the real one for campaigns is not public.
+    /// A guess: the `code` of a stale-version error; the real one for campaigns is not public.
     public var versionConflictCode = "general.conflict"
     /// Campaigns allowed `on`, `stopping` or `forced_stopping` at once.
     public var maxActiveCampaigns = 50
@@ -24,4 +40,19 @@ public struct EmulatorConfiguration: Sendable {
     public var seed: EmulatorSeed = .demoOrg
 
     public init() {}
+
+    /// What the entities of a campaign listing hold. The SDK types them as `Campaign`; whether the real
+    /// service sends every field is not public.
+    public enum ListEntities: String, Sendable, CaseIterable {
+        /// The complete campaign, as `GET …/campaigns/{id}` serves it.
+        case full
+        /// Only ``summaryFields``; `GET` by id still serves the complete campaign.
+        case summary
+
+        /// The fields a summary entity keeps.
+        public static let summaryFields = [
+            "id", "name", "version", "campaignStatus", "dialingMode", "queue", "contactList", "division", "errors",
+            "dateModified", "selfUri",
+        ]
+    }
 }

@@ -1,61 +1,48 @@
 import Foundation
-import GenesysCloud
+import JSONDocument
 
-/// An answer from the emulated org, before the HTTP layer adds the common headers.
-struct Reply: Sendable {
-    enum Body: Sendable {
-        case none
-        case json(Data)
-        case error(ErrorBody)
-        case oauthError(OAuthErrorBody)
+/// The `campaignStatus` values the emulator's rules name (genesys-api.md §4); any other is stored as sent.
+enum CampaignStatus {
+    static let on = "on"
+    static let stopping = "stopping"
+    static let off = "off"
+    static let complete = "complete"
+    static let invalid = "invalid"
+    static let forcedOff = "forced_off"
+    static let forcedStopping = "forced_stopping"
+
+    /// Counted against the org's limit of active campaigns ("ON, STOPPING, or FORCED_STOPPING").
+    static func occupiesActiveSlot(_ status: String?) -> Bool {
+        status == on || isStopping(status)
     }
 
-    var status: Int
-    var body: Body = .none
-    var headers: [(String, String)] = []
-
-    static func json(_ value: some Encodable, status: Int = 200) -> Reply {
-        Reply(status: status, body: .json((try? jsonEncoder.encode(value)) ?? Data("null".utf8)))
+    static func isStopping(_ status: String?) -> Bool {
+        status == stopping || status == forcedStopping
     }
-
-    static func error(_ status: Int, _ code: String, _ message: String) -> Reply {
-        Reply(status: status, body: .error(ErrorBody(status: status, code: code, message: message)))
-    }
-
-    static let noContent = Reply(status: 204)
-
-    static func notFound(_ what: String = "resource") -> Reply {
-        .error(404, "not.found", "The requested \(what) could not be found.")
-    }
-
-    static func badRequest(_ message: String, code: String = "bad.request") -> Reply {
-        .error(400, code, message)
-    }
-
-    /// Genesys's wording for a refused campaign update (genesys-api.md §4, §5).
-    static func invalidCampaignUpdate(_ details: String) -> Reply {
-        .badRequest("An attempt was made to update a Campaign in an invalid way. Details: \(details)")
-    }
-
-    static let jsonEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }
 
 /// The emulated org: campaigns, queues, tokens, rate-limit windows, injected faults and the request log.
 ///
 /// Every rule of the emulator contract lives here, one actor call per request, so each request sees
 /// and leaves a consistent org. Time-driven changes (`stopping` → `off`) are applied lazily on access.
+/// Campaigns are kept as the JSON documents they came as; the emulator writes only the fields it manages
+/// (`id`, `version`, `dateCreated`, `dateModified`, `selfUri`, `campaignStatus`, `errors`, and what a
+/// `PATCH` names).
 actor EmulatorOrg {
     struct StoredCampaign {
-        var campaign: Campaign
+        var document: JSONObject
         var contactsCalled: Int
         var totalContacts: Int
         var stoppingSince: ContinuousClock.Instant?
         /// Another admin's edit lands just before each of this many next PUTs.
         var editsBeforeNextPuts = 0
+
+        var status: String? { document["campaignStatus"]?.stringValue }
+        var version: Int? { document["version"]?.intValue }
+        var hasErrors: Bool { document["errors"]?.arrayValue?.isEmpty == false }
+
+        /// The `id` of the entity the field `reference` points at (`queue`, `contactList`, …).
+        func id(of reference: String) -> String? { document[reference]?["id"]?.stringValue }
     }
 
     struct Queue {
@@ -77,6 +64,9 @@ actor EmulatorOrg {
         var pathPrefix: String?
         var remaining: Int
     }
+
+    /// `totalAvailableOutboundLines` of a campaign that is on.
+    static let runningAvailableOutboundLines = 300
 
     let configuration: EmulatorConfiguration
     private let clock = ContinuousClock()
@@ -108,15 +98,13 @@ actor EmulatorOrg {
         var campaignOrder: [String] = []
         var campaigns: [String: StoredCampaign] = [:]
         for entry in seed.campaigns {
-            let id = entry.campaign.id ?? UUID().uuidString.lowercased()
-            var campaign = entry.campaign
-            campaign.id = id
-            let stopping = campaign.campaignStatus == .stopping || campaign.campaignStatus == .forcedStopping
-            campaignOrder.append(id)
-            campaigns[id] = StoredCampaign(
-                campaign: campaign, contactsCalled: entry.contactsCalled, totalContacts: entry.totalContacts,
-                stoppingSince: stopping ? now : nil
-            )
+            let id = entry.id ?? UUID().uuidString.lowercased()
+            var document = entry.campaign
+            document["id"] = .string(id)
+            if campaigns[id] == nil { campaignOrder.append(id) }
+            let stored = StoredCampaign(document: document, contactsCalled: entry.contactsCalled, totalContacts: entry.totalContacts)
+            campaigns[id] = stored
+            if CampaignStatus.isStopping(stored.status) { campaigns[id]?.stoppingSince = now }
         }
         let queues = Dictionary(seed.queues.map { ($0.id, Queue(id: $0.id, name: $0.name, members: $0.members)) }) { $1 }
         return (campaignOrder, campaigns, seed.queues.map(\.id), queues)
@@ -160,11 +148,11 @@ actor EmulatorOrg {
 
     /// Decides whether an API request reaches its handler. A delay fault answers `.delayed` once; the
     /// caller waits and asks again with `afterDelay`.
-    func admit(path: String, bearer: String?, afterDelay: Bool = false) -> Admission {
+    func admit(method: String, path: String, bearer: String?, afterDelay: Bool = false) -> Admission {
         if !afterDelay, let fault = takeFault(path: path) {
             if let delay = fault.delay { return .delayed(delay) }
             if let status = fault.status {
-                var reply = Reply.error(status, Self.faultCode(status), Self.faultMessage(status))
+                var reply = Reply.error(status, Self.faultCode(status), Self.faultMessage(status, method: method, path: path))
                 if status == 429 { reply.headers.append(("Retry-After", "\(fault.retryAfter ?? 1)")) }
                 return .refused(reply)
             }
@@ -172,12 +160,12 @@ actor EmulatorOrg {
         guard path.hasPrefix("/api/v2/") else { return .admitted(rateLimitHeaders: []) }
         guard let bearer else {
             return .refused(
-                .error(401, "authentication.required", "No authentication bearer token specified in authorization header.")
+                .error(401, ErrorCode.authenticationRequired, "No authentication bearer token specified in authorization header.")
             )
         }
         let now = clock.now
         guard var window = tokens[bearer], window.expiresAt > now else {
-            return .refused(.error(401, "bad.credentials", "Invalid login credentials."))
+            return .refused(.error(401, ErrorCode.badCredentials, "Invalid login credentials."))
         }
         if now - window.windowStart >= .seconds(60) {
             window.windowStart = now
@@ -187,7 +175,7 @@ actor EmulatorOrg {
         if window.count >= configuration.rateLimitPerMinute {
             tokens[bearer] = window
             var reply = Reply.error(
-                429, "too.many.requests",
+                429, ErrorCode.tooManyRequests,
                 "Rate limit exceeded the maximum. [\(configuration.rateLimitPerMinute)] requests for [60] seconds"
             )
             reply.headers = rateLimitHeaders(window, reset: reset) + [("Retry-After", "\(reset)")]
@@ -225,16 +213,20 @@ actor EmulatorOrg {
 
     private static func faultCode(_ status: Int) -> String {
         switch status {
-        case 429: "too.many.requests"
-        case 502: "bad.gateway"
-        case 503: "service.unavailable"
-        case 504: "gateway.timeout"
-        default: "internal.server.error"
+        case 403: ErrorCode.missingPermissions
+        case 429: ErrorCode.tooManyRequests
+        case 502: ErrorCode.badGateway
+        case 503: ErrorCode.serviceUnavailable
+        case 504: ErrorCode.gatewayTimeout
+        default: ErrorCode.internalServerError
         }
     }
 
-    private static func faultMessage(_ status: Int) -> String {
+    private static func faultMessage(_ status: Int, method: String, path: String) -> String {
         switch status {
+        case 403:
+            "Unable to perform the requested action. You are missing the following permission(s): "
+                + "[\(permission(method: method, path: path))]"
         case 429: "Rate limit exceeded the maximum."
         case 503: "The service is currently unavailable."
         case 504: "The request timed out."
@@ -242,14 +234,37 @@ actor EmulatorOrg {
         }
     }
 
+    /// The permission a request needs, for the wording of a 403 fault (a guess past the CLI's `…:stop`).
+    private static func permission(method: String, path: String) -> String {
+        if path.hasPrefix("/api/v2/outbound/campaigns") {
+            if path.hasSuffix("/stop") { return "outbound:campaign:stop" }
+            if path.hasSuffix("/start") { return "outbound:campaign:start" }
+            if path.hasSuffix("/progress"), method == "DELETE" { return "outbound:campaign:edit" }
+            switch method {
+            case "GET": return "outbound:campaign:view"
+            case "POST": return path.hasSuffix("/progress") ? "outbound:campaign:view" : "outbound:campaign:add"
+            case "DELETE": return "outbound:campaign:delete"
+            default: return "outbound:campaign:edit"
+            }
+        }
+        if path.hasPrefix("/api/v2/routing/queues") { return "routing:queue:view" }
+        if path.hasPrefix("/api/v2/analytics/queues/observations") { return "analytics:queueObservation:view" }
+        return "the permission this request needs"
+    }
+
     // MARK: Time
 
     /// Applies the stopping delay: `stopping` → `off`, `forced_stopping` → `forced_off`.
     private func settle(_ id: String) {
         guard let since = campaigns[id]?.stoppingSince, clock.now - since >= configuration.stoppingDelay else { return }
-        let status = campaigns[id]?.campaign.campaignStatus
-        campaigns[id]?.campaign.campaignStatus = status == .forcedStopping ? .forcedOff : .off
+        let status = campaigns[id]?.status
+        campaigns[id]?.document["campaignStatus"] =
+            .string(status == CampaignStatus.forcedStopping ? CampaignStatus.forcedOff : CampaignStatus.off)
         campaigns[id]?.stoppingSince = nil
+        if configuration.stopBumpsVersion, var stored = campaigns[id] {
+            applyEdit(to: &stored, at: since + configuration.stoppingDelay)
+            campaigns[id] = stored
+        }
     }
 
     private func settled(_ id: String) -> StoredCampaign? {
@@ -260,237 +275,277 @@ actor EmulatorOrg {
     private var activeCampaignCount: Int {
         campaignOrder.filter { id in
             settle(id)
-            return campaigns[id]?.campaign.campaignStatus?.occupiesActiveSlot == true
+            return CampaignStatus.occupiesActiveSlot(campaigns[id]?.status)
         }.count
     }
 
     // MARK: Campaigns
 
     func listCampaigns(_ query: ListQuery) -> Reply {
-        var matching = campaignOrder.compactMap { settled($0)?.campaign }.filter { query.matches($0) }
+        var matching = campaignOrder.compactMap { settled($0)?.document }.filter { query.matches($0) }
         if let sortBy = query.sortBy {
-            matching.sort { (Self.sortKey($0, sortBy)) < (Self.sortKey($1, sortBy)) }
+            matching.sort { Self.sortKey($0, sortBy) < Self.sortKey($1, sortBy) }
             if query.descending { matching.reverse() }
         }
-        return .json(query.page(of: matching, path: "/api/v2/outbound/campaigns"))
+        let summaryFields = Set(EmulatorConfiguration.ListEntities.summaryFields)
+        let entities = matching.map { document -> JSONValue in
+            switch configuration.listEntities {
+            case .full: .object(document)
+            case .summary: .object(JSONObject(document.members.lazy.filter { summaryFields.contains($0.key) }.map { ($0.key, $0.value) }))
+            }
+        }
+        return .document(query.page(of: entities, path: "/api/v2/outbound/campaigns"), as: "CampaignEntityListing")
     }
 
-    private static func sortKey(_ campaign: Campaign, _ field: String) -> String {
+    private static func sortKey(_ campaign: JSONObject, _ field: String) -> String {
         switch field {
-        case "campaignStatus": campaign.campaignStatus?.rawValue ?? ""
-        case "dateCreated": campaign.dateCreated ?? ""
-        case "dateModified": campaign.dateModified ?? ""
-        default: campaign.name?.lowercased() ?? ""
+        case "campaignStatus", "dateCreated", "dateModified": campaign[field]?.stringValue ?? ""
+        default: campaign["name"]?.stringValue?.lowercased() ?? ""
         }
     }
 
     func getCampaign(_ id: String) -> Reply {
         guard let stored = settled(id) else { return .notFound("campaign") }
-        return .json(stored.campaign)
+        return .document(stored.document, as: "Campaign")
     }
 
-    func createCampaign(_ body: Data) -> Reply {
-        guard var campaign = try? JSONDecoder().decode(Campaign.self, from: body) else {
-            return .badRequest("The request body is not a valid Campaign.")
+    func createCampaign(_ body: [UInt8]) -> Reply {
+        replying { () throws(ReplyError) -> Reply in
+            var campaign = try RequestBody.object(body, as: "Campaign")
+            try Self.requireDocumentedFields(campaign)
+            let id = UUID().uuidString.lowercased()
+            let now = JSONValue.string(Self.timestamp())
+            campaign["id"] = .string(id)
+            campaign["version"] = 1
+            campaign["dateCreated"] = now
+            campaign["dateModified"] = now
+            campaign["selfUri"] = .string("/api/v2/outbound/campaigns/\(id)")
+            campaign["campaignStatus"] = .string(CampaignStatus.off)  // Genesys creates campaigns off (genesys-api.md §3, PR #476)
+            campaign["errors"] = []
+            campaignOrder.append(id)
+            campaigns[id] = StoredCampaign(document: campaign, contactsCalled: 0, totalContacts: 1_000)
+            return .document(campaign, as: "Campaign")
         }
-        if let problem = Self.missingRequiredField(campaign) { return problem }
-        let id = UUID().uuidString.lowercased()
-        let now = Self.timestamp()
-        campaign.id = id
-        campaign.version = 1
-        campaign.dateCreated = now
-        campaign.dateModified = now
-        campaign.selfUri = "/api/v2/outbound/campaigns/\(id)"
-        campaign.campaignStatus = .off  // Genesys creates campaigns off (genesys-api.md §3, PR #476)
-        campaign.errors = []
-        campaignOrder.append(id)
-        campaigns[id] = StoredCampaign(campaign: campaign, contactsCalled: 0, totalContacts: 1_000)
-        return .json(campaign)
     }
 
-    func replaceCampaign(_ id: String, body: Data) -> Reply {
+    func replaceCampaign(_ id: String, body: [UInt8]) -> Reply {
         guard var stored = settled(id) else { return .notFound("campaign") }
         if stored.editsBeforeNextPuts > 0 {
             stored.editsBeforeNextPuts -= 1
-            applyConcurrentEdit(to: &stored)
+            applyEdit(to: &stored)
         }
         campaigns[id] = stored
-        guard var incoming = try? JSONDecoder().decode(Campaign.self, from: body) else {
-            return .badRequest("The request body is not a valid Campaign.")
+        return replying { () throws(ReplyError) -> Reply in
+            var incoming = try RequestBody.object(body, as: "Campaign")
+            guard let version = incoming["version"], !version.isNull else {
+                throw ReplyError(.badRequest("The version of the campaign is required for updates.", code: ErrorCode.invalidProperty))
+            }
+            let current = stored.document
+            guard let currentVersion = stored.version, version.intValue == currentVersion else { throw versionConflict() }
+            guard let requested = incoming["campaignStatus"]?.stringValue else {
+                throw ReplyError(
+                    .badRequest("The campaignStatus of the campaign is required for updates.", code: ErrorCode.invalidProperty)
+                )
+            }
+            try Self.requireDocumentedFields(incoming)
+            func filtering(_ campaign: JSONObject) -> Bool {
+                campaign["dynamicContactQueueingSettings"]?["filter"]?.boolValue ?? false
+            }
+            if filtering(incoming) != filtering(current) {
+                throw ReplyError(
+                    .invalidCampaignUpdate("Dynamic contact queueing filtering can only be set when the campaign is created")
+                )
+            }
+            let status = try transition(stored, to: requested)
+            incoming["id"] = .string(id)
+            incoming["dateCreated"] = current["dateCreated"]
+            incoming["dateModified"] = .string(Self.timestamp())
+            incoming["version"] = JSONValue(currentVersion + 1)
+            incoming["selfUri"] = current["selfUri"]
+            incoming["errors"] = current["errors"]
+            incoming["campaignStatus"] = .string(status)
+            let previous = stored.status
+            stored.document = incoming
+            enterStopping(&stored, from: previous)
+            campaigns[id] = stored
+            settle(id)
+            return .document(campaigns[id]!.document, as: "Campaign")
         }
-        guard let version = incoming.version else {
-            return .badRequest("The version of the campaign is required for updates.", code: "invalid.property")
-        }
-        let current = stored.campaign
-        guard version == current.version else { return versionConflict(current) }
-        guard let requested = incoming.campaignStatus else {
-            return .badRequest("The campaignStatus of the campaign is required for updates.", code: "invalid.property")
-        }
-        if let problem = Self.missingRequiredField(incoming) { return problem }
-        if incoming.dynamicContactQueueingSettings?.filter ?? false != current.dynamicContactQueueingSettings?.filter ?? false {
-            return .invalidCampaignUpdate("Dynamic contact queueing filtering can only be set when the campaign is created")
-        }
-        let status: CampaignStatus
-        switch transition(current, to: requested) {
-        case .success(let next): status = next
-        case .failure(let refusal): return refusal.reply
-        }
-        incoming.id = id
-        incoming.dateCreated = current.dateCreated
-        incoming.dateModified = Self.timestamp()
-        incoming.version = version + 1
-        incoming.selfUri = current.selfUri
-        incoming.errors = current.errors
-        incoming.campaignStatus = status
-        stored.campaign = incoming
-        enterStopping(&stored, from: current.campaignStatus)
-        campaigns[id] = stored
-        settle(id)
-        return .json(campaigns[id]!.campaign)
     }
 
-    /// Another admin's edit: the stored version moves on.
-    private func applyConcurrentEdit(to stored: inout StoredCampaign) {
-        stored.campaign.version = (stored.campaign.version ?? 0) + 1
-        stored.campaign.dateModified = Self.timestamp()
+    /// An edit made on the server (a status change, another admin's edit): the version moves on, and
+    /// `dateModified` is the time of the edit (`instant`, for edits applied lazily), else now.
+    private func applyEdit(to stored: inout StoredCampaign, at instant: ContinuousClock.Instant? = nil) {
+        stored.document["version"] = JSONValue((stored.version ?? 0) + 1)
+        stored.document["dateModified"] = .string(Self.timestamp(ago: instant.map { clock.now - $0 } ?? .zero))
     }
 
-    private func versionConflict(_ current: Campaign) -> Reply {
+    private func versionConflict() -> ReplyError {
         let message =
             configuration.versionConflictStatus == 409
             ? "The version number of the modified resource must match the version number in the database."
             : "An attempt was made to update a Campaign in an invalid way. Details: The version supplied "
                 + "does not match the current version of the campaign."
-        return .error(configuration.versionConflictStatus, configuration.versionConflictCode, message)
+        return ReplyError(.error(configuration.versionConflictStatus, configuration.versionConflictCode, message))
     }
 
-    struct Refusal: Error {
-        var reply: Reply
+    private static func invalidTransition(from current: String, to requested: String, _ id: String) -> ReplyError {
+        ReplyError(.invalidCampaignUpdate("Invalid transition from <\(current.uppercased())> to <\(requested.uppercased())> (\(id))"))
     }
 
     /// The status a requested `campaignStatus` leads to, or why it is refused (genesys-api.md §4).
-    private func transition(_ campaign: Campaign, to requested: CampaignStatus) -> Result<CampaignStatus, Refusal> {
-        let current = campaign.campaignStatus ?? .off
-        let id = campaign.id ?? ""
-        if requested == current { return .success(current) }
-        func invalid() -> Result<CampaignStatus, Refusal> {
-            .failure(Refusal(reply: .invalidCampaignUpdate(
-                "Invalid transition from <\(current.rawValue.uppercased())> to <\(requested.rawValue.uppercased())> (\(id))"
-            )))
-        }
+    private func transition(_ campaign: StoredCampaign, to requested: String) throws(ReplyError) -> String {
+        let current = campaign.status ?? CampaignStatus.off
+        let id = campaign.document["id"]?.stringValue ?? ""
+        if requested == current { return current }
         switch requested {
-        case .on:
-            guard [.off, .complete, .forcedOff].contains(current) else { return invalid() }
-            if !(campaign.errors ?? []).isEmpty {
-                return .failure(Refusal(reply: .invalidCampaignUpdate("The campaign has errors and cannot be turned on (\(id))")))
+        case CampaignStatus.on:
+            guard [CampaignStatus.off, CampaignStatus.complete, CampaignStatus.forcedOff].contains(current) else {
+                throw Self.invalidTransition(from: current, to: requested, id)
+            }
+            if campaign.hasErrors, !configuration.allowOnWithErrors {
+                throw ReplyError(.invalidCampaignUpdate("The campaign has errors and cannot be turned on (\(id))"))
             }
             if activeCampaignCount >= configuration.maxActiveCampaigns {
-                return .failure(Refusal(reply: .badRequest(
+                throw ReplyError(.badRequest(
                     "The limit for campaigns active at one time is \(configuration.maxActiveCampaigns). This includes "
                         + "campaigns in the ON, STOPPING, or FORCED_STOPPING states.",
-                    code: "max.active.campaigns.exceeded"
-                )))
+                    code: ErrorCode.maxActiveCampaignsExceeded
+                ))
             }
-            return .success(.on)
-        case .off:
+            return CampaignStatus.on
+        case CampaignStatus.off:
             switch current {
-            case .on: return .success(.stopping)
-            case .forcedOff: return .success(.off)
-            case .stopping, .forcedStopping: return .success(current)  // already on its way off
-            default: return invalid()
+            case CampaignStatus.on:
+                return CampaignStatus.stopping  // errors or not: the emergency stop must work
+            case CampaignStatus.forcedOff where !configuration.refuseForcedOffToOff:
+                return CampaignStatus.off
+            case CampaignStatus.stopping, CampaignStatus.forcedStopping:
+                return current  // already on its way off
+            default:
+                throw Self.invalidTransition(from: current, to: requested, id)
             }
         default:
-            return .failure(Refusal(reply: .invalidCampaignUpdate(
-                "A Campaign may only be turned 'on' or 'off', not '\(requested.rawValue)' (\(id))"
-            )))
+            throw ReplyError(.invalidCampaignUpdate("A Campaign may only be turned 'on' or 'off', not '\(requested)' (\(id))"))
         }
     }
 
-    private func enterStopping(_ stored: inout StoredCampaign, from previous: CampaignStatus?) {
-        if stored.campaign.campaignStatus == .stopping, previous != .stopping {
+    private func enterStopping(_ stored: inout StoredCampaign, from previous: String?) {
+        if stored.status == CampaignStatus.stopping, previous != CampaignStatus.stopping {
             stored.stoppingSince = clock.now
         }
     }
 
     /// `POST …/start` and `…/stop`: the same rules as a PUT of `on`/`off`, without a body or version.
-    func setStatus(_ id: String, to requested: CampaignStatus) -> Reply {
+    func setStatus(_ id: String, to requested: String) -> Reply {
         guard var stored = settled(id) else { return .notFound("campaign") }
-        let current = stored.campaign.campaignStatus
-        if requested == .off, current != .on { return .noContent }  // stopping a campaign that is not running
-        if requested == .on, current == .on { return .noContent }
-        switch transition(stored.campaign, to: requested) {
-        case .success(let next):
-            stored.campaign.campaignStatus = next
-            applyConcurrentEdit(to: &stored)
+        let current = stored.status
+        return replying { () throws(ReplyError) -> Reply in
+            if requested == CampaignStatus.off, current != CampaignStatus.on {
+                // Stopping a campaign that is not running; one already stopping is on its way off.
+                if CampaignStatus.isStopping(current) || configuration.stopWhenNotRunningStatus != 400 { return .noContent }
+                throw Self.invalidTransition(from: current ?? CampaignStatus.off, to: requested, id)
+            }
+            if requested == CampaignStatus.on, current == CampaignStatus.on { return .noContent }
+            stored.document["campaignStatus"] = .string(try transition(stored, to: requested))
+            applyEdit(to: &stored)
             enterStopping(&stored, from: current)
             campaigns[id] = stored
             settle(id)
             return .noContent
-        case .failure(let refusal):
-            return refusal.reply
         }
     }
 
-    func patchCampaign(_ id: String, body: Data) -> Reply {
+    func patchCampaign(_ id: String, body: [UInt8]) -> Reply {
         guard var stored = settled(id) else { return .notFound("campaign") }
-        guard let patch = try? JSONDecoder().decode(CampaignPatchRequest.self, from: body) else {
-            return .badRequest("The request body is not a valid CampaignPatchRequest.")
+        return replying { () throws(ReplyError) -> Reply in
+            let patch = try RequestBody.object(body, as: "CampaignPatchRequest")
+            /// A member that is absent or `null` leaves the field as it is.
+            func given(_ key: String) -> JSONValue? { patch[key].flatMap { $0.isNull ? nil : $0 } }
+            if let queue = given("queue") {
+                guard let queueID = queue["id"]?.stringValue, let known = queues[queueID] else {
+                    throw ReplyError(.badRequest("The queue does not exist."))
+                }
+                stored.document["queue"] = [
+                    "id": .string(queueID), "name": .string(known.name), "selfUri": .string("/api/v2/routing/queues/\(queueID)"),
+                ]
+            }
+            if let lines = given("outboundLineCount") { stored.document["outboundLineCount"] = lines }
+            if let rate = given("abandonRate") { stored.document["abandonRate"] = rate }
+            if let calls = given("maxCallsPerAgent") {
+                // The patch carries a decimal; the integer field gets its whole part, the decimal one the value as sent.
+                stored.document["maxCallsPerAgent"] = Self.wholePart(of: calls)
+                stored.document["maxCallsPerAgentDecimal"] = calls
+            }
+            if let balancing = given("dynamicLineBalancingSettings") { stored.document["dynamicLineBalancingSettings"] = balancing }
+            applyEdit(to: &stored)
+            campaigns[id] = stored
+            return .noContent
         }
-        if let queue = patch.queue {
-            guard let queueID = queue.id, let known = queues[queueID] else { return .badRequest("The queue does not exist.") }
-            stored.campaign.queue = DomainEntityRef(id: queueID, name: known.name, selfUri: "/api/v2/routing/queues/\(queueID)")
-        }
-        if let lines = patch.outboundLineCount { stored.campaign.outboundLineCount = lines }
-        if let rate = patch.abandonRate { stored.campaign.abandonRate = rate }
-        if let calls = patch.maxCallsPerAgent {
-            stored.campaign.maxCallsPerAgent = Int(calls)
-            stored.campaign.maxCallsPerAgentDecimal = calls
-        }
-        if let balancing = patch.dynamicLineBalancingSettings { stored.campaign.dynamicLineBalancingSettings = balancing }
-        applyConcurrentEdit(to: &stored)
-        campaigns[id] = stored
-        return .noContent
+    }
+
+    private static func wholePart(of number: JSONValue) -> JSONValue {
+        guard number.intValue == nil, let value = number.doubleValue, abs(value) < 9.0e15 else { return number }
+        return JSONValue(Int(value.rounded(.towardZero)))
     }
 
     func deleteCampaign(_ id: String) -> Reply {
         guard let stored = settled(id) else { return .notFound("campaign") }
-        if stored.campaign.campaignStatus?.occupiesActiveSlot == true {
+        if CampaignStatus.occupiesActiveSlot(stored.status) {
             return .badRequest("Cannot delete a campaign when it is running (\(id))")
         }
         campaigns[id] = nil
         campaignOrder.removeAll { $0 == id }
-        return .json(stored.campaign)
+        return .document(stored.document, as: "Campaign")
     }
 
     // MARK: Progress and stats
 
-    private func progress(_ stored: StoredCampaign) -> CampaignProgress {
-        CampaignProgress(
-            campaign: DomainEntityRef(id: stored.campaign.id, name: stored.campaign.name, selfUri: stored.campaign.selfUri),
-            contactList: stored.campaign.contactList, numberOfContactsCalled: stored.contactsCalled,
-            totalNumberOfContacts: stored.totalContacts
-        )
+    private func progress(_ stored: StoredCampaign) -> JSONValue {
+        var campaign = JSONObject()
+        for field in ["id", "name", "selfUri"] { campaign[field] = stored.document[field] }
+        var progress: JSONObject = ["campaign": .object(campaign)]
+        progress["contactList"] = stored.document["contactList"]
+        progress["numberOfContactsCalled"] = JSONValue(stored.contactsCalled)
+        progress["numberOfContactsMessaged"] = 0
+        progress["totalNumberOfContacts"] = JSONValue(stored.totalContacts)
+        progress["percentage"] = JSONValue(stored.totalContacts > 0 ? stored.contactsCalled * 100 / stored.totalContacts : 0)
+        progress["numberOfContactsSkipped"] = [:]
+        return .object(progress)
     }
 
     func campaignProgress(_ id: String) -> Reply {
         guard let stored = settled(id) else { return .notFound("campaign") }
-        return .json(progress(stored))
+        return .document(progress(stored), as: "CampaignProgress")
     }
 
-    func campaignsProgress(_ body: Data) -> Reply {
-        guard let ids = try? JSONDecoder().decode([String].self, from: body) else {
-            return .badRequest("The request body must be a list of campaign ids.")
+    func campaignsProgress(_ body: [UInt8]) -> Reply {
+        replying { () throws(ReplyError) -> Reply in
+            let value = try RequestBody.parse(body)
+            guard let elements = value.arrayValue else {
+                throw ReplyError(.badRequest("The request body must be a list of campaign ids, not \(SDKSchema.describe(value))."))
+            }
+            var ids: [String] = []
+            for (position, element) in elements.enumerated() {
+                guard let id = element.stringValue else {
+                    throw ReplyError(.badRequest(
+                        "The request body must be a list of campaign ids: [\(position)] is \(SDKSchema.describe(element))."
+                    ))
+                }
+                ids.append(id)
+            }
+            let progresses = ids.compactMap { settled($0).map(progress) }
+            return Reply(status: 200, body: .document(.array(progresses), .listOf("CampaignProgress")))
         }
-        return .json(ids.compactMap { settled($0).map(progress) })
     }
 
     /// `DELETE …/progress`: progress back to zero; a completed campaign is ready to dial again (`off`).
     func recycleCampaign(_ id: String) -> Reply {
         guard var stored = settled(id) else { return .notFound("campaign") }
         stored.contactsCalled = 0
-        if stored.campaign.campaignStatus == .complete {
-            stored.campaign.campaignStatus = .off
-            applyConcurrentEdit(to: &stored)
+        if stored.status == CampaignStatus.complete {
+            stored.document["campaignStatus"] = .string(CampaignStatus.off)
+            applyEdit(to: &stored)
         }
         campaigns[id] = stored
         return .noContent
@@ -498,99 +553,128 @@ actor EmulatorOrg {
 
     func campaignStats(_ id: String) -> Reply {
         guard let stored = settled(id) else { return .notFound("campaign") }
-        let idle = stored.campaign.queue?.id.flatMap { queues[$0] }.map(Self.idleAgents) ?? 0
-        let running = stored.campaign.campaignStatus == .on
-        let lines = stored.campaign.outboundLineCount ?? 0
-        var stats = CampaignStats()
-        let attempts = Double(stored.contactsCalled)
-        stats.contactRate = .init(attempts: attempts, connects: (attempts * 0.32).rounded(), connectRatio: attempts > 0 ? 0.32 : 0)
-        stats.idleAgents = idle
-        stats.effectiveIdleAgents = Double(idle)
-        stats.adjustedCallsPerAgent = Double(stored.campaign.maxCallsPerAgent ?? 1)
-        stats.outstandingCalls = running ? min(idle * (stored.campaign.maxCallsPerAgent ?? 1), lines) : 0
-        stats.scheduledCalls = 0
-        stats.timeZoneRescheduledCalls = 0
-        stats.filteredOutContactsCount = 0
-        stats.rightPartyContactsCount = stored.contactsCalled / 4
-        stats.validAttempts = stored.contactsCalled
-        stats.linesUtilization = .init(assignedOutboundLines: running ? lines : 0, totalAvailableOutboundLines: 300)
-        return .json(stats)
+        let idle = stored.id(of: "queue").flatMap { queues[$0] }.map(Self.idleAgents) ?? 0
+        let running = stored.status == CampaignStatus.on
+        let lines = stored.document["outboundLineCount"]?.intValue ?? 0
+        // The decimal field when the campaign has one: real orgs set fractional calls per agent.
+        let perAgent = ["maxCallsPerAgentDecimal", "maxCallsPerAgent"].lazy.compactMap { stored.document[$0]?.doubleValue }
+            .first { $0.isFinite } ?? 1
+        let outstanding = running ? Int(max(0, min(Double(idle) * perAgent, Double(lines)))) : 0
+        let attempts = stored.contactsCalled
+        let stats: JSONObject = [
+            "contactRate": [
+                "attempts": JSONValue(attempts), "connects": JSONValue(Int((Double(attempts) * 0.32).rounded())),
+                "connectRatio": attempts > 0 ? 0.32 : 0,
+            ],
+            "idleAgents": JSONValue(idle),
+            "effectiveIdleAgents": JSONValue(idle),
+            "adjustedCallsPerAgent": JSONNumber(perAgent).map(JSONValue.number) ?? 1,
+            "outstandingCalls": JSONValue(outstanding),
+            "scheduledCalls": 0,
+            "timeZoneRescheduledCalls": 0,
+            "filteredOutContactsCount": 0,
+            "rightPartyContactsCount": JSONValue(stored.contactsCalled / 4),
+            "validAttempts": JSONValue(stored.contactsCalled),
+            "linesUtilization": [
+                "assignedOutboundLines": JSONValue(running ? lines : 0),
+                "totalAvailableOutboundLines": JSONValue(
+                    running ? Self.runningAvailableOutboundLines : configuration.idleAvailableOutboundLines
+                ),
+            ],
+        ]
+        return .document(stats, as: "CampaignStats")
     }
 
     /// Agents who can take a dialer call now: joined, on queue and `IDLE`.
     private static func idleAgents(_ queue: Queue) -> Int {
-        queue.members.filter { $0.joined && $0.routingStatus == .idle }.count
+        queue.members.filter { $0.joined && $0.routingStatus == RoutingStatuses.idle }.count
     }
 
     // MARK: Queues
 
     func listQueues(_ query: ListQuery) -> Reply {
-        let entities = queueOrder.compactMap { queues[$0] }.map {
-            DomainEntityRef(id: $0.id, name: $0.name, selfUri: "/api/v2/routing/queues/\($0.id)")
+        let entities = queueOrder.compactMap { queues[$0] }.map { queue -> JSONValue in
+            ["id": .string(queue.id), "name": .string(queue.name), "selfUri": .string("/api/v2/routing/queues/\(queue.id)")]
         }
-        return .json(query.page(of: entities, path: "/api/v2/routing/queues"))
+        // The SDK's QueueEntityListing is not in the generated schema.
+        return .unchecked(.object(query.page(of: entities, path: "/api/v2/routing/queues")))
     }
 
     func queueMembers(_ queueID: String, _ query: ListQuery) -> Reply {
         guard let queue = queues[queueID] else { return .notFound("queue") }
         let members = queue.members.filter { member in
             (query.joined.map { $0 == member.joined } ?? true)
-                && (query.routingStatuses.isEmpty || query.routingStatuses.contains(member.routingStatus.rawValue))
+                && (query.routingStatuses.isEmpty || query.routingStatuses.contains(member.routingStatus))
                 && (query.memberBy.map { $0 == "user" } ?? true)
                 && (query.name.map { member.name.localizedCaseInsensitiveContains($0) } ?? true)
-        }.map {
-            QueueMember(
-                id: $0.id, name: $0.name, joined: $0.joined,
-                routingStatus: RoutingStatus(userId: $0.id, status: $0.routingStatus, startTime: "2026-11-29T08:00:00.000Z"),
-                selfUri: "/api/v2/users/\($0.id)"
-            )
+        }.map { member -> JSONValue in
+            [
+                "id": .string(member.id), "name": .string(member.name),
+                "user": ["id": .string(member.id), "name": .string(member.name)],
+                "ringNumber": 1, "joined": .bool(member.joined), "memberBy": "user",
+                "routingStatus": [
+                    "userId": .string(member.id), "status": .string(member.routingStatus), "startTime": "2026-11-29T08:00:00.000Z",
+                ],
+                "selfUri": .string("/api/v2/users/\(member.id)"),
+            ]
         }
-        return .json(query.page(of: members, path: "/api/v2/routing/queues/\(queueID)/members", withTotals: false))
+        let page = query.page(of: members, path: "/api/v2/routing/queues/\(queueID)/members", withTotals: false)
+        return .document(page, as: "QueueMemberEntityListing")
     }
 
     /// Replaces a queue's agents with generated ones in the given routing statuses.
     func setAgents(_ queueID: String, _ counts: [String: Int]) -> Reply {
         guard queues[queueID] != nil else { return .notFound("queue") }
         let number = (queueOrder.firstIndex(of: queueID) ?? 0) + 1
-        let statuses = Dictionary(counts.map { (RoutingStatus.Value(rawValue: $0.key), $0.value) }) { $0 + $1 }
-        queues[queueID]?.members = EmulatorSeed.agentRoster(queue: number, statuses)
+        queues[queueID]?.members = EmulatorSeed.agentRoster(queue: number, counts)
         return .noContent
     }
 
-    func queueObservations(_ body: Data) -> Reply {
-        guard let query = try? JSONDecoder().decode(QueueObservationQuery.self, from: body) else {
-            return .badRequest("The request body is not a valid QueueObservationQuery.")
-        }
-        let queueIDs = Self.queueIDs(in: query.filter)
-        let results = queueIDs.compactMap { queues[$0] }.map { queue in
-            var data: [QueueObservationQueryResponse.Datum] = []
-            let joined = queue.members.filter(\.joined)
-            let onQueue = joined.filter { $0.routingStatus != .offQueue }
-            for metric in query.metrics {
-                switch metric {
-                case "oOnQueueUsers":
-                    for status in RoutingStatus.Value.knownValues where status != .offQueue {
-                        let count = onQueue.filter { $0.routingStatus == status }.count
-                        if count > 0 { data.append(.init(metric: metric, qualifier: status.rawValue, count: count)) }
-                    }
-                case "oOffQueueUsers":
-                    data.append(.init(metric: metric, qualifier: nil, count: joined.count - onQueue.count))
-                case "oMemberUsers":
-                    data.append(.init(metric: metric, qualifier: nil, count: queue.members.count))
-                case "oActiveUsers":
-                    data.append(.init(metric: metric, qualifier: nil, count: joined.count))
-                default:
-                    break
-                }
+    func queueObservations(_ body: [UInt8]) -> Reply {
+        replying { () throws(ReplyError) -> Reply in
+            let query = try RequestBody.object(body, as: "QueueObservationQuery")
+            // Optional in the SDK's model, required by the service.
+            guard let filter = query["filter"]?.objectValue else {
+                throw ReplyError(.invalidBody([SchemaViolation(path: "filter", reason: "required")], model: "QueueObservationQuery"))
             }
-            return QueueObservationQueryResponse.Result(group: ["queueId": queue.id], data: data)
+            guard let metrics = query["metrics"]?.arrayValue else {
+                throw ReplyError(.invalidBody([SchemaViolation(path: "metrics", reason: "required")], model: "QueueObservationQuery"))
+            }
+            let results = Self.queueIDs(in: filter).compactMap { queues[$0] }.map { queue -> JSONValue in
+                var data: [JSONValue] = []
+                func datum(_ metric: String, _ qualifier: String?, _ count: Int) {
+                    var datum: JSONObject = ["metric": .string(metric)]
+                    if let qualifier { datum["qualifier"] = .string(qualifier) }
+                    datum["stats"] = ["count": JSONValue(count)]
+                    data.append(.object(datum))
+                }
+                let joined = queue.members.filter(\.joined)
+                let onQueue = joined.filter { $0.routingStatus != RoutingStatuses.offQueue }
+                for metric in metrics.compactMap(\.stringValue) {
+                    switch metric {
+                    case "oOnQueueUsers":
+                        for status in RoutingStatuses.known where status != RoutingStatuses.offQueue {
+                            let count = onQueue.filter { $0.routingStatus == status }.count
+                            if count > 0 { datum(metric, status, count) }
+                        }
+                    case "oOffQueueUsers": datum(metric, nil, joined.count - onQueue.count)
+                    case "oMemberUsers": datum(metric, nil, queue.members.count)
+                    case "oActiveUsers": datum(metric, nil, joined.count)
+                    default: break
+                    }
+                }
+                return ["group": ["queueId": .string(queue.id)], "data": .array(data)]
+            }
+            let response: JSONObject = ["results": .array(results)]
+            return .document(response, as: "QueueObservationQueryResponse")
         }
-        return .json(QueueObservationQueryResponse(results: results))
     }
 
-    private static func queueIDs(in filter: QueueObservationQuery.Filter) -> [String] {
-        let own = (filter.predicates ?? []).filter { $0.dimension == "queueId" }.compactMap(\.value)
-        return own + (filter.clauses ?? []).flatMap(queueIDs(in:))
+    /// The queues a filter names: its `queueId` predicates and those of its clauses.
+    private static func queueIDs(in filter: JSONObject) -> [String] {
+        let own = (filter["predicates"]?.arrayValue ?? []).filter { $0["dimension"] == "queueId" }
+            .compactMap { $0["value"]?.stringValue }
+        return own + (filter["clauses"]?.arrayValue ?? []).compactMap(\.objectValue).flatMap(queueIDs(in:))
     }
 
     // MARK: Test control
@@ -600,60 +684,93 @@ actor EmulatorOrg {
         if let beforeNextPuts {
             stored.editsBeforeNextPuts = beforeNextPuts
         } else {
-            applyConcurrentEdit(to: &stored)
+            applyEdit(to: &stored)
         }
         campaigns[id] = stored
-        return .json(stored.campaign)
+        return .document(stored.document, as: "Campaign")
     }
 
     /// Server-side changes no client can make: a campaign completing, becoming invalid, forced off.
     func overrideState(_ id: String, _ change: StateOverride) -> Reply {
         guard var stored = settled(id) else { return .notFound("campaign") }
         if let status = change.campaignStatus {
-            let previous = stored.campaign.campaignStatus
-            stored.campaign.campaignStatus = status
+            let previous = stored.status
+            stored.document["campaignStatus"] = .string(status)
             stored.stoppingSince = nil
-            if status == .stopping || status == .forcedStopping, previous != status { stored.stoppingSince = clock.now }
+            if CampaignStatus.isStopping(status), previous != status { stored.stoppingSince = clock.now }
         }
-        if let errors = change.errors { stored.campaign.errors = errors }
+        if let errors = change.errors { stored.document["errors"] = errors }
         if let called = change.contactsCalled { stored.contactsCalled = called }
         if let total = change.totalContacts { stored.totalContacts = total }
-        applyConcurrentEdit(to: &stored)
+        applyEdit(to: &stored)
         campaigns[id] = stored
-        return .json(stored.campaign)
+        return .document(stored.document, as: "Campaign")
+    }
+
+    /// Stores `document` as the campaign `id`, exactly as given except for its `id`: a test can serve
+    /// any shape the SDK's model allows. Progress and pending edits of a replaced campaign are kept.
+    func putCampaign(_ id: String, _ document: JSONObject) -> Reply {
+        var document = document
+        document["id"] = .string(id)
+        var stored = campaigns[id] ?? StoredCampaign(document: document, contactsCalled: 0, totalContacts: 1_000)
+        if campaigns[id] == nil { campaignOrder.append(id) }
+        stored.document = document
+        stored.stoppingSince = CampaignStatus.isStopping(stored.status) ? clock.now : nil
+        campaigns[id] = stored
+        return .document(document, as: "Campaign")
     }
 
     // MARK: Validation
 
     /// The fields Genesys requires (genesys-api.md §3), by dialing mode.
-    private static func missingRequiredField(_ campaign: Campaign) -> Reply? {
+    private static func requireDocumentedFields(_ campaign: JSONObject) throws(ReplyError) {
+        func present(_ field: String) -> Bool { campaign[field].map { !$0.isNull } ?? false }
+        func referenced(_ field: String) -> Bool { campaign[field]?["id"]?.stringValue != nil }
         var missing: [String] = []
-        if campaign.name?.isEmpty ?? true { missing.append("name") }
-        if campaign.contactList?.id == nil { missing.append("contactList") }
-        if campaign.dialingMode == nil { missing.append("dialingMode") }
-        if campaign.phoneColumns?.isEmpty ?? true { missing.append("phoneColumns") }
-        if campaign.callerName == nil { missing.append("callerName") }
-        if campaign.callerAddress == nil { missing.append("callerAddress") }
-        let mode = campaign.dialingMode
-        if mode != .agentless, campaign.queue?.id == nil { missing.append("queue") }
-        if mode != .agentless, campaign.script?.id == nil { missing.append("script") }
-        if mode != .preview, campaign.edgeGroup?.id == nil, campaign.site?.id == nil { missing.append("edgeGroup") }
-        if mode == .agentless, campaign.outboundLineCount == nil { missing.append("outboundLineCount") }
-        guard let field = missing.first else { return nil }
-        return .badRequest("The campaign field '\(field)' is required.", code: "invalid.property")
+        if campaign["name"]?.stringValue?.isEmpty ?? true { missing.append("name") }
+        if !referenced("contactList") { missing.append("contactList") }
+        if !present("dialingMode") { missing.append("dialingMode") }
+        if campaign["phoneColumns"]?.arrayValue?.isEmpty ?? true { missing.append("phoneColumns") }
+        if !present("callerName") { missing.append("callerName") }
+        if !present("callerAddress") { missing.append("callerAddress") }
+        let mode = campaign["dialingMode"]?.stringValue
+        if mode != "agentless", !referenced("queue") { missing.append("queue") }
+        if mode != "agentless", !referenced("script") { missing.append("script") }
+        if mode != "preview", !referenced("edgeGroup"), !referenced("site") { missing.append("edgeGroup") }
+        if mode == "agentless", !present("outboundLineCount") { missing.append("outboundLineCount") }
+        guard let field = missing.first else { return }
+        throw ReplyError(.badRequest("The campaign field '\(field)' is required.", code: ErrorCode.invalidProperty))
     }
 
-    static func timestamp() -> String {
-        Date.now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    /// Now, or `ago` before now, as Genesys writes times (`2026-11-29T08:00:00.123Z`).
+    static func timestamp(ago: Duration = .zero) -> String {
+        let seconds = Double(ago.components.seconds) + Double(ago.components.attoseconds) / 1e18
+        return Date.now.addingTimeInterval(-seconds).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
 
 /// A change `POST /emulator/v1/campaigns/{id}/state` applies as if the server made it.
-struct StateOverride: Codable {
-    var campaignStatus: CampaignStatus?
-    var errors: [RestErrorDetail]?
+struct StateOverride {
+    var campaignStatus: String?
+    /// Any list the SDK's `Campaign.errors` allows.
+    var errors: JSONValue?
     var contactsCalled: Int?
     var totalContacts: Int?
+
+    /// `{"campaignStatus","errors","contactsCalled","totalContacts"}`, each optional; `null` is "unchanged".
+    init(parsing bytes: [UInt8]) throws(ReplyError) {
+        var document = try ControlDocument(bytes)
+        // The campaign's own fields are checked as the SDK's Campaign would read them.
+        var campaignFields = JSONObject()
+        campaignFields["campaignStatus"] = document.given("campaignStatus")
+        campaignFields["errors"] = document.given("errors")
+        document.include(SDKSchema.shared.validate(.object(campaignFields), as: "Campaign"))
+        contactsCalled = document.count("contactsCalled")
+        totalContacts = document.count("totalContacts")
+        try document.check()
+        campaignStatus = campaignFields["campaignStatus"]?.stringValue
+        errors = campaignFields["errors"]
+    }
 }
 
 /// One line of `GET /emulator/v1/requests`.
@@ -664,4 +781,13 @@ public struct LoggedRequest: Codable, Sendable, Equatable {
     public var status: Int
     public var correlationId: String
     public var time: String
+
+    var jsonValue: JSONValue {
+        var entry: JSONObject = ["method": .string(method), "path": .string(path)]
+        if let query { entry["query"] = .string(query) }
+        entry["status"] = JSONValue(status)
+        entry["correlationId"] = .string(correlationId)
+        entry["time"] = .string(time)
+        return .object(entry)
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import GenesysCloud
 import HTTPTypes
 import Hummingbird
+import JSONDocument
 import NIOCore
 
 /// The request context: Hummingbird's basics plus whether the caller is on this machine.
@@ -27,55 +27,56 @@ struct EmulatorResponder: HTTPResponder {
     func respond(to request: Request, context: EmulatorRequestContext) async throws -> Response {
         var request = request
         let correlationID = UUID().uuidString.lowercased()
-        let body = Data(try await request.collectBody(upTo: 16 << 20).readableBytesView)
+        let body = Array(try await request.collectBody(upTo: 16 << 20).readableBytesView)
         let path = request.uri.path
         let query = Self.parameters(request.uri.query)
         let segments = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         let method = request.method.rawValue
 
         if segments.first == "emulator" {
-            guard context.peerIsLoopback else { return Self.response(.notFound(), correlationID: correlationID) }
-            let reply = await control(method, Array(segments.dropFirst()), body: body)
-            return Self.response(reply, correlationID: correlationID)
+            let reply = context.peerIsLoopback ? await control(method, Array(segments.dropFirst()), body: body) : .notFound()
+            return Self.response(Self.outgoing(reply, correlationID: correlationID), correlationID: correlationID)
         }
 
-        var reply: Reply
+        let reply: Reply
         if segments == ["oauth", "token"] {
-            reply = await admitted(path: path, bearer: nil) { _ in
+            reply = await admitted(method: method, path: path, bearer: nil) { _ in
                 await issueToken(method: method, authorization: request.headers[.authorization], body: body)
             }
         } else {
             let bearer = request.headers[.authorization].flatMap { header in
                 header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)) : nil
             }
-            reply = await admitted(path: path, bearer: bearer) { rateLimitHeaders in
+            reply = await admitted(method: method, path: path, bearer: bearer) { rateLimitHeaders in
                 var reply = await api(method, segments, query: query, body: body)
                 reply.headers += rateLimitHeaders
                 return reply
             }
         }
+        // Checked before logging, so the log shows the 500 of a served document that breaks the SDK's model.
+        let outgoing = Self.outgoing(reply, correlationID: correlationID)
         await org.log(
             LoggedRequest(
-                method: method, path: path, query: request.uri.query, status: reply.status,
+                method: method, path: path, query: request.uri.query, status: outgoing.status,
                 correlationId: correlationID, time: EmulatorOrg.timestamp()
             )
         )
-        return Self.response(reply, correlationID: correlationID)
+        return Self.response(outgoing, correlationID: correlationID)
     }
 
     /// Runs `handler` unless authentication, an injected fault or the rate limit answers first.
     private func admitted(
-        path: String, bearer: String?, _ handler: ([(String, String)]) async -> Reply
+        method: String, path: String, bearer: String?, _ handler: ([(String, String)]) async -> Reply
     ) async -> Reply {
-        var admission = await org.admit(path: path, bearer: bearer)
+        var admission = await org.admit(method: method, path: path, bearer: bearer)
         if case .delayed(let delay) = admission {
             try? await Task.sleep(for: delay)
-            admission = await org.admit(path: path, bearer: bearer, afterDelay: true)
+            admission = await org.admit(method: method, path: path, bearer: bearer, afterDelay: true)
         }
         switch admission {
         case .admitted(let rateLimitHeaders): return await handler(rateLimitHeaders)
         case .refused(let reply): return reply
-        case .delayed: return .error(500, "internal.server.error", "unexpected second delay")
+        case .delayed: return .error(500, ErrorCode.internalServerError, "unexpected second delay")
         }
     }
 
@@ -83,14 +84,11 @@ struct EmulatorResponder: HTTPResponder {
 
     /// Client credentials as the SDKs send them: HTTP Basic and a form body `grant_type=client_credentials`.
     /// Credentials in the body (the seed tutorial's mistake) are not accepted.
-    private func issueToken(method: String, authorization: String?, body: Data) async -> Reply {
+    private func issueToken(method: String, authorization: String?, body: [UInt8]) async -> Reply {
         guard method == "POST" else { return .notFound() }
         let form = Self.parameters(String(decoding: body, as: UTF8.self))
         guard form.first(where: { $0.0 == "grant_type" })?.1 == "client_credentials" else {
-            return Reply(
-                status: 400,
-                body: .oauthError(OAuthErrorBody(error: "unsupported_grant_type", description: "grant type is not supported"))
-            )
+            return Reply(status: 400, body: .oauthError(error: "unsupported_grant_type", description: "grant type is not supported"))
         }
         let configuration = org.configuration
         guard let authorization, authorization.lowercased().hasPrefix("basic "),
@@ -103,25 +101,22 @@ struct EmulatorResponder: HTTPResponder {
         else {
             return Reply(
                 status: configuration.authenticationFailureStatus,
-                body: .oauthError(OAuthErrorBody(error: "invalid_client", description: "authentication failed"))
+                body: .oauthError(error: "invalid_client", description: "authentication failed")
             )
         }
-        struct TokenResponse: Encodable {
-            var access_token: String
-            var token_type = "bearer"
-            var expires_in: Int
-        }
-        return .json(TokenResponse(access_token: token, expires_in: configuration.tokenLifetimeSeconds))
+        return .unchecked([
+            "access_token": .string(token), "token_type": "bearer", "expires_in": JSONValue(configuration.tokenLifetimeSeconds),
+        ])
     }
 
     // MARK: API
 
-    private func api(_ method: String, _ segments: [String], query: [(String, String)], body: Data) async -> Reply {
+    private func api(_ method: String, _ segments: [String], query: [(String, String)], body: [UInt8]) async -> Reply {
         let listQuery: ListQuery
         do {
             listQuery = try ListQuery(query)
         } catch {
-            return .badRequest(error.message, code: "invalid.value")
+            return .badRequest(error.message, code: ErrorCode.invalidValue)
         }
         switch (method, segments) {
         case ("GET", ["api", "v2", "outbound", "campaigns"]):
@@ -144,8 +139,8 @@ struct EmulatorResponder: HTTPResponder {
             case ("PUT", nil): return await org.replaceCampaign(id, body: body)
             case ("PATCH", nil): return await org.patchCampaign(id, body: body)
             case ("DELETE", nil): return await org.deleteCampaign(id)
-            case ("POST", "start"): return await org.setStatus(id, to: .on)
-            case ("POST", "stop"): return await org.setStatus(id, to: .off)
+            case ("POST", "start"): return await org.setStatus(id, to: CampaignStatus.on)
+            case ("POST", "stop"): return await org.setStatus(id, to: CampaignStatus.off)
             case ("GET", "progress"): return await org.campaignProgress(id)
             case ("DELETE", "progress"): return await org.recycleCampaign(id)
             case ("GET", "stats"): return await org.campaignStats(id)
@@ -162,71 +157,108 @@ struct EmulatorResponder: HTTPResponder {
 
     // MARK: Test control
 
-    private func control(_ method: String, _ segments: [String], body: Data) async -> Reply {
-        let json = (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .object([:])
-        func int(_ key: String) -> Int? {
-            switch json[key] {
-            case .integer(let value): Int(value)
-            case .number(let value): Int(value)
-            default: nil
+    private func control(_ method: String, _ segments: [String], body: [UInt8]) async -> Reply {
+        do throws(ReplyError) {
+            switch (method, segments) {
+            case ("GET", ["v1", "requests"]):
+                return .unchecked(["requests": .array(await org.requestLog.map(\.jsonValue))])
+            case ("POST", ["v1", "reset"]):
+                await org.reset()
+                return .noContent
+            case ("POST", ["v1", "faults"]):
+                var fault = try ControlDocument(body)
+                let (status, delay, retryAfter) = (fault.count("status"), fault.count("delayMs"), fault.count("retryAfter"))
+                let (path, count) = (fault.text("path"), fault.count("count"))
+                try fault.check()
+                guard status != nil || delay != nil else { return .badRequest("a fault needs \"status\" or \"delayMs\"") }
+                await org.addFault(
+                    status: status, delay: delay.map { .milliseconds($0) }, retryAfter: retryAfter, pathPrefix: path,
+                    count: count ?? 1
+                )
+                return .noContent
+            case ("POST", ["v1", "tokens", "revoke"]):
+                await org.revokeTokens()
+                return .noContent
+            case ("POST", let path) where path.count == 4 && path[1] == "campaigns" && path[3] == "bump":
+                var bump = try ControlDocument(body)
+                let beforeNextPuts = bump.count("beforeNextPuts")
+                try bump.check()
+                return await org.bump(path[2], beforeNextPuts: beforeNextPuts)
+            case ("POST", let path) where path.count == 4 && path[1] == "campaigns" && path[3] == "state":
+                return await org.overrideState(path[2], try StateOverride(parsing: body))
+            case ("PUT", let path) where path.count == 3 && path[1] == "campaigns":
+                return await org.putCampaign(path[2], try RequestBody.object(body, as: "Campaign"))
+            case ("PUT", let path) where path.count == 4 && path[1] == "queues" && path[3] == "agents":
+                var agents = try ControlDocument(body)
+                var counts: [String: Int] = [:]
+                for status in agents.object.keys { counts[status] = agents.count(status) }
+                try agents.check()
+                return await org.setAgents(path[2], counts)
+            default:
+                return .notFound()
             }
-        }
-        switch (method, segments) {
-        case ("GET", ["v1", "requests"]):
-            return .json(["requests": await org.requestLog])
-        case ("POST", ["v1", "reset"]):
-            await org.reset()
-            return .noContent
-        case ("POST", ["v1", "faults"]):
-            guard int("status") != nil || int("delayMs") != nil else {
-                return .badRequest("a fault needs \"status\" or \"delayMs\"")
-            }
-            let path: String? = if case .string(let prefix) = json["path"] { prefix } else { nil }
-            await org.addFault(
-                status: int("status"), delay: int("delayMs").map { .milliseconds($0) }, retryAfter: int("retryAfter"),
-                pathPrefix: path, count: int("count") ?? 1
-            )
-            return .noContent
-        case ("POST", ["v1", "tokens", "revoke"]):
-            await org.revokeTokens()
-            return .noContent
-        case ("POST", let path) where path.count == 4 && path[1] == "campaigns" && path[3] == "bump":
-            return await org.bump(path[2], beforeNextPuts: int("beforeNextPuts"))
-        case ("POST", let path) where path.count == 4 && path[1] == "campaigns" && path[3] == "state":
-            guard let change = try? JSONDecoder().decode(StateOverride.self, from: body) else {
-                return .badRequest("expected {campaignStatus, errors, contactsCalled, totalContacts}")
-            }
-            return await org.overrideState(path[2], change)
-        case ("PUT", let path) where path.count == 4 && path[1] == "queues" && path[3] == "agents":
-            guard let counts = try? JSONDecoder().decode([String: Int].self, from: body) else {
-                return .badRequest("expected {\"IDLE\": N, \"INTERACTING\": N, \"OFF_QUEUE\": N, …}")
-            }
-            return await org.setAgents(path[2], counts)
-        default:
-            return .notFound()
+        } catch {
+            return error.reply
         }
     }
 
     // MARK: Encoding
 
-    private static func response(_ reply: Reply, correlationID: String) -> Response {
+    /// A reply ready to send: its status, headers and bytes.
+    struct Outgoing {
+        var status: Int
+        var headers: [(String, String)]
+        var body: [UInt8]?
+    }
+
+    /// Serializes `reply`. A document that does not fit its SDK model is an emulator bug: it is answered
+    /// as a 500 naming the violation, so the test that met it fails loudly.
+    static func outgoing(_ reply: Reply, correlationID: String) -> Outgoing {
+        switch reply.body {
+        case .none:
+            return Outgoing(status: reply.status, headers: reply.headers, body: nil)
+        case .document(let value, let model):
+            let violations: [SchemaViolation]
+            let name: String
+            switch model {
+            case .model(let model): (violations, name) = (SDKSchema.shared.validate(value, as: model), model)
+            case .listOf(let model): (violations, name) = (SDKSchema.shared.validate(value, asListOf: model), "list of \(model)")
+            case .unchecked: (violations, name) = ([], "")
+            }
+            guard violations.isEmpty else {
+                let message = "The emulator served a \(name) that does not fit the SDK's model: \(violations.summary)"
+                let error: JSONValue = [
+                    "message": .string(message), "code": .string(ErrorCode.internalServerError), "status": 500,
+                    "contextId": .string(correlationID),
+                ]
+                return Outgoing(status: 500, headers: reply.headers, body: error.serialized())
+            }
+            return Outgoing(status: reply.status, headers: reply.headers, body: value.serialized())
+        case .error(let code, let message):
+            let error: JSONValue = [
+                "message": .string(message), "code": .string(code), "status": JSONValue(reply.status),
+                "contextId": .string(correlationID),
+            ]
+            return outgoing(Reply(status: reply.status, body: .document(error, .model("ErrorBody")), headers: reply.headers),
+                correlationID: correlationID)
+        case .oauthError(let error, let description):
+            let body: JSONValue = [
+                "error": .string(error), "description": .string(description), "error_description": .string(description),
+            ]
+            return Outgoing(status: reply.status, headers: reply.headers, body: body.serialized())
+        }
+    }
+
+    private static func response(_ outgoing: Outgoing, correlationID: String) -> Response {
         var headers = HTTPFields()
         headers[HTTPField.Name("ININ-Correlation-ID")!] = correlationID
-        for (name, value) in reply.headers {
+        for (name, value) in outgoing.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        let data: Data? =
-            switch reply.body {
-            case .none: nil
-            case .json(let data): data
-            case .oauthError(let error): try? Reply.jsonEncoder.encode(error)
-            case .error(var error):
-                { error.contextId = correlationID; return try? Reply.jsonEncoder.encode(error) }()
-            }
-        guard let data else { return Response(status: .init(code: reply.status), headers: headers) }
+        guard let body = outgoing.body else { return Response(status: .init(code: outgoing.status), headers: headers) }
         headers[.contentType] = "application/json; charset=UTF-8"
         return Response(
-            status: .init(code: reply.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+            status: .init(code: outgoing.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
         )
     }
 
@@ -239,6 +271,60 @@ struct EmulatorResponder: HTTPResponder {
                 text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
             }
             return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+}
+
+/// A test-control document: an object whose members are checked as they are read, refused with every
+/// problem named.
+struct ControlDocument {
+    let object: JSONObject
+    private var violations: [SchemaViolation] = []
+
+    /// An empty body reads as `{}`.
+    init(_ bytes: [UInt8]) throws(ReplyError) {
+        let value = try RequestBody.parse(bytes, empty: [:])
+        guard let object = value.objectValue else {
+            throw ReplyError(.badRequest("expected a JSON object, got \(SDKSchema.describe(value))"))
+        }
+        self.object = object
+    }
+
+    /// The member `key`, unless it is absent or `null`.
+    func given(_ key: String) -> JSONValue? {
+        object[key].flatMap { $0.isNull ? nil : $0 }
+    }
+
+    /// A whole number of at least 0; `nil` when absent or `null`.
+    mutating func count(_ key: String) -> Int? {
+        guard let value = given(key) else { return nil }
+        guard let number = value.intValue, number >= 0 else {
+            let reason = "expected a whole number of at least 0, got \(SDKSchema.describe(value))"
+            violations.append(SchemaViolation(path: key, reason: reason))
+            return nil
+        }
+        return number
+    }
+
+    /// Text; `nil` when absent or `null`.
+    mutating func text(_ key: String) -> String? {
+        guard let value = given(key) else { return nil }
+        guard let text = value.stringValue else {
+            violations.append(SchemaViolation(path: key, reason: "expected text, got \(SDKSchema.describe(value))"))
+            return nil
+        }
+        return text
+    }
+
+    /// Adds problems found by other checks (the SDK schema) to those reported by ``check()``.
+    mutating func include(_ found: [SchemaViolation]) {
+        violations += found
+    }
+
+    /// Refuses the document if anything read so far was of the wrong kind.
+    func check() throws(ReplyError) {
+        guard violations.isEmpty else {
+            throw ReplyError(.badRequest("The document is not valid: \(violations.summary)", code: ErrorCode.invalidProperty))
         }
     }
 }

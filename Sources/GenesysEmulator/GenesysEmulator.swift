@@ -21,7 +21,9 @@ public struct GenesysEmulator: Sendable {
     }
 
     /// Serves until the task is cancelled; `onListening` gets the base URL once the port is bound.
+    /// Throws ``EmulatorSeed/Invalid`` before listening when the configured seed does not fit the SDK's models.
     public func run(logger: Logger? = nil, onListening: @escaping @Sendable (String) async -> Void) async throws {
+        try configuration.seed.validate()
         let host = configuration.host
         let app = Application(
             responder: EmulatorResponder(org: org),
@@ -45,11 +47,16 @@ public struct GenesysEmulator: Sendable {
         let (addresses, continuation) = AsyncStream.makeStream(of: String.self)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
+                // Ends the stream when serving stops, so a server that never listened is not waited for.
+                defer { continuation.finish() }
                 try await emulator.run { continuation.yield($0) }
                 return nil
             }
             defer { group.cancelAll() }
-            guard let baseURL = await addresses.first(where: { _ in true }) else { throw CancellationError() }
+            guard let baseURL = await addresses.first(where: { _ in true }) else {
+                _ = try await group.next()  // the reason it did not start
+                throw CancellationError()
+            }
             return try await body(RunningEmulator(baseURL: baseURL, org: emulator.org))
         }
     }

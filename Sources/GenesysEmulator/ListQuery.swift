@@ -1,8 +1,11 @@
 import Foundation
-import GenesysCloud
+import JSONDocument
 
 /// The query parameters of the emulated list endpoints, and how they page.
 struct ListQuery {
+    /// "The max that will be returned is 100" (the SDK's `pageSize` documentation).
+    static let maxPageSize = 100
+
     var pageSize = 25
     var pageNumber = 1
     var name: String?
@@ -29,7 +32,7 @@ struct ListQuery {
             switch key {
             case "pageSize":
                 guard let size = Int(value), size >= 1 else { throw Invalid(message: "pageSize must be a positive number") }
-                pageSize = min(size, GenesysClient.maxPageSize)  // "The max that will be returned is 100"
+                pageSize = min(size, Self.maxPageSize)
                 continue
             case "pageNumber":
                 guard let number = Int(value), number >= 1 else { throw Invalid(message: "pageNumber must be a positive number") }
@@ -58,13 +61,14 @@ struct ListQuery {
         value.split(separator: ",").map(String.init)
     }
 
-    func matches(_ campaign: Campaign) -> Bool {
-        (ids.isEmpty || campaign.id.map(ids.contains) == true)
-            && (name.map { nameMatches(campaign.name ?? "", $0) } ?? true)
-            && (contactListId.map { $0 == campaign.contactList?.id } ?? true)
-            && (distributionQueueId.map { $0 == campaign.queue?.id } ?? true)
-            && (edgeGroupId.map { $0 == campaign.edgeGroup?.id } ?? true)
-            && (divisionIds.isEmpty || campaign.division?.id.map(divisionIds.contains) == true)
+    func matches(_ campaign: JSONObject) -> Bool {
+        func id(of reference: String) -> String? { campaign[reference]?["id"]?.stringValue }
+        return (ids.isEmpty || campaign["id"]?.stringValue.map(ids.contains) == true)
+            && (name.map { nameMatches(campaign["name"]?.stringValue ?? "", $0) } ?? true)
+            && (contactListId.map { $0 == id(of: "contactList") } ?? true)
+            && (distributionQueueId.map { $0 == id(of: "queue") } ?? true)
+            && (edgeGroupId.map { $0 == id(of: "edgeGroup") } ?? true)
+            && (divisionIds.isEmpty || id(of: "division").map(divisionIds.contains) == true)
     }
 
     /// `filterType` applied to `name`, ignoring case.
@@ -86,22 +90,31 @@ struct ListQuery {
 
     /// One page of `all`, with Genesys's envelope: relative URIs, `nextUri` only when a next page exists,
     /// and no `total`, `pageCount` or `lastUri` on listings that have no totals (queue members).
-    func page<Entity>(of all: [Entity], path: String, withTotals: Bool = true) -> EntityListing<Entity> {
+    func page(of all: [JSONValue], path: String, withTotals: Bool = true) -> JSONObject {
         let pageCount = max(1, (all.count + pageSize - 1) / pageSize)
         let start = min((pageNumber - 1) * pageSize, all.count)
-        let entities = Array(all[start..<min(start + pageSize, all.count)])
-        func uri(_ number: Int) -> String {
+        func uri(_ number: Int) -> JSONValue {
             let query = filterParameters + [("pageSize", "\(pageSize)"), ("pageNumber", "\(number)")]
-            return path + "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }
-                .joined(separator: "&")
+            return .string(
+                path + "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }
+                    .joined(separator: "&")
+            )
         }
         let hasNext = withTotals ? pageNumber < pageCount : start + pageSize < all.count
-        return EntityListing(
-            entities: entities, pageSize: pageSize, pageNumber: pageNumber,
-            total: withTotals ? all.count : nil, pageCount: withTotals ? pageCount : nil,
-            firstUri: uri(1), nextUri: hasNext ? uri(pageNumber + 1) : nil,
-            previousUri: pageNumber > 1 ? uri(pageNumber - 1) : nil, lastUri: withTotals ? uri(pageCount) : nil,
-            selfUri: uri(pageNumber)
-        )
+        var listing: JSONObject = [
+            "entities": .array(Array(all[start..<min(start + pageSize, all.count)])),
+            "pageSize": JSONValue(pageSize),
+            "pageNumber": JSONValue(pageNumber),
+        ]
+        if withTotals {
+            listing["total"] = JSONValue(all.count)
+            listing["pageCount"] = JSONValue(pageCount)
+        }
+        listing["firstUri"] = uri(1)
+        if hasNext { listing["nextUri"] = uri(pageNumber + 1) }
+        if pageNumber > 1 { listing["previousUri"] = uri(pageNumber - 1) }
+        if withTotals { listing["lastUri"] = uri(pageCount) }
+        listing["selfUri"] = uri(pageNumber)
+        return listing
     }
 }

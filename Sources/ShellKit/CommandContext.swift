@@ -27,4 +27,9 @@ public struct CommandContext: Sendable {
     public func note(_ text: String) {
         OutputDestination.standardError.write(text + "\n")
     }
+
+    /// One `warning: …` line on standard error: something was left out, the rest still works.
+    public func warn(_ text: String) {
+        note("warning: " + text)
+    }
 }

@@ -20,15 +20,29 @@ public enum CommandResult: Sendable, Equatable {
     }
 }
 
-/// A table: column names and rows of cells.
+/// A table: columns and rows of cells.
 public struct Table: Sendable, Equatable {
-    public var columns: [String]
+    public var columns: [Column]
     public var rows: [[Cell]]
 
-    public init(columns: [String], rows: [[Cell]]) {
+    public init(columns: [Column], rows: [[Cell]]) {
         self.columns = columns
         self.rows = rows
     }
+}
+
+/// A column: its stable machine key (json and jsonl keys, csv and plain headers; the API's camelCase for
+/// API data) and the title a person reads on a terminal.
+public struct Column: Sendable, Equatable, ExpressibleByStringLiteral {
+    public var key: String
+    public var title: String
+
+    public init(_ key: String, title: String? = nil) {
+        self.key = key
+        self.title = title ?? key
+    }
+
+    public init(stringLiteral key: String) { self.init(key) }
 }
 
 /// One value of a table or record, typed so JSON keeps numbers as numbers.

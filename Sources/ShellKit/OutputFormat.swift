@@ -46,7 +46,7 @@ public struct OutputRenderer: Sendable {
         case (.table(let table), .table):
             return aligned(table)
         case (.table(let table), _):
-            var stream = stream(table.columns)
+            var stream = stream(table.columns.map(\.key))
             var bytes = stream.header
             for row in table.rows { stream.append(row, to: &bytes) }
             return String(decoding: bytes + stream.footer, as: UTF8.self)
@@ -128,7 +128,8 @@ public struct OutputRenderer: Sendable {
 
     private func aligned(_ table: Table) -> String {
         let texts = table.rows.map { $0.map(\.text) }
-        var widths = table.columns.map(\.count)
+        let titles = table.columns.map(\.title)
+        var widths = titles.map(\.count)
         for row in texts {
             for (index, text) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], text.count) }
         }
@@ -137,7 +138,7 @@ public struct OutputRenderer: Sendable {
                 index == cells.count - 1 ? pair.0 : pair.0.padding(toLength: pair.1, withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        var output = styled(line(table.columns), "1") + "\n"
+        var output = styled(line(titles), "1") + "\n"
         for row in texts { output += line(row) + "\n" }
         if texts.isEmpty { output += styled("(no rows)", "2") + "\n" }
         return output

@@ -113,7 +113,7 @@ struct HistoryCommand: ShellCommand {
         let lines = context.components.get(HistoryFile.self)?.lines ?? []
         let shown = last.map { Array(lines.suffix(max(0, $0))) } ?? lines
         let first = lines.count - shown.count + 1
-        context.emit(.table(Table(columns: ["#", "line"], rows: shown.enumerated().map { [.integer(first + $0.offset), .text($0.element)] })))
+        context.emit(.table(Table(columns: [Column("number", title: "#"), "line"], rows: shown.enumerated().map { [.integer(first + $0.offset), .text($0.element)] })))
     }
 }
 

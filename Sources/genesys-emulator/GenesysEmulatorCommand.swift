@@ -9,7 +9,8 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         abstract: "An emulator of the Genesys Cloud Platform API v2 for outbound campaigns.",
         discussion: """
             Serves /oauth/token, /api/v2/… and the test-control API /emulator/v1/… on one port, and prints \
-            `listening on http://HOST:PORT` as its first line.
+            `listening on http://HOST:PORT` as its first line. Options marked "guess" pin behaviours no public \
+            source settles; their defaults are the emulator's guesses.
             """
     )
 
@@ -22,36 +23,92 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
     @Option(help: "A JSON seed file with campaigns and queues (see --print-demo-seed).") var seed: String?
     @Option(name: .customLong("rate-limit"), help: "Requests per token per minute.")
     var rateLimit = EmulatorConfiguration().rateLimitPerMinute
-    @Option(name: .customLong("stopping-delay"), help: "Seconds a campaign stays stopping before it is off.")
-    var stoppingDelay = 2.0
+    @Option(
+        name: .customLong("stopping-delay"),
+        help: "Guess: how long a campaign stays stopping before it is off: seconds (2, 0.5) or 500ms, 90s, 5m."
+    )
+    var stoppingDelay = StoppingDelay(duration: EmulatorConfiguration().stoppingDelay)
+    @Flag(name: .customLong("stop-bumps-version"), help: "Guess: stopping → off bumps the campaign's version.")
+    var stopBumpsVersion = false
+    @Option(
+        name: .customLong("stop-when-not-running"),
+        help: "Guess: the status POST …/stop answers on a campaign that is not running: 204 or 400."
+    )
+    var stopWhenNotRunning = EmulatorConfiguration().stopWhenNotRunningStatus
+    @Flag(name: .customLong("allow-on-with-errors"), help: "Guess: accept on for a campaign whose errors are not empty.")
+    var allowOnWithErrors = false
+    @Flag(name: .customLong("refuse-forced-off-to-off"), help: "Guess: refuse forced_off → off as an invalid transition.")
+    var refuseForcedOffToOff = false
+    @Option(
+        name: .customLong("idle-available-lines"),
+        help: "Guess: linesUtilization.totalAvailableOutboundLines of a campaign that is not on."
+    )
+    var idleAvailableLines = EmulatorConfiguration().idleAvailableOutboundLines
+    @Option(
+        name: .customLong("list-entities"),
+        help: "Guess: campaign listings carry full campaigns, or summaries (GET by id stays full)."
+    )
+    var listEntities = ListEntities.full
     @Option(name: .customLong("token-lifetime"), help: "expires_in of issued tokens, in seconds.")
     var tokenLifetime = EmulatorConfiguration().tokenLifetimeSeconds
     @Option(name: .customLong("auth-failure-status"), help: "Status of a refused token request: 400 or 401.")
     var authFailureStatus = 401
     @Option(name: .customLong("version-conflict-status"), help: "Status of a stale version on PUT: 409 or 400.")
     var versionConflictStatus = 409
-    @Option(name: .customLong("version-conflict-code"), help: "The ErrorBody code of a stale version.")
+    @Option(name: .customLong("version-conflict-code"), help: "Guess: the ErrorBody code of a stale version.")
     var versionConflictCode = EmulatorConfiguration().versionConflictCode
     @Option(name: .customLong("max-active-campaigns"), help: "Campaigns allowed on, stopping or forced_stopping.")
     var maxActiveCampaigns = 50
     @Flag(name: .customLong("print-demo-seed"), help: "Print the built-in demo org as a seed file and exit.")
     var printDemoSeed = false
 
+    /// `--list-entities`, mapped onto the configuration's enum (which does not depend on ArgumentParser).
+    enum ListEntities: String, ExpressibleByArgument, CaseIterable {
+        case full, summary
+
+        var configured: EmulatorConfiguration.ListEntities {
+            switch self {
+            case .full: .full
+            case .summary: .summary
+            }
+        }
+    }
+
+    /// `--stopping-delay`: a number of seconds, fractional allowed, or one with a unit (`ms`, `s`, `m`).
+    struct StoppingDelay: ExpressibleByArgument {
+        var duration: Duration
+
+        init(duration: Duration) { self.duration = duration }
+
+        init?(argument: String) {
+            let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+            let unit = units.first { argument.hasSuffix($0.suffix) }
+            guard let amount = Double(argument.dropLast(unit?.suffix.count ?? 0)), amount.isFinite, amount >= 0 else {
+                return nil
+            }
+            duration = .seconds(amount * (unit?.seconds ?? 1))
+        }
+
+        var defaultValueDescription: String {
+            let (seconds, attoseconds) = duration.components
+            return attoseconds == 0 ? "\(seconds)" : "\(Double(seconds) + Double(attoseconds) / 1e18)"
+        }
+    }
+
     func validate() throws {
         guard [400, 401].contains(authFailureStatus) else { throw ValidationError("--auth-failure-status must be 400 or 401") }
         guard [400, 409].contains(versionConflictStatus) else {
             throw ValidationError("--version-conflict-status must be 400 or 409")
         }
-        guard stoppingDelay >= 0, rateLimit >= 1, tokenLifetime >= 1, (0...65535).contains(port) else {
-            throw ValidationError("--stopping-delay, --rate-limit, --token-lifetime and --port need sensible values")
+        guard [204, 400].contains(stopWhenNotRunning) else { throw ValidationError("--stop-when-not-running must be 204 or 400") }
+        guard rateLimit >= 1, tokenLifetime >= 1, idleAvailableLines >= 0, (0...65535).contains(port) else {
+            throw ValidationError("--rate-limit, --token-lifetime, --idle-available-lines and --port need sensible values")
         }
     }
 
     func run() async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         if printDemoSeed {
-            print(String(decoding: try encoder.encode(EmulatorSeed.demoOrg), as: UTF8.self))
+            print(EmulatorSeed.demoOrg.jsonText())
             return
         }
         var configuration = EmulatorConfiguration()
@@ -60,7 +117,13 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         configuration.clientID = clientID
         configuration.clientSecret = clientSecret
         configuration.rateLimitPerMinute = rateLimit
-        configuration.stoppingDelay = .milliseconds(Int((stoppingDelay * 1000).rounded()))
+        configuration.stoppingDelay = stoppingDelay.duration
+        configuration.stopBumpsVersion = stopBumpsVersion
+        configuration.stopWhenNotRunningStatus = stopWhenNotRunning
+        configuration.allowOnWithErrors = allowOnWithErrors
+        configuration.refuseForcedOffToOff = refuseForcedOffToOff
+        configuration.idleAvailableOutboundLines = idleAvailableLines
+        configuration.listEntities = listEntities.configured
         configuration.tokenLifetimeSeconds = tokenLifetime
         configuration.authenticationFailureStatus = authFailureStatus
         configuration.versionConflictStatus = versionConflictStatus
@@ -68,25 +131,16 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         configuration.maxActiveCampaigns = maxActiveCampaigns
         if let seed {
             do {
-                configuration.seed = try JSONDecoder().decode(EmulatorSeed.self, from: Data(contentsOf: URL(fileURLWithPath: seed)))
+                configuration.seed = try EmulatorSeed(parsing: Data(contentsOf: URL(fileURLWithPath: seed)))
+            } catch let error as EmulatorSeed.Invalid {
+                throw ValidationError("cannot read seed file \(seed): \(error)")
             } catch {
-                throw ValidationError("cannot read seed file \(seed): \(Self.describe(error))")
+                throw ValidationError("cannot read seed file \(seed): \((error as NSError).localizedDescription)")
             }
         }
         try await GenesysEmulator(configuration: configuration).run { url in
             // Unbuffered: whoever started us waits for this line.
             FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
-            DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
-        default:
-            return (error as NSError).localizedDescription
         }
     }
 }

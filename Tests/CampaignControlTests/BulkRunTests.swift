@@ -45,8 +45,9 @@ import Testing
             #expect(rows.count == 60)
             #expect(rows.allSatisfy { $0.entry.outcome == .success && $0.entry.verb == "pause" })
             #expect(Set(rows.compactMap(\.entry.campaignID)).count == 60)
-            let puts = await harness.requests().filter { $0.hasPrefix("PUT") }
-            #expect(puts.filter { $0.hasSuffix(" 200") }.count == 60)  // each campaign changed exactly once
+            let stops = await harness.requests().filter { $0.hasPrefix("POST") && $0.contains("/stop ") }
+            #expect(stops.filter { $0.hasSuffix(" 204") }.count == 60)  // each campaign stopped exactly once
+            #expect(await harness.requests().filter { $0.hasPrefix("PUT") }.isEmpty)
         }
     }
 
@@ -60,19 +61,51 @@ import Testing
             let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
             #expect(results.allSatisfy { $0.toStatus == "off" })
             let apiRequests = await harness.requests(matching: "/api/v2")
-            // the listing, one PUT per campaign, and a handful of list polls for all of them
+            // the listing, one stop per campaign, and a handful of list polls for all of them
             #expect(Double(apiRequests.count) / 50 <= 1.2, "\(apiRequests.count) requests for 50 campaigns")
         }
     }
 
+    @Test func anEmergencyStopOfFiftyWhileOthersEditThemMakesNoConflictRetry() async throws {
+        try await EmulatorHarness.run(configure: {
+            $0.seed = EmulatorSeed.bulk(50, like: "Q4_Promo_East")
+            $0.stoppingDelay = .milliseconds(200)
+        }) { harness in
+            let (engine, audit) = Self.fixture(harness)
+            let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
+            for campaign in campaigns {
+                try await harness.control("POST", "/campaigns/\(campaign.id!)/bump")
+                try await harness.control("POST", "/campaigns/\(campaign.id!)/bump", #"{"beforeNextPuts":5}"#)
+            }
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
+            #expect(results.allSatisfy { $0.outcome == .success && $0.toStatus == "off" })
+            var outcomes: [AuditOutcome] = []
+            try audit.store().forEach { outcomes.append($0.entry.outcome) }
+            #expect(outcomes == Array(repeating: .success, count: 50))
+            #expect(await harness.requests().filter { $0.hasPrefix("PUT") }.isEmpty)
+        }
+    }
+
+    @Test func aBulkPauseOfCampaignsThatAreNotAllDialingSucceeds() async throws {
+        try await EmulatorHarness.run(configure: { $0.stoppingDelay = .milliseconds(100) }) { harness in
+            let (engine, _) = Self.fixture(harness)
+            let campaigns = try await harness.client.campaigns()
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
+            #expect(results.count == 14)
+            #expect(results.allSatisfy { !$0.failed && !$0.timedOut }, "\(results.filter(\.failed).map { $0.message ?? "" })")
+            let statuses = try await harness.client.campaigns().compactMap(\.campaignStatus)
+            #expect(statuses.allSatisfy { $0.isSettledOff }, "\(statuses)")
+        }
+    }
+
     @Test func oneFailureDoesNotStopTheOthers() async throws {
-        try await EmulatorHarness.run(configure: { $0.seed = EmulatorSeed.bulk(6, like: "Q4_Promo_East"); $0.stoppingDelay = .zero }) { harness in
+        try await EmulatorHarness.run(configure: { $0.seed = EmulatorSeed.bulk(6, like: "Q4_Renewals"); $0.stoppingDelay = .zero }) { harness in
             let (engine, audit) = Self.fixture(harness)
             let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
             try await harness.control("POST", "/campaigns/\(campaigns[2].id!)/bump", #"{"beforeNextPuts":10}"#)
             var options = Self.options
             options.maxConflicts = 1
-            let results = try await BulkRun(engine: engine, parallel: 2, rateLimit: nil).run(.pause, campaigns: campaigns, options: options)
+            let results = try await BulkRun(engine: engine, parallel: 2, rateLimit: nil).run(.activate, campaigns: campaigns, options: options)
             #expect(results.filter(\.failed).map(\.campaignName) == ["Bulk_003"])
             #expect(results.filter { !$0.failed }.count == 5)
             var outcomes: [AuditOutcome] = []

@@ -13,6 +13,11 @@ import Testing
         (.complete, 100, [], .complete),
         (.invalid, 0, [], .invalid),
         (.off, 0, [RestErrorDetail(error: "Queue not found")], .invalid),
+        (.forcedOff, 5, [RestErrorDetail(error: "Edge lost")], .invalid),
+        // Status first: a running campaign with errors is active, so it can always be stopped.
+        (.on, nil, [RestErrorDetail(error: "Contact list not found")], .active),
+        (.stopping, nil, [RestErrorDetail(error: "x")], .pausing),
+        (.complete, 100, [RestErrorDetail(error: "x")], .complete),
         (CampaignStatus(rawValue: "hibernating"), nil, [], .unknown),
     ])
     func lifecycleFollowsStatusErrorsAndProgress(status: CampaignStatus, called: Int?, errors: [RestErrorDetail], expected: Lifecycle) {
@@ -21,18 +26,19 @@ import Testing
 
     /// The whole verb table: every verb from every state.
     static let table: [(Verb, Lifecycle, TransitionDecision?)] = [
-        (.activate, .draft, .setStatus(.on)), (.activate, .paused, .setStatus(.on)), (.activate, .complete, .setStatus(.on)),
-        (.activate, .active, .alreadyThere), (.activate, .pausing, nil), (.activate, .invalid, nil),
+        (.activate, .draft, .turnOn), (.activate, .paused, .turnOn), (.activate, .complete, .turnOn),
+        (.activate, .active, .noop(nil)), (.activate, .pausing, nil), (.activate, .invalid, nil),
         (.activate, .archived, nil), (.activate, .unknown, nil),
-        (.pause, .active, .setStatus(.off)), (.pause, .pausing, .waitUntilOff), (.pause, .paused, .alreadyThere),
-        (.pause, .draft, .alreadyThere), (.pause, .complete, nil), (.pause, .invalid, nil), (.pause, .archived, nil),
-        (.pause, .unknown, nil),
+        (.pause, .active, .stop), (.pause, .pausing, .waitUntilOff), (.pause, .paused, .noop(nil)),
+        (.pause, .draft, .noop(nil)), (.pause, .complete, .noop("not dialing: it is complete")),
+        (.pause, .invalid, .noop("not dialing: it is invalid")), (.pause, .archived, nil),
+        (.pause, .unknown, .stop),
         (.archive, .active, .pauseThenArchive), (.archive, .pausing, .pauseThenArchive), (.archive, .draft, .archive),
-        (.archive, .paused, .archive), (.archive, .complete, .archive), (.archive, .invalid, nil), (.archive, .archived, nil),
+        (.archive, .paused, .archive), (.archive, .complete, .archive), (.archive, .invalid, .archive), (.archive, .archived, nil),
         (.archive, .unknown, nil),
         (.restore, .archived, .recreate), (.restore, .draft, nil), (.restore, .active, nil), (.restore, .paused, nil),
         (.restore, .pausing, nil), (.restore, .complete, nil), (.restore, .invalid, nil), (.restore, .unknown, nil),
-        (.recycle, .paused, .recycle), (.recycle, .complete, .recycle), (.recycle, .draft, .alreadyThere),
+        (.recycle, .paused, .recycle), (.recycle, .complete, .recycle), (.recycle, .draft, .noop(nil)),
         (.recycle, .active, nil), (.recycle, .pausing, nil), (.recycle, .invalid, nil), (.recycle, .archived, nil),
         (.recycle, .unknown, nil),
     ]

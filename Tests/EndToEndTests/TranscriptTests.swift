@@ -8,9 +8,9 @@ import Testing
         let result = try await ShellProcess.run(["--sandbox"], input: "campaigns\n")
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.first == "name\tstatus\tlifecycle\tdialing mode\tqueue\tprogress %")
+        #expect(lines.first == "id\tname\tcampaignStatus\tlifecycle\tdialingMode\tqueue\tpercentage")
         #expect(lines.count == 15)
-        #expect(lines.contains("Q4_Renewals\toff\tdraft\tpower\tSales Outbound\t0"))
+        #expect(lines.contains("c0ffee01-5eed-4001-8003-000000000003\tQ4_Renewals\toff\tdraft\tpower\tSales Outbound\t0"))
         #expect(!result.stdout.contains("> "))
         #expect(result.stderr.isEmpty)
     }
@@ -20,7 +20,9 @@ import Testing
         #expect(result.status == 0)
         let rows = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.count == 14)
-        #expect(rows?.first?["progress %"] as? Int == 35)
+        #expect(rows?.first?["percentage"] as? Int == 35)
+        #expect(rows?.first?["id"] as? String == "c0ffee01-5eed-4001-8001-000000000001")
+        #expect(rows?.first?["campaignStatus"] as? String == "on")
         let show = try await ShellProcess.run(["--sandbox", "--format", "json", "-c", "show Q4_Renewals"])
         let campaign = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
         #expect(campaign?["campaignStatus"] as? String == "off")
@@ -36,7 +38,7 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "4")  // header + 3 campaigns on
         let csv = try String(contentsOf: home.url.appending(path: "c.csv"), encoding: .utf8)
-        #expect(csv.hasPrefix("name,status,lifecycle,dialing mode,queue,progress %\r\n"))
+        #expect(csv.hasPrefix("id,name,campaignStatus,lifecycle,dialingMode,queue,percentage\r\n"))
         #expect(csv.components(separatedBy: "\r\n").count == 16)
         #expect(try String(contentsOf: home.url.appending(path: "notes.txt"), encoding: .utf8) == "one\ntwo\n")
     }

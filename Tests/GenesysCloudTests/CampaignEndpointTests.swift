@@ -2,6 +2,7 @@ import Foundation
 import GenesysCloud
 import GenesysEmulator
 import GenesysTestSupport
+import JSONDocument
 import Testing
 
 @Suite struct CampaignEndpointTests {
@@ -43,22 +44,22 @@ import Testing
 
     @Test func aStatusChangeSendsBackFieldsTheModelDoesNotKnow() async throws {
         var seed = EmulatorSeed.demoOrg
-        let index = seed.campaigns.firstIndex { $0.campaign.id == Self.draft }!
-        var object = try seed.campaigns[index].campaign.jsonObject()
-        object["futureField"] = ["enabled": true, "levels": [1, 2]]
-        object["contactList"] = ["id": "list-1", "name": "List", "region": "emea"]
-        seed.campaigns[index].campaign = try JSONValue.object(object).decode(Campaign.self)
+        let index = seed.campaigns.firstIndex { $0.id == Self.draft }!
+        seed.campaigns[index].campaign["futureField"] = ["enabled": true, "levels": [1, .number(JSONNumber(literal: "2.50")!)]]
+        seed.campaigns[index].campaign["contactList"] = ["id": "list-1", "name": "List", "region": "emea"]
         let seeded = seed
 
         try await EmulatorHarness.run(configure: { $0.seed = seeded }) { harness in
             let before = try await harness.client.campaign(id: Self.draft)
-            #expect(before.unknownFields["futureField"] == ["enabled": true, "levels": [1, 2]])
+            #expect(before.unknownFields == ["futureField"])
             let after = try await harness.client.setStatus(of: before, to: .on)
             #expect(after.campaignStatus == .on)
             #expect(after.version == before.version.map { $0 + 1 })
             let stored = try await harness.client.campaign(id: Self.draft)
-            #expect(stored.unknownFields["futureField"] == ["enabled": true, "levels": [1, 2]])
-            #expect(try stored.jsonObject()["contactList"]?["region"] == "emea")
+            #expect(stored.document["futureField"]?.jsonText == #"{"enabled":true,"levels":[1,2.50]}"#)
+            #expect(stored.document["contactList"]?["region"] == "emea")
+            let put = await harness.emulator.requests().first { $0.method == "PUT" }
+            #expect(put?.query == "useMaxCallsPerAgentDecimal=true")
         }
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import GenesysCloud
+import JSONDocument
 import GenesysEmulator
 import GenesysTestSupport
 import NIOHTTP1
@@ -27,7 +27,7 @@ import Testing
             let stale = try await client.put(Self.draft) { $0["version"] = 4 }
             #expect(stale.status == 409)
             #expect(stale.json["code"] == "general.conflict")
-            #expect(stale.json["message"]?.string?.contains("version") == true)
+            #expect(stale.json["message"]?.stringValue?.contains("version") == true)
             let missing = try await client.put(Self.draft) { $0["version"] = nil }
             #expect(missing.status == 400)
         }
@@ -38,7 +38,7 @@ import Testing
             let stale = try await client.put(Self.draft) { $0["version"] = 1 }
             #expect(stale.status == 400)
             #expect(stale.json["code"] == "bad.version")
-            #expect(stale.json["message"]?.string?.contains("does not match the current version") == true)
+            #expect(stale.json["message"]?.stringValue?.contains("does not match the current version") == true)
         }
     }
 
@@ -74,7 +74,7 @@ import Testing
         try await EmulatorTestClient.run { client in
             let off = try await client.put(Self.complete) { $0["campaignStatus"] = "off" }
             #expect(off.status == 400)
-            #expect(off.json["message"]?.string?.contains("Invalid transition from <COMPLETE> to <OFF>") == true)
+            #expect(off.json["message"]?.stringValue?.contains("Invalid transition from <COMPLETE> to <OFF>") == true)
             let echo = try await client.put(Self.complete) { $0["priority"] = 5 }
             #expect(echo.status == 200)
             #expect(echo.json["campaignStatus"] == "complete")
@@ -99,7 +99,7 @@ import Testing
             #expect(try await client.control(.POST, "/campaigns/\(Self.draft)/state", errors).status == 200)
             let answer = try await client.put(Self.draft) { $0["campaignStatus"] = "on" }
             #expect(answer.status == 400)
-            #expect(answer.json["message"]?.string?.contains("errors") == true)
+            #expect(answer.json["message"]?.stringValue?.contains("errors") == true)
         }
     }
 
@@ -129,7 +129,7 @@ import Testing
         try await EmulatorTestClient.run(configure: { $0.maxActiveCampaigns = 5; $0.stoppingDelay = .seconds(60) }) { client in
             let refused = try await client.put(Self.draft) { $0["campaignStatus"] = "on" }
             #expect(refused.status == 400)
-            #expect(refused.json["message"]?.string?.contains("active at one time is 5") == true)
+            #expect(refused.json["message"]?.stringValue?.contains("active at one time is 5") == true)
             #expect(try await client.api(.POST, "/api/v2/outbound/campaigns/\(Self.draft)/start").status == 400)
             #expect(try await client.api(.POST, "/api/v2/outbound/campaigns/\(Self.running)/stop").status == 204)
             // A campaign that is stopping still holds its slot.
@@ -187,7 +187,7 @@ import Testing
         try await EmulatorTestClient.run { client in
             var object = try await client.api(.GET, "/api/v2/outbound/campaigns/\(Self.running)").json.objectValue ?? [:]
             object["name"] = "Created"
-            let body = String(decoding: try JSONEncoder().encode(JSONValue.object(object)), as: UTF8.self)
+            let body = JSONValue.object(object).jsonText
             let created = try await client.api(.POST, "/api/v2/outbound/campaigns", body)
             #expect(created.status == 200)
             #expect(created.json["campaignStatus"] == "off")
@@ -195,10 +195,10 @@ import Testing
             #expect(created.json["id"] != .string(Self.running))
 
             object["callerAddress"] = nil
-            let incomplete = String(decoding: try JSONEncoder().encode(JSONValue.object(object)), as: UTF8.self)
+            let incomplete = JSONValue.object(object).jsonText
             let refused = try await client.api(.POST, "/api/v2/outbound/campaigns", incomplete)
             #expect(refused.status == 400)
-            #expect(refused.json["message"]?.string?.contains("callerAddress") == true)
+            #expect(refused.json["message"]?.stringValue?.contains("callerAddress") == true)
         }
     }
 
@@ -239,7 +239,7 @@ import Testing
             let names = { @Sendable (query: String) async throws -> [String] in
                 guard case .array(let entities) = try await client.api(.GET, "/api/v2/outbound/campaigns?\(query)").json["entities"]
                 else { return [] }
-                return entities.compactMap { $0["name"]?.string }
+                return entities.compactMap { $0["name"]?.stringValue }
             }
             let byPrefix = try await names("name=Collections")
             #expect(byPrefix == ["Collections_30day", "Collections_60day", "Collections_90day"])
@@ -268,7 +268,7 @@ import Testing
                 return
             }
             #expect(members.count == 5)
-            #expect(members.allSatisfy { $0["joined"] == true && $0["routingStatus"]?["status"]?.string != nil })
+            #expect(members.allSatisfy { $0["joined"] == true && $0["routingStatus"]?["status"]?.stringValue != nil })
             let last = try await client.api(.GET, path + "?pageSize=5&pageNumber=3&joined=true").json
             #expect(last["nextUri"] == nil)
             #expect(try await client.api(.GET, "/api/v2/routing/queues/nope/members").status == 404)

@@ -1,5 +1,5 @@
 import Foundation
-import GenesysCloud
+import JSONDocument
 import GenesysEmulator
 import GenesysTestSupport
 import NIOHTTP1
@@ -33,11 +33,11 @@ import Testing
     @Test func aSeedFileReplacesTheDemoOrg() async throws {
         let printed = try BuiltProduct.run("genesys-emulator", ["--print-demo-seed"])
         #expect(printed.status == 0)
-        var seed = try JSONDecoder().decode(EmulatorSeed.self, from: Data(printed.stdout.utf8))
+        var seed = try EmulatorSeed(parsing: Data(printed.stdout.utf8))
         #expect(seed.campaigns.count == 14)
         seed.campaigns = Array(seed.campaigns.prefix(2))
         let file = FileManager.default.temporaryDirectory.appending(path: "seed-\(UUID()).json")
-        try JSONEncoder().encode(seed).write(to: file)
+        try Data(seed.jsonText().utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
 
         let (baseURL, process) = try await Self.start(["--port", "0", "--seed", file.path])
@@ -60,7 +60,48 @@ import Testing
         #expect(lines.first?.contains("campaigns") == true)
     }
 
+    @Test func aSeedFileOfTheWrongShapeNamesTheFieldNotJSONSyntax() throws {
+        var document = try OddCampaign.document()
+        document["queue"] = "q1"
+        let text = #"{"campaigns":[{"campaign":\#(JSONValue.object(document).jsonText),"contactsCalled":0,"totalContacts":1}],"queues":[]}"#
+        let file = FileManager.default.temporaryDirectory.appending(path: "seed-\(UUID()).json")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try BuiltProduct.run("genesys-emulator", ["--seed", file.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(#"campaigns[0].campaign.queue: expected an object (DomainEntityRef), got text ("q1")"#))
+        #expect(!result.stderr.contains("not valid JSON"))
+    }
+
+    @Test func theOpenBehaviourFlagsReachTheEmulator() async throws {
+        let (baseURL, process) = try await Self.start([
+            "--port", "0", "--stopping-delay", "250ms", "--stop-bumps-version", "--stop-when-not-running", "400",
+            "--allow-on-with-errors", "--refuse-forced-off-to-off", "--idle-available-lines", "7", "--list-entities", "summary",
+        ])
+        defer { process.terminate(); process.waitUntilExit() }
+        let token = try await RawHTTP.token(baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
+        func api(_ method: HTTPMethod, _ path: String) async throws -> RawHTTP.Answer {
+            try await RawHTTP.send(method, baseURL + "/api/v2/outbound/campaigns" + path, headers: [("Authorization", "Bearer \(token)")])
+        }
+        let draft = Demo.campaign("Q4_Renewals")
+        #expect(try await api(.POST, "/\(draft)/stop").status == 400)
+        #expect(try await api(.GET, "/\(draft)/stats").json["linesUtilization"]?["totalAvailableOutboundLines"] == 7)
+        #expect(try await api(.GET, "").json["entities"]?.arrayValue?.first?["phoneColumns"] == nil)
+        let running = Demo.campaign("Q4_Promo_East")
+        #expect(try await api(.POST, "/\(running)/stop").status == 204)
+        try await Task.sleep(for: .milliseconds(300))
+        let off = try await api(.GET, "/\(running)").json
+        #expect(off["campaignStatus"] == "off")
+        #expect(off["version"] == 5)  // 3, the stop, the end of stopping
+    }
+
     @Test func badOptionsAreRefused() throws {
+        let delay = try BuiltProduct.run("genesys-emulator", ["--stopping-delay", "soon"])
+        #expect(delay.status == 64)
+        #expect(delay.stderr.contains("--stopping-delay"))
+        let stop = try BuiltProduct.run("genesys-emulator", ["--stop-when-not-running", "409"])
+        #expect(stop.status == 64)
+        #expect(stop.stderr.contains("--stop-when-not-running must be 204 or 400"))
         let result = try BuiltProduct.run("genesys-emulator", ["--version-conflict-status", "418"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("--version-conflict-status must be 400 or 409"))

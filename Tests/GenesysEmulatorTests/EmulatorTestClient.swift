@@ -1,7 +1,7 @@
 import Foundation
-import GenesysCloud
 import GenesysEmulator
 import GenesysTestSupport
+import JSONDocument
 import NIOHTTP1
 
 /// Raw HTTP against a running emulator with a token of its own: what the wire carries, not what a client makes of it.
@@ -35,29 +35,14 @@ struct EmulatorTestClient: Sendable {
     }
 
     /// GETs a campaign, lets `edit` change its JSON, and PUTs it back.
-    func put(_ id: String, _ edit: (inout [String: JSONValue]) -> Void) async throws -> RawHTTP.Answer {
+    func put(_ id: String, _ edit: (inout JSONObject) -> Void) async throws -> RawHTTP.Answer {
         var object = try await api(.GET, "/api/v2/outbound/campaigns/\(id)").json.objectValue ?? [:]
         edit(&object)
-        let body = String(decoding: try JSONEncoder().encode(JSONValue.object(object)), as: UTF8.self)
-        return try await api(.PUT, "/api/v2/outbound/campaigns/\(id)", body)
+        return try await api(.PUT, "/api/v2/outbound/campaigns/\(id)", JSONValue.object(object).jsonText)
     }
 
     func status(of id: String) async throws -> JSONValue? {
         try await api(.GET, "/api/v2/outbound/campaigns/\(id)").json["campaignStatus"]
-    }
-}
-
-extension JSONValue {
-    var int: Int? {
-        switch self {
-        case .integer(let value): Int(value)
-        case .number(let value): Int(value)
-        default: nil
-        }
-    }
-
-    var string: String? {
-        if case .string(let value) = self { value } else { nil }
     }
 }
 

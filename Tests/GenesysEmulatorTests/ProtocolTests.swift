@@ -1,5 +1,5 @@
 import Foundation
-import GenesysCloud
+import JSONDocument
 import GenesysEmulator
 import GenesysTestSupport
 import NIOHTTP1
@@ -19,7 +19,7 @@ import Testing
             #expect(answer.status == 200)
             #expect(answer.json["token_type"] == "bearer")
             #expect(answer.json["expires_in"] == 86_400)
-            #expect(answer.json["access_token"]?.string?.isEmpty == false)
+            #expect(answer.json["access_token"]?.stringValue?.isEmpty == false)
             #expect(answer.headers.first(name: "ININ-Correlation-ID") != nil)
         }
     }
@@ -78,7 +78,7 @@ import Testing
             #expect(missing.status == 404)
             #expect(missing.json["code"] == "not.found")
             #expect(missing.json["status"] == 404)
-            #expect(missing.json["contextId"]?.string == missing.headers.first(name: "ININ-Correlation-ID"))
+            #expect(missing.json["contextId"]?.stringValue == missing.headers.first(name: "ININ-Correlation-ID"))
             #expect(unknown.status == 404)
         }
     }
@@ -134,7 +134,7 @@ import Testing
                 Issue.record("no requests array")
                 return
             }
-            #expect(entries.map { "\($0["method"]?.string ?? "") \($0["path"]?.string ?? "") \($0["status"]?.int ?? 0)" } == [
+            #expect(entries.map { "\($0["method"]?.stringValue ?? "") \($0["path"]?.stringValue ?? "") \($0["status"]?.intValue ?? 0)" } == [
                 "POST /oauth/token 200", "GET /api/v2/outbound/campaigns 200",
                 "DELETE /api/v2/outbound/campaigns/\(Demo.campaign("Q4_Promo_East")) 400",
             ])

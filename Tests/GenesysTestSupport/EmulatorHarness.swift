@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GenesysCloud
 import GenesysEmulator
+import JSONDocument
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -69,7 +70,7 @@ public struct EmulatorHarness: Sendable {
 
     /// The id of a demo-org campaign, by name.
     public static func demoCampaignID(_ name: String) -> String {
-        EmulatorSeed.demoOrg.campaigns.first { $0.campaign.name == name }!.campaign.id!
+        EmulatorSeed.demoOrg.campaigns.first { $0.name == name }!.id!
     }
 
     /// The id of a demo-org queue, by name.
@@ -85,8 +86,8 @@ public enum RawHTTP {
         public var headers: HTTPHeaders
         public var body: Data
 
-        /// The body as JSON.
-        public var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null }
+        /// The body as JSON, numbers as spelled and members in order; `null` when it is not JSON.
+        public var json: JSONValue { (try? JSONValue(parsing: body)) ?? .null }
     }
 
     public static func send(
@@ -117,11 +118,11 @@ public enum RawHTTP {
 extension EmulatorSeed {
     /// `count` copies of the demo campaign `template`, named `Bulk_001`…, on the demo org's queues.
     public static func bulk(_ count: Int, like template: String) -> EmulatorSeed {
-        let entry = demoOrg.campaigns.first { $0.campaign.name == template }!
+        let entry = demoOrg.campaigns.first { $0.name == template }!
         let campaigns = (1...count).map { number in
             var copy = entry
-            copy.campaign.id = String(format: "b0000000-0000-4000-8000-%012d", number)
-            copy.campaign.name = String(format: "Bulk_%03d", number)
+            copy.id = String(format: "b0000000-0000-4000-8000-%012d", number)
+            copy.name = String(format: "Bulk_%03d", number)
             return copy
         }
         return EmulatorSeed(campaigns: campaigns, queues: demoOrg.queues)

@@ -1,35 +1,64 @@
-import Foundation
+import JSONDocument
 
-/// An outbound campaign (`Campaign` in the Platform API v2).
+/// An outbound campaign (`Campaign` in the Platform API v2), kept as the JSON document the server sent.
 ///
-/// Fields are read and written through ``Fields`` (`campaign.name`, `campaign.campaignStatus = .on`).
-/// The campaign also remembers the JSON it was decoded from: encoding writes that JSON back with only
-/// the fields that were changed replaced, so a full-replace `PUT` keeps every field, top-level or
-/// nested, that this client does not model yet.
-@dynamicMemberLookup
+/// The typed properties read and write that document. A property whose JSON has another shape than
+/// the SDK declares reads as `nil` (``unreadableFields`` says which), so one odd campaign never
+/// breaks a command about others; a full-replace `PUT` sends the document back with only the changed
+/// members replaced, every other one byte for byte (docs/genesys-api.md, "Tolerant models").
 public struct Campaign: Sendable, Equatable {
-    /// The typed fields.
-    public var fields: Fields
-    /// The JSON object as received, and the fields as they were decoded from it.
-    private let received: [String: JSONValue]
-    private let receivedFields: Fields
+    /// The campaign's JSON object: what was received, with the changes made through this value.
+    public var document: JSONObject
 
-    /// A new campaign that was never sent by the server, e.g. one about to be created.
-    public init(_ fields: Fields) {
-        self.fields = fields
-        self.received = [:]
-        self.receivedFields = Fields()
+    public init(document: JSONObject = JSONObject()) {
+        self.document = document
     }
 
-    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Fields, Value>) -> Value {
-        get { fields[keyPath: keyPath] }
-        set { fields[keyPath: keyPath] = newValue }
+    /// The campaign in `json`; `nil` when it is not an object.
+    public init?(json: JSONValue) {
+        guard let object = json.objectValue else { return nil }
+        self.init(document: object)
     }
 
-    /// Top-level fields of the received JSON that ``Fields`` does not declare.
-    public var unknownFields: [String: JSONValue] {
-        received.filter { Fields.CodingKeys(stringValue: $0.key) == nil }
+    public var json: JSONValue { .object(document) }
+
+    public var id: String? {
+        get { document["id"]?.stringValue }
+        set { document["id"] = newValue.map(JSONValue.string) }
     }
+    public var name: String? {
+        get { document["name"]?.stringValue }
+        set { document["name"] = newValue.map(JSONValue.string) }
+    }
+    /// Any JSON number with an integral value.
+    public var version: Int? { document["version"]?.intValue }
+    public var campaignStatus: CampaignStatus? {
+        get { document["campaignStatus"]?.stringValue.map(CampaignStatus.init(rawValue:)) }
+        set { document["campaignStatus"] = newValue.map { .string($0.rawValue) } }
+    }
+    public var dialingMode: DialingMode? { document["dialingMode"]?.stringValue.map(DialingMode.init(rawValue:)) }
+    public var queue: DomainEntityRef? { DomainEntityRef(document["queue"]) }
+    public var contactList: DomainEntityRef? { DomainEntityRef(document["contactList"]) }
+    public var division: DomainEntityRef? { DomainEntityRef(document["division"]) }
+    public var edgeGroup: DomainEntityRef? { DomainEntityRef(document["edgeGroup"]) }
+    public var site: DomainEntityRef? { DomainEntityRef(document["site"]) }
+    public var script: DomainEntityRef? { DomainEntityRef(document["script"]) }
+    /// The current error conditions; `nil` when absent or not a list.
+    public var errors: [RestErrorDetail]? { document["errors"]?.arrayValue?.map(RestErrorDetail.init) }
+    /// `errors` is there but not a list: whether the campaign has errors is not known.
+    public var errorsAreUnreadable: Bool { document["errors"].map { $0 != .null && $0.arrayValue == nil } ?? false }
+    public var phoneColumns: [PhoneColumn]? { document["phoneColumns"]?.arrayValue?.map(PhoneColumn.init) }
+    public var outboundLineCount: Int? { document["outboundLineCount"]?.intValue }
+    public var abandonRate: Double? { document["abandonRate"]?.doubleValue }
+    /// The SDK types it as an integer; real orgs send decimals too (`1.5`), read here as they are.
+    public var maxCallsPerAgent: Double? { document["maxCallsPerAgent"]?.doubleValue }
+    public var maxCallsPerAgentDecimal: Double? { document["maxCallsPerAgentDecimal"]?.doubleValue }
+    public var priority: Int? { document["priority"]?.intValue }
+    public var callerName: String? { document["callerName"]?.stringValue }
+    public var callerAddress: String? { document["callerAddress"]?.stringValue }
+    public var dateCreated: String? { document["dateCreated"]?.stringValue }
+    public var dateModified: String? { document["dateModified"]?.stringValue }
+    public var selfUri: String? { document["selfUri"]?.stringValue }
 
     /// A copy with another status and everything else as received: the body of a status-change `PUT`.
     public func with(status: CampaignStatus) -> Campaign {
@@ -38,88 +67,81 @@ public struct Campaign: Sendable, Equatable {
         return copy
     }
 
-    /// The JSON object this campaign encodes to.
-    public func jsonObject() throws -> [String: JSONValue] {
-        var object = received
-        let current = try JSONValue(encoding: fields).objectValue ?? [:]
-        let baseline = try JSONValue(encoding: receivedFields).objectValue ?? [:]
-        for key in Fields.CodingKeys.allCases.map(\.stringValue) where current[key] != baseline[key] {
-            object[key] = current[key]
+    /// Top-level members that the SDK's `Campaign` model does not declare (kept and sent back all the same).
+    public var unknownFields: [String] {
+        document.keys.filter { !Self.modelFields.contains($0) }
+    }
+
+    /// Every field of `Campaign` in the SDK (PureCloudPlatformClientV2 269.0.0 `attribute_map`).
+    public static let modelFields: Set<String> = [
+        "id", "name", "dateCreated", "dateModified", "version", "contactList", "queue", "dialingMode", "script",
+        "edgeGroup", "site", "campaignStatus", "phoneColumns", "abandonRate", "dncLists", "callableTimeSet",
+        "callAnalysisResponseSet", "errors", "callerName", "callerAddress", "outboundLineCount", "ruleSets",
+        "skipPreviewDisabled", "previewTimeOutSeconds", "alwaysRunning", "contactSort", "contactSorts",
+        "noAnswerTimeout", "callAnalysisLanguage", "priority", "contactListFilters", "division", "agentOwnedColumn",
+        "dynamicContactQueueingSettings", "skillColumns", "previewAutoEnd", "maxCallsPerAgent",
+        "maxCallsPerAgentDecimal", "callbackAutoAnswer", "dynamicLineBalancingSettings", "diagnosticsSettings",
+        "preciseDialingEnabled", "selfUri",
+    ]
+
+    /// The members this client reads, with the kind of JSON it reads them as.
+    static let readFields: [(name: String, kind: JSONValue.Kind)] = [
+        ("id", .text), ("name", .text), ("version", .number), ("campaignStatus", .text), ("dialingMode", .text),
+        ("queue", .object), ("contactList", .object), ("division", .object), ("edgeGroup", .object),
+        ("site", .object), ("script", .object), ("errors", .list), ("phoneColumns", .list),
+        ("outboundLineCount", .number), ("abandonRate", .number), ("maxCallsPerAgent", .number),
+        ("maxCallsPerAgentDecimal", .number), ("priority", .number), ("callerName", .text),
+        ("callerAddress", .text), ("dateCreated", .text), ("dateModified", .text), ("selfUri", .text),
+    ]
+
+    /// Members this client reads that have another kind of JSON than it expects, e.g.
+    /// `version is text ("7"), expected a number`; such a member reads as `nil` and is sent back unchanged.
+    public var unreadableFields: [String] {
+        Self.readFields.compactMap { field in
+            guard let value = document[field.name], value != .null else { return nil }
+            if value.kind != field.kind {
+                return "\(field.name) is \(value.kind.article) (\(value.preview)), expected \(field.kind.article)"
+            }
+            if field.name == "version", value.intValue == nil {
+                return "version is \(value.jsonText), expected a whole number"
+            }
+            return nil
         }
-        return object
     }
 }
 
 extension Campaign: Codable {
     public init(from decoder: any Decoder) throws {
-        let fields = try Fields(from: decoder)
-        self.fields = fields
-        self.receivedFields = fields
-        self.received = try [String: JSONValue](from: decoder)
+        guard let campaign = Campaign(json: try JSONValue(from: decoder)) else {
+            throw DecodingError.typeMismatch(
+                Campaign.self, .init(codingPath: decoder.codingPath, debugDescription: "a campaign is a JSON object")
+            )
+        }
+        self = campaign
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try jsonObject().encode(to: encoder)
+        try json.encode(to: encoder)
     }
 }
 
-extension Campaign {
-    /// Every field of the `Campaign` model (genesys-api.md §3), all optional as the JSON may omit them.
-    public struct Fields: Codable, Sendable, Equatable {
-        public var id: String?
-        public var name: String?
-        public var dateCreated: String?
-        public var dateModified: String?
-        public var version: Int?
-        public var contactList: DomainEntityRef?
-        public var queue: DomainEntityRef?
-        public var dialingMode: DialingMode?
-        public var script: DomainEntityRef?
-        public var edgeGroup: DomainEntityRef?
-        public var site: DomainEntityRef?
-        public var campaignStatus: CampaignStatus?
-        public var phoneColumns: [PhoneColumn]?
-        public var abandonRate: Double?
-        public var dncLists: [DomainEntityRef]?
-        public var callableTimeSet: DomainEntityRef?
-        public var callAnalysisResponseSet: DomainEntityRef?
-        public var errors: [RestErrorDetail]?
-        public var callerName: String?
-        public var callerAddress: String?
-        public var outboundLineCount: Int?
-        public var ruleSets: [DomainEntityRef]?
-        public var skipPreviewDisabled: Bool?
-        public var previewTimeOutSeconds: Int?
-        public var alwaysRunning: Bool?
-        public var contactSort: ContactSort?
-        public var contactSorts: [ContactSort]?
-        public var noAnswerTimeout: Int?
-        public var callAnalysisLanguage: String?
-        public var priority: Int?
-        public var contactListFilters: [DomainEntityRef]?
-        public var division: DomainEntityRef?
-        public var agentOwnedColumn: String?
-        public var dynamicContactQueueingSettings: DynamicContactQueueingSettings?
-        public var skillColumns: [String]?
-        public var previewAutoEnd: Bool?
-        public var maxCallsPerAgent: Int?
-        public var maxCallsPerAgentDecimal: Double?
-        public var callbackAutoAnswer: Bool?
-        public var dynamicLineBalancingSettings: DynamicLineBalancingSettings?
-        public var diagnosticsSettings: DiagnosticsSettings?
-        public var preciseDialingEnabled: Bool?
-        public var selfUri: String?
+extension JSONValue {
+    /// A short rendering for messages: the JSON, cut at 40 characters.
+    var preview: String {
+        let text = jsonText
+        return text.count > 40 ? String(text.prefix(39)) + "…" : text
+    }
+}
 
-        public init() {}
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case id, name, dateCreated, dateModified, version, contactList, queue, dialingMode, script, edgeGroup, site
-            case campaignStatus, phoneColumns, abandonRate, dncLists, callableTimeSet, callAnalysisResponseSet, errors
-            case callerName, callerAddress, outboundLineCount, ruleSets, skipPreviewDisabled, previewTimeOutSeconds
-            case alwaysRunning, contactSort, contactSorts, noAnswerTimeout, callAnalysisLanguage, priority
-            case contactListFilters, division, agentOwnedColumn, dynamicContactQueueingSettings, skillColumns
-            case previewAutoEnd, maxCallsPerAgent, maxCallsPerAgentDecimal, callbackAutoAnswer
-            case dynamicLineBalancingSettings, diagnosticsSettings, preciseDialingEnabled, selfUri
+extension JSONValue.Kind {
+    var article: String {
+        switch self {
+        case .object: "an object"
+        case .list: "a list"
+        case .text: "text"
+        case .number: "a number"
+        case .boolean: "true or false"
+        case .null: "null"
         }
     }
 }
@@ -140,6 +162,9 @@ public struct CampaignStatus: OpenEnumeration {
 
     /// Counted against the org's limit of 50 active campaigns ("ON, STOPPING, or FORCED_STOPPING").
     public var occupiesActiveSlot: Bool { self == .on || self == .stopping || self == .forcedStopping }
+
+    /// Not dialing and not on its way to stop: where a pause ends (`off`, `forced_off`, `complete`, `invalid`).
+    public var isSettledOff: Bool { self == .off || self == .forcedOff || self == .complete || self == .invalid }
 }
 
 /// `dialingMode`.
@@ -167,63 +192,43 @@ public struct DomainEntityRef: Codable, Sendable, Hashable {
         self.name = name
         self.selfUri = selfUri
     }
-}
 
-/// `PhoneColumn`: a contact-list column holding a phone number.
-public struct PhoneColumn: Codable, Sendable, Hashable {
-    public var columnName: String
-    public var type: String
-
-    public init(columnName: String, type: String) {
-        self.columnName = columnName
-        self.type = type
+    /// The reference in `json`; `nil` unless it is an object.
+    public init?(_ json: JSONValue?) {
+        guard let object = json?.objectValue else { return nil }
+        self.init(id: object["id"]?.stringValue, name: object["name"]?.stringValue, selfUri: object["selfUri"]?.stringValue)
     }
 }
 
-/// `ContactSort`.
-public struct ContactSort: Codable, Sendable, Hashable {
-    public var fieldName: String?
-    public var direction: String?
-    public var numeric: Bool?
+/// `PhoneColumn`: a contact-list column holding a phone number. Both fields are optional in the SDK;
+/// the Terraform provider creates columns with a name only.
+public struct PhoneColumn: Sendable, Hashable {
+    public var columnName: String?
+    public var type: String?
+
+    init(_ json: JSONValue) {
+        columnName = json["columnName"]?.stringValue
+        type = json["type"]?.stringValue
+    }
 }
 
 /// `RestErrorDetail`: one of a campaign's current error conditions.
 public struct RestErrorDetail: Codable, Sendable, Hashable {
-    public var error: String
+    public var error: String?
     public var details: String?
-    public var userParams: [UserParam]?
 
-    public init(error: String, details: String? = nil) {
+    public init(error: String?, details: String? = nil) {
         self.error = error
         self.details = details
     }
 
-    public struct UserParam: Codable, Sendable, Hashable {
-        public var key: String?
-        public var value: String?
+    init(_ json: JSONValue) {
+        self.init(error: json["error"]?.stringValue ?? json.stringValue, details: json["details"]?.stringValue)
     }
-}
 
-public struct DynamicContactQueueingSettings: Codable, Sendable, Hashable {
-    public var sort: Bool?
-    public var filter: Bool?
-
-    public init(sort: Bool?, filter: Bool?) {
-        self.sort = sort
-        self.filter = filter
+    /// `error: details`, or whichever of them there is.
+    public var summary: String {
+        let parts = [error, details].compactMap { $0 }.filter { !$0.isEmpty }
+        return parts.isEmpty ? "(no description)" : parts.joined(separator: ": ")
     }
-}
-
-public struct DynamicLineBalancingSettings: Codable, Sendable, Hashable {
-    public var enabled: Bool?
-    public var relativeWeight: Int?
-
-    public init(enabled: Bool?, relativeWeight: Int?) {
-        self.enabled = enabled
-        self.relativeWeight = relativeWeight
-    }
-}
-
-public struct DiagnosticsSettings: Codable, Sendable, Hashable {
-    public var reportLowMaxCallsPerAgentAlert: Bool?
 }

@@ -6,6 +6,17 @@ public struct CampaignPatchRequest: Codable, Sendable, Equatable {
     public var dynamicLineBalancingSettings: DynamicLineBalancingSettings?
     public var queue: DomainEntityRef?
 
+    /// `DynamicLineBalancingSettingsPatchRequest`.
+    public struct DynamicLineBalancingSettings: Codable, Sendable, Equatable {
+        public var enabled: Bool?
+        public var relativeWeight: Int?
+
+        public init(enabled: Bool?, relativeWeight: Int?) {
+            self.enabled = enabled
+            self.relativeWeight = relativeWeight
+        }
+    }
+
     public init(
         outboundLineCount: Int? = nil, abandonRate: Double? = nil, maxCallsPerAgent: Double? = nil,
         dynamicLineBalancingSettings: DynamicLineBalancingSettings? = nil, queue: DomainEntityRef? = nil

@@ -1,40 +1,50 @@
-/// `CampaignStats`: the dialer's live figures for a campaign.
-public struct CampaignStats: Codable, Sendable, Equatable {
-    public var contactRate: ContactRate?
+import JSONDocument
+
+/// `CampaignStats`: the dialer's live figures for a campaign, read leniently like ``CampaignProgress``.
+public struct CampaignStats: Sendable, Equatable {
     /// "Number of available agents not currently being utilized".
     public var idleAgents: Int?
     public var effectiveIdleAgents: Double?
     public var adjustedCallsPerAgent: Double?
     public var outstandingCalls: Int?
     public var scheduledCalls: Int?
-    public var timeZoneRescheduledCalls: Int?
-    public var filteredOutContactsCount: Int?
-    public var rightPartyContactsCount: Int?
-    public var validAttempts: Int?
     public var linesUtilization: LinesUtilization?
-    public var businessCategoryMetrics: JSONValue?
+    public var contactRate: ContactRate?
+    /// Everything as received, for `stats --format json`.
+    public var json: JSONValue
 
-    public init() {}
-
-    public struct ContactRate: Codable, Sendable, Equatable {
-        public var attempts: Double?
-        public var connects: Double?
-        public var connectRatio: Double?
-
-        public init(attempts: Double?, connects: Double?, connectRatio: Double?) {
-            self.attempts = attempts
-            self.connects = connects
-            self.connectRatio = connectRatio
+    public init(json: JSONValue) {
+        self.json = json
+        idleAgents = json["idleAgents"]?.wholeNumber
+        effectiveIdleAgents = json["effectiveIdleAgents"]?.doubleValue
+        adjustedCallsPerAgent = json["adjustedCallsPerAgent"]?.doubleValue
+        outstandingCalls = json["outstandingCalls"]?.wholeNumber
+        scheduledCalls = json["scheduledCalls"]?.wholeNumber
+        contactRate = json["contactRate"]?.objectValue.map { _ in
+            ContactRate(
+                attempts: json["contactRate"]?["attempts"]?.doubleValue,
+                connects: json["contactRate"]?["connects"]?.doubleValue,
+                connectRatio: json["contactRate"]?["connectRatio"]?.doubleValue
+            )
+        }
+        linesUtilization = json["linesUtilization"].flatMap { lines in
+            lines.objectValue.map { _ in
+                LinesUtilization(
+                    assignedOutboundLines: lines["assignedOutboundLines"]?.wholeNumber,
+                    totalAvailableOutboundLines: lines["totalAvailableOutboundLines"]?.wholeNumber
+                )
+            }
         }
     }
 
-    public struct LinesUtilization: Codable, Sendable, Equatable {
+    public struct ContactRate: Sendable, Equatable {
+        public var attempts: Double?
+        public var connects: Double?
+        public var connectRatio: Double?
+    }
+
+    public struct LinesUtilization: Sendable, Equatable {
         public var assignedOutboundLines: Int?
         public var totalAvailableOutboundLines: Int?
-
-        public init(assignedOutboundLines: Int?, totalAvailableOutboundLines: Int?) {
-            self.assignedOutboundLines = assignedOutboundLines
-            self.totalAvailableOutboundLines = totalAvailableOutboundLines
-        }
     }
 }

@@ -31,5 +31,13 @@ public struct EntityListing<Entity: Codable & Sendable>: Codable, Sendable {
     }
 }
 
-public typealias CampaignEntityListing = EntityListing<Campaign>
+/// One page of `CampaignEntityListing`, read leniently: each entity that is an object is a campaign.
+public struct CampaignPage: Sendable {
+    public var campaigns: [Campaign]
+    /// Entities that are not even objects (skipped).
+    public var unreadable: Int
+    public var pageCount: Int?
+    public var nextUri: String?
+}
+
 public typealias QueueMemberEntityListing = EntityListing<QueueMember>
