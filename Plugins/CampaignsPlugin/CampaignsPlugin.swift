@@ -63,18 +63,18 @@ struct ListCampaigns: ShellCommand {
         let client = try await context.client()
         let campaigns = try await client.campaigns(CampaignQuery(name: name, filterType: name == nil ? nil : .prefix))
         context.warnAboutUnreadableFields(of: campaigns)
-        let progress = await CampaignProgressIndex.fetch(campaigns.compactMap(\.id), client: client, context: context)
+        let progress = await ProgressIndex.read(campaigns, client: client)
+        if let why = progress.unavailable { context.warn("progress unavailable (\(why)); progress left blank, draft shown as paused") }
         if name == nil {
             try context.org.names.replace(with: campaigns.compactMap { c in c.id.map { CampaignReference(id: $0, name: c.name ?? $0) } })
         }
         let rows: [[Cell]] = campaigns.compactMap { campaign in
-            let called = campaign.id.flatMap { progress[$0]?.numberOfContactsCalled }
-            let lifecycle = Lifecycle(campaign, contactsCalled: called)
+            let lifecycle = progress.lifecycle(of: campaign)
             if let status, status != campaign.campaignStatus?.rawValue, status != lifecycle.rawValue { return nil }
             return [
                 Cell(campaign.id), Cell(campaign.name), Cell(campaign.campaignStatus?.rawValue), .text(lifecycle.rawValue),
                 Cell(campaign.dialingMode?.rawValue), Cell(campaign.queue?.name ?? campaign.queue?.id),
-                Cell(campaign.id.flatMap { progress[$0]?.percentage }),
+                Cell(progress[campaign.id]?.percentage),
             ]
         }
         var table = Table(
@@ -101,29 +101,6 @@ extension CommandContext {
             guard !problems.isEmpty else { continue }
             warn("campaign \(campaign.name ?? campaign.id ?? "?") (\(campaign.id ?? "no id")): \(problems.joined(separator: "; ")); shown blank")
         }
-    }
-}
-
-/// Progress of many campaigns, fetched with the bulk endpoint (one request per 50 campaigns).
-enum CampaignProgressIndex {
-    /// Progress by campaign id. A read that fails (e.g. 403 for a role without the permission) leaves
-    /// the figures blank with one warning, never the listing failed.
-    static func fetch(_ ids: [String], client: GenesysClient, context: CommandContext) async -> [String: CampaignProgress] {
-        var index: [String: CampaignProgress] = [:]
-        for start in stride(from: 0, to: ids.count, by: 50) {
-            do {
-                for progress in try await client.progress(ofCampaigns: Array(ids[start..<min(start + 50, ids.count)])) {
-                    if let id = progress.campaign?.id { index[id] = progress }
-                }
-            } catch let error as GenesysError {
-                context.warn("progress unavailable (\(error.shortDescription)); progress and draft/paused left as known")
-                return index
-            } catch {
-                context.warn("progress unavailable (\(error)); progress and draft/paused left as known")
-                return index
-            }
-        }
-        return index
     }
 }
 

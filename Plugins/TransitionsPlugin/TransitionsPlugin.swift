@@ -83,13 +83,12 @@ extension CommandContext {
             let listed = try await client.campaigns(CampaignQuery(name: arguments.name, filterType: arguments.name == nil ? nil : .prefix))
                 .filter { campaign in arguments.queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true }
             guard let status = arguments.status else { return listed }
-            let engine = try await engine()
-            var matching: [Campaign] = []
-            for campaign in listed {
-                if campaign.campaignStatus?.rawValue == status { matching.append(campaign); continue }
-                if Lifecycle(rawValue: status) != nil, try await engine.lifecycle(of: campaign).rawValue == status { matching.append(campaign) }
+            guard Lifecycle(rawValue: status) != nil else { return listed.filter { $0.campaignStatus?.rawValue == status } }
+            let progress = await ProgressIndex.read(listed, client: client)
+            if let why = progress.unavailable, status == Lifecycle.draft.rawValue || status == Lifecycle.paused.rawValue {
+                throw ShellError.failure("cannot tell draft from paused: progress unavailable (\(why))", hint: "select by Genesys status instead, e.g. --status off")
             }
-            return matching
+            return listed.filter { $0.campaignStatus?.rawValue == status || progress.lifecycle(of: $0).rawValue == status }
         }
         let resolver = CampaignResolver(client: client)
         if arguments.campaigns.isEmpty {

@@ -113,6 +113,18 @@ import Testing
         }
     }
 
+    @Test func aPauseWhoseWaitRunsOutExitsThreeLikeEveryTimedOutWait() async throws {
+        try await EmulatorHarness.run(configure: { $0.stoppingDelay = .seconds(60) }) { harness in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: harness.emulator.baseURL)
+            let single = try await ShellProcess.run(["-c", "pause Q4_Promo_East --timeout 1s"], home: home)
+            #expect(single.status == 3, "stderr: \(single.stderr)")
+            #expect(single.stderr.contains("timed out: Q4_Promo_East is still stopping after 1 s"), "\(single.stderr)")
+            let bulk = try await ShellProcess.run(["-c", "pause --all --name Q4_Promo --yes --timeout 1s"], home: home)
+            #expect(bulk.status == 3, "stderr: \(bulk.stderr)")
+        }
+    }
+
     @Test func aListingSurvivesAForbiddenProgressRead() async throws {
         try await Self.withOddOrg { harness, home in
             try await harness.control("POST", "/faults", #"{"status":403,"count":5,"path":"/api/v2/outbound/campaigns/progress"}"#)
