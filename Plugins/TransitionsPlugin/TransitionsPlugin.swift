@@ -271,10 +271,11 @@ struct Activate: ShellCommand {
 struct Pause: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
-        commandName: "pause", abstract: "Turn campaigns off and wait until they are off (not stopping).")
+        commandName: "pause",
+        abstract: "Stop campaigns (no version needed, never refused while running) and wait until they are not dialing.")
     @OptionGroup var arguments: TransitionArguments
     @Flag(name: .customLong("no-wait"), help: "Return while the campaign is still stopping.") var noWait = false
-    @Option(help: "How long to wait for off (e.g. 90s, 5m).") var timeout = DurationArgument(.seconds(300))
+    @Option(help: "How long to wait for off (e.g. 90s, 5m); past it the command exits 3.") var timeout = DurationArgument(.seconds(300))
 
     func run(in context: CommandContext) async throws {
         try await context.transition(.pause, arguments.selection, confirmIf: false) { options in

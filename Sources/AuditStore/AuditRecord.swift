@@ -1,6 +1,6 @@
 import Foundation
 
-/// What happened to one attempt: one row of the audit trail (DESIGN.md "Audit record").
+/// What happened to one attempt: one row of the audit trail (docs/ARCHITECTURE.md, "The audit record").
 public struct AuditEntry: Sendable, Equatable {
     public var time: Date
     public var actor: AuditActor

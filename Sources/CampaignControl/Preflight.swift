@@ -74,7 +74,7 @@ public struct PreflightReadError: Error, Sendable {
 /// The checks before turning a campaign on (docs/ARCHITECTURE.md, "Transition pipeline").
 ///
 /// Idle agents are counted from the queue's members with `joined=true&routingStatus=IDLE`: the
-/// documented roster of who is on this queue and free (docs/genesys-api.md, "Agents"); the observation
+/// documented roster of who is on this queue and free (docs/genesys-api.md, "Idle agents"); the observation
 /// query needs an analytics permission and its qualifier reading is community knowledge.
 public struct Preflight: Sendable {
     public let client: GenesysClient
@@ -123,8 +123,10 @@ public struct Preflight: Sendable {
             }
         }
         if campaign.dialingMode != .preview {
+            // Genesys requires a line count only of agentless campaigns; others may leave it to the edge.
             let lines = campaign.outboundLineCount
-            var figure = lines.map { "\($0) outbound lines" } ?? "no outbound line count"
+            let passed = lines.map { $0 >= 1 } ?? (campaign.dialingMode != .agentless)
+            var figure = lines.map { "\($0) outbound lines" } ?? "no outbound line count set"
             if dialerLines, let id = campaign.id {
                 do {
                     let available = try await client.stats(ofCampaign: id).linesUtilization?.totalAvailableOutboundLines
@@ -133,7 +135,7 @@ public struct Preflight: Sendable {
                     figure += "; the dialer's figure cannot be read: \(error.shortDescription)"
                 } catch {}
             }
-            checks.append(PreflightCheck(name: .lines, state: (lines ?? 0) >= 1 ? .pass : .fail, figure: figure))
+            checks.append(PreflightCheck(name: .lines, state: passed ? .pass : .fail, figure: figure))
         }
         switch await counts.activeCount(self) {
         case .success(let active):

@@ -49,7 +49,7 @@ public struct TransitionResult: Sendable {
     public var failed: Bool { outcome == .error || outcome == .refused }
 }
 
-/// Moves one campaign through a verb (DESIGN.md "Transition pipeline"): lifecycle check, pre-flight,
+/// Moves one campaign through a verb (docs/ARCHITECTURE.md, "The path of a transition"): lifecycle check, pre-flight,
 /// GET → PUT with that version and bounded conflict retries, waiting, then one audit row per attempt,
 /// metrics, and a webhook event per state change.
 public struct TransitionEngine: Sendable {
@@ -216,33 +216,26 @@ public struct TransitionEngine: Sendable {
             result.outcome = .success
             result.latency = ContinuousClock.now - started
             try await record(verb, campaign, result, options, httpStatus: response?.status, correlationID: response?.correlationID)
-        } catch let error as GenesysError where error.kind == .api && error.status == 400 {
-            // It may have stopped since it was read, or a retried stop found it stopping already.
-            let now = try? await client.campaign(id: id)
-            if let status = now?.campaignStatus, status.isSettledOff {
+        } catch let error as GenesysError {
+            // A 400 may mean it stopped since it was read, or that a retried stop found it stopping already.
+            let now = error.kind == .api && error.status == 400 ? try? await client.campaign(id: id) : nil
+            result.toStatus = now?.campaignStatus?.rawValue
+            switch now?.campaignStatus {
+            case let status? where status.isSettledOff:
                 result.outcome = .noop
-                result.toStatus = status.rawValue
                 result.message = "not dialing: it is \(status.rawValue)"
                 try await record(verb, now ?? campaign, result, options)
                 return result
-            }
-            if now?.campaignStatus == .stopping || now?.campaignStatus == .forcedStopping {
+            case .stopping?, .forcedStopping?:
                 result.outcome = .success
-                result.toStatus = now?.campaignStatus?.rawValue
                 try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
-                if options.wait { try await waitUntilOff(&result, options) }
+            default:
+                result.outcome = .error
+                result.message = error.description
+                result.latency = ContinuousClock.now - started
+                try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
                 return result
             }
-            result.outcome = .error
-            result.message = error.description
-            try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
-            return result
-        } catch let error as GenesysError {
-            result.outcome = .error
-            result.message = error.description
-            result.latency = ContinuousClock.now - started
-            try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
-            return result
         }
         if options.wait { try await waitUntilOff(&result, options) }
         if notifier != nil, let status = result.toStatus {

@@ -43,7 +43,7 @@ public struct GenesysEnvironment: Sendable, Equatable, CustomStringConvertible {
         return host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
-    /// The 18 public regions (genesys-api.md §1), key and domain.
+    /// The 18 public regions (docs/genesys-api.md, "Login and regions"), key and domain.
     public static let regions: [(key: String, domain: String)] = [
         ("us-east-1", "mypurecloud.com"),
         ("us-east-2", "use2.us-gov-pure.cloud"),

@@ -1,7 +1,7 @@
 /// Why a call to Genesys Cloud failed. `description` is one line fit for an operator, with no secret in it.
 public struct GenesysError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
-        /// The API answered with an error status (`status`, `code` and `message` from its `ErrorBody`).
+        /// The API answered with an error status (`status`, and `code` and `message` from its `ErrorBody` JSON).
         case api
         /// The login host refused the client credentials.
         case authentication
@@ -34,7 +34,7 @@ public struct GenesysError: Error, Sendable, Equatable, CustomStringConvertible 
         self.correlationID = correlationID
     }
 
-    /// A stale `version` on an update: 409, or 400 whose message talks about the version (genesys-api.md §5).
+    /// A stale `version` on an update: 409, or 400 whose message talks about the version (docs/genesys-api.md, "Stale version").
     public var isVersionConflict: Bool {
         kind == .api && (status == 409 || (status == 400 && message.lowercased().contains("version")))
     }

@@ -1,4 +1,4 @@
-/// When to try a request again (genesys-api.md §6).
+/// When to try a request again (docs/genesys-api.md, "Rate limits and retries").
 ///
 /// - 429: wait `Retry-After` seconds (default `defaultRetryAfter`); a wait longer than `maxRetryAfter`
 ///   is not waited out but reported, like the Go and Java SDKs do above 180 s.

@@ -1,5 +1,5 @@
 /// How the emulator behaves where the real service is configurable, or where public sources disagree
-/// or are silent (the **I** facts of genesys-api.md, the ❓ of genesys-api-audit.md).
+/// or are silent (the ❓ of docs/genesys-api.md).
 ///
 /// Each open behaviour is an option whose default is today's guess, so a test can pin either answer.
 public struct EmulatorConfiguration: Sendable {
@@ -30,7 +30,7 @@ public struct EmulatorConfiguration: Sendable {
     public var tokenLifetimeSeconds = 86_400
     /// The status of a refused token request: no source says whether Genesys sends 400 or 401.
     public var authenticationFailureStatus = 401
-    /// The status of a stale `version`: 409, or 400 with a version message (both occur, genesys-api.md §5).
+    /// The status of a stale `version`: 409, or 400 with a version message (both occur: docs/genesys-api.md, "Stale version").
     public var versionConflictStatus = 409
     /// A guess: the `code` of a stale-version error; the real one for campaigns is not public.
     public var versionConflictCode = "general.conflict"

@@ -1,7 +1,7 @@
 import Foundation
 import JSONDocument
 
-/// The `campaignStatus` values the emulator's rules name (genesys-api.md §4); any other is stored as sent.
+/// The `campaignStatus` values the emulator's rules name (docs/genesys-api.md, "Campaigns"); any other is stored as sent.
 enum CampaignStatus {
     static let on = "on"
     static let stopping = "stopping"
@@ -320,7 +320,7 @@ actor EmulatorOrg {
             campaign["dateCreated"] = now
             campaign["dateModified"] = now
             campaign["selfUri"] = .string("/api/v2/outbound/campaigns/\(id)")
-            campaign["campaignStatus"] = .string(CampaignStatus.off)  // Genesys creates campaigns off (genesys-api.md §3, PR #476)
+            campaign["campaignStatus"] = .string(CampaignStatus.off)  // Genesys creates campaigns off (docs/genesys-api.md, "Transitions")
             campaign["errors"] = []
             campaignOrder.append(id)
             campaigns[id] = StoredCampaign(document: campaign, contactsCalled: 0, totalContacts: 1_000)
@@ -393,7 +393,7 @@ actor EmulatorOrg {
         ReplyError(.invalidCampaignUpdate("Invalid transition from <\(current.uppercased())> to <\(requested.uppercased())> (\(id))"))
     }
 
-    /// The status a requested `campaignStatus` leads to, or why it is refused (genesys-api.md §4).
+    /// The status a requested `campaignStatus` leads to, or why it is refused (docs/genesys-api.md, "Transitions").
     private func transition(_ campaign: StoredCampaign, to requested: String) throws(ReplyError) -> String {
         let current = campaign.status ?? CampaignStatus.off
         let id = campaign.document["id"]?.stringValue ?? ""
@@ -722,7 +722,7 @@ actor EmulatorOrg {
 
     // MARK: Validation
 
-    /// The fields Genesys requires (genesys-api.md §3), by dialing mode.
+    /// The fields Genesys requires (docs/genesys-api.md, "Required fields"), by dialing mode.
     private static func requireDocumentedFields(_ campaign: JSONObject) throws(ReplyError) {
         func present(_ field: String) -> Bool { campaign[field].map { !$0.isNull } ?? false }
         func referenced(_ field: String) -> Bool { campaign[field]?["id"]?.stringValue != nil }

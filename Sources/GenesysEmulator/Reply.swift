@@ -3,7 +3,7 @@ import JSONDocument
 /// Every `code` the emulator puts in an `ErrorBody`, in one place.
 ///
 /// The authentication, rate-limit and not-found codes are Genesys's; the campaign-rule codes are
-/// guesses, since no public source gives them (genesys-api-audit.md §2 #4). The stale-version code is
+/// guesses, since no public source gives them (docs/genesys-api.md, "Emulator options for what no source settles"). The stale-version code is
 /// ``EmulatorConfiguration/versionConflictCode``.
 enum ErrorCode {
     static let badRequest = "bad.request"
@@ -71,7 +71,7 @@ struct Reply: Sendable {
         .error(400, code, message)
     }
 
-    /// Genesys's wording for a refused campaign update (genesys-api.md §4, §5).
+    /// Genesys's wording for a refused campaign update (docs/genesys-api.md, "Transitions").
     static func invalidCampaignUpdate(_ details: String) -> Reply {
         .badRequest("An attempt was made to update a Campaign in an invalid way. Details: \(details)")
     }

@@ -1,4 +1,4 @@
-// CommandLineParser: splits one line of the shell's language into commands (DESIGN.md "Shell contract").
+// CommandLineParser: splits one line of the shell's language into commands (README.md, "The shell").
 //
 // `command args… [> file | >> file | | shell pipeline]`, `;` between commands, `#` comments, POSIX-like
 // quoting and backslash escapes, `${name}` expansion. One pass over the UTF-8 bytes: every character
@@ -40,63 +40,6 @@ public enum CommandLineParser {
         var tokenizer = Tokenizer(Array(line.utf8))
         try tokenizer.run(variable)
         return tokenizer.commands
-    }
-
-    /// Whether `line` ends inside an open quote (the REPL could then ask for a continuation line).
-    public static func hasUnclosedQuote(_ line: String) -> Bool {
-        let s = Array(line.utf8)
-        let n = s.count
-        var i = 0
-        var atWordStart = true
-        var inPipeline = false
-        while i < n {
-            let c = s[i]
-            switch c {
-            case .space, .tab, .carriageReturn:
-                atWordStart = true
-                i += 1
-            case .semicolon, .newline:
-                atWordStart = true
-                inPipeline = false
-                i += 1
-            case .hash where atWordStart:
-                while i < n && s[i] != .newline { i += 1 }
-            case .backslash:
-                atWordStart = false
-                i += 2
-            case .singleQuote:
-                atWordStart = false
-                i += 1
-                while i < n && s[i] != .singleQuote { i += 1 }
-                if i >= n { return true }
-                i += 1
-            case .doubleQuote:
-                atWordStart = false
-                i += 1
-                while true {
-                    if i >= n { return true }
-                    let d = s[i]
-                    if d == .doubleQuote { i += 1; break }
-                    if d == .backslash { i += 2; continue }
-                    if !inPipeline, d == .dollar, let close = closingBrace(s, after: i) { i = close + 1; continue }
-                    i += 1
-                }
-            case .dollar where !inPipeline:
-                atWordStart = false
-                if let close = closingBrace(s, after: i) { i = close + 1 } else { i += 1 }
-            case .pipe:
-                atWordStart = true
-                inPipeline = true
-                i += 1
-            case .greaterThan, .lessThan, .ampersand, .openParen, .closeParen:
-                atWordStart = inPipeline || c == .greaterThan
-                i += 1
-            default:
-                atWordStart = false
-                i += 1
-            }
-        }
-        return false
     }
 
     /// Whether `name` can be used as `${name}`: `[A-Za-z_][A-Za-z0-9_.-]*`.

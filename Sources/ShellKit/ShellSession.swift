@@ -40,8 +40,5 @@ public actor ShellSession {
     public func removeVariable(_ name: String) { variables[name] = nil }
     public func requestExit(_ status: ExitStatus) { exitRequest = status }
 
-    public func setFormat(_ format: OutputFormat?) { self.format = format }
-    public func setDryRun(_ on: Bool) { dryRun = on }
     public func setErrorPolicy(_ policy: ErrorPolicy) { errorPolicy = policy }
-    public func setEcho(_ on: Bool) { echo = on }
 }

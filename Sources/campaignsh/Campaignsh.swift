@@ -8,7 +8,7 @@ import Metrics
 import MetricsPlugin
 import ShellKit
 
-/// `campaignsh`: the options of the shell contract (DESIGN.md), then the shell itself.
+/// `campaignsh`: the options of the shell contract (README.md, "The shell"), then the shell itself.
 struct Campaignsh: AsyncParsableCommand {
     static let version = "0.2.0"
 

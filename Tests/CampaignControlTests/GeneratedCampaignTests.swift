@@ -22,7 +22,7 @@ import Testing
         return schema?["models"]?.objectValue ?? [:]
     }()
 
-    /// Members the emulator needs to turn any campaign on (genesys-api.md's required fields); the rest may go.
+    /// Members the emulator needs to turn any campaign on (docs/genesys-api.md, "Required fields"); the rest may go.
     static let kept: Set<String> = [
         "name", "contactList", "queue", "dialingMode", "script", "edgeGroup", "phoneColumns", "callerName",
         "callerAddress", "outboundLineCount", "callAnalysisResponseSet",

@@ -5,7 +5,7 @@ import GenesysTestSupport
 import NIOHTTP1
 import Testing
 
-/// The campaign rules of genesys-api.md §3-§5 as the emulator enforces them.
+/// The campaign rules of docs/genesys-api.md as the emulator enforces them.
 @Suite struct CampaignRuleTests {
     static let draft = Demo.campaign("Q4_Renewals")
     static let running = Demo.campaign("Q4_Promo_East")

@@ -332,45 +332,8 @@ private func words(_ line: String) throws -> [[String]] {
         }
     }
 
-    // MARK: hasUnclosedQuote
-
-    @Test(arguments: [
-        ("", false),
-        ("pause camp", false),
-        ("pause 'camp", true),
-        ("pause \"camp", true),
-        ("pause 'camp'", false),
-        ("pause \"camp\"", false),
-        ("pause \"it's\"", false),
-        ("pause 'say \"hi'", false),
-        ("pause \"a\\\"", true),
-        ("pause \"a\\\\\"", false),
-        ("pause 'a\\'", false),
-        ("pause \\'", false),
-        ("pause \\\"", false),
-        ("pause # it's a comment", false),
-        ("pause a#'b", true),
-        ("pause ''#'b", true),
-        ("list | grep 'a;b", true),
-        ("list | grep 'a;b'", false),
-        ("list | grep \"x\\\"y", true),
-        ("list | grep x # it's", false),
-        ("a; b 'c", true),
-        ("pause \"${camp}\"", false),
-        ("pause \"${x\"}\"", false),
-        ("pause 'multi\nline", true),
-        ("pause 'multi\nline'", false),
-        ("pause \\", false),
-    ])
-    func hasUnclosedQuote(line: String, expected: Bool) {
-        #expect(CommandLineParser.hasUnclosedQuote(line) == expected)
-    }
-
-    @Test func aContinuedQuoteParsesAsOneWord() throws {
-        let line = "note 'first line"
-        #expect(CommandLineParser.hasUnclosedQuote(line))
-        let joined = line + "\n" + "second line'"
-        #expect(!CommandLineParser.hasUnclosedQuote(joined))
+    @Test func aQuotedLineBreakStaysInOneWord() throws {
+        let joined = "note 'first line\nsecond line'"
         #expect(try words(joined) == [["note", "first line\nsecond line"]])
     }
 

@@ -110,21 +110,6 @@ public struct Campaign: Sendable, Equatable {
     }
 }
 
-extension Campaign: Codable {
-    public init(from decoder: any Decoder) throws {
-        guard let campaign = Campaign(json: try JSONValue(from: decoder)) else {
-            throw DecodingError.typeMismatch(
-                Campaign.self, .init(codingPath: decoder.codingPath, debugDescription: "a campaign is a JSON object")
-            )
-        }
-        self = campaign
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try json.encode(to: encoder)
-    }
-}
-
 extension JSONValue {
     /// A short rendering for messages: the JSON, cut at 40 characters.
     var preview: String {
@@ -213,7 +198,7 @@ public struct PhoneColumn: Sendable, Hashable {
 }
 
 /// `RestErrorDetail`: one of a campaign's current error conditions.
-public struct RestErrorDetail: Codable, Sendable, Hashable {
+public struct RestErrorDetail: Sendable, Hashable {
     public var error: String?
     public var details: String?
 
