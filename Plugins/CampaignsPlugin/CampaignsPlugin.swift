@@ -77,18 +77,13 @@ struct ListCampaigns: ShellCommand {
                 Cell(progress[campaign.id]?.percentage),
             ]
         }
-        var table = Table(
+        let table = Table(
             columns: [
-                "id", "name", Column("campaignStatus", title: "status"), "lifecycle", Column("dialingMode", title: "dialing mode"),
+                Column("id", machineOnly: true), "name", Column("campaignStatus", title: "status"), "lifecycle", Column("dialingMode", title: "dialing mode"),
                 "queue", Column("percentage", title: "progress %"),
             ],
             rows: rows
         )
-        if context.renderer.format == .table {
-            // The terminal view leaves out the long ids; every machine format keeps them.
-            table.columns.removeFirst()
-            table.rows = table.rows.map { Array($0.dropFirst()) }
-        }
         context.emit(.table(table))
     }
 }

@@ -151,7 +151,7 @@ extension CommandContext {
         }
         emit(.table(Table(
             columns: [
-                Column("campaignId", title: "id"), "campaign", Column("fromStatus", title: "from"),
+                Column("campaignId", machineOnly: true), "campaign", Column("fromStatus", title: "from"),
                 Column("toStatus", title: "to"), "outcome", "attempts", Column("latencyMs", title: "latency ms"), "message",
             ],
             rows: results.map { result in

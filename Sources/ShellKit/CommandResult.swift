@@ -36,10 +36,13 @@ public struct Table: Sendable, Equatable {
 public struct Column: Sendable, Equatable, ExpressibleByStringLiteral {
     public var key: String
     public var title: String
+    /// Left out of the terminal table (long ids), kept in every machine format.
+    public var machineOnly: Bool
 
-    public init(_ key: String, title: String? = nil) {
+    public init(_ key: String, title: String? = nil, machineOnly: Bool = false) {
         self.key = key
         self.title = title ?? key
+        self.machineOnly = machineOnly
     }
 
     public init(stringLiteral key: String) { self.init(key) }

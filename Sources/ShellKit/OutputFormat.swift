@@ -127,8 +127,9 @@ public struct OutputRenderer: Sendable {
     }
 
     private func aligned(_ table: Table) -> String {
-        let texts = table.rows.map { $0.map(\.text) }
-        let titles = table.columns.map(\.title)
+        let shown = table.columns.indices.filter { !table.columns[$0].machineOnly }
+        let texts = table.rows.map { row in shown.compactMap { $0 < row.count ? row[$0].text : nil } }
+        let titles = shown.map { table.columns[$0].title }
         var widths = titles.map(\.count)
         for row in texts {
             for (index, text) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], text.count) }

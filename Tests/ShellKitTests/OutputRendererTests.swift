@@ -33,6 +33,16 @@ import Testing
         #expect(OutputRenderer(format: .table, color: true).render(.table(table)).contains("\u{1B}[1m"))
     }
 
+    @Test func machineFormatsUseKeysAndKeepEveryColumnTheTableShowsTitles() {
+        let table = Table(
+            columns: [Column("id", machineOnly: true), "name", Column("campaignStatus", title: "status")],
+            rows: [[.text("c1"), .text("Q4"), .text("on")]]
+        )
+        #expect(OutputRenderer(format: .table, color: false).render(.table(table)) == "name  status\nQ4    on\n")
+        #expect(OutputRenderer(format: .csv, color: false).render(.table(table)) == "id,name,campaignStatus\r\nc1,Q4,on\r\n")
+        #expect(OutputRenderer(format: .jsonl, color: false).render(.table(table)) == #"{"id": "c1", "name": "Q4", "campaignStatus": "on"}"# + "\n")
+    }
+
     @Test func recordsBecomeObjectsOrFieldValueLines() throws {
         let record = CommandResult.record([("status", .text("on")), ("version", .integer(3))])
         #expect(OutputRenderer(format: .json, color: false).render(record) == "{\"status\": \"on\", \"version\": 3}\n")
