@@ -84,23 +84,6 @@ public struct GenesysClient: Sendable {
         return answer
     }
 
-    /// Sends a request and decodes its JSON answer.
-    func fetch<Response: Decodable>(
-        _ type: Response.Type, _ method: HTTPMethod, _ route: String, path: String, query: [(String, String)] = [],
-        body: (some Encodable)? = String?.none, idempotent: Bool = true
-    ) async throws -> Response {
-        let payload = try body.map { try JSONEncoder().encode($0) }
-        let answer = try await send(method, route, path: path, query: query, body: payload, idempotent: idempotent)
-        do {
-            return try JSONDecoder().decode(Response.self, from: answer.body)
-        } catch {
-            throw GenesysError(
-                kind: .invalidResponse, request: "\(method.rawValue) \(route)", status: answer.status,
-                message: "unexpected JSON: \(error)", correlationID: answer.correlationID
-            )
-        }
-    }
-
     /// Sends a request and reads its answer as a JSON document, numbers and member order as sent.
     func fetchJSON(
         _ method: HTTPMethod, _ route: String, path: String, query: [(String, String)] = [], body: JSONValue? = nil,

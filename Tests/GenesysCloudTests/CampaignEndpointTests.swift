@@ -138,7 +138,7 @@ import Testing
             try await harness.control("PUT", "/queues/\(Self.sales)/agents", #"{"IDLE":150,"INTERACTING":30,"OFF_QUEUE":5}"#)
             let idle = try await harness.client.queueMembers(queueID: Self.sales, joined: true, routingStatuses: [.idle])
             #expect(idle.count == 150)
-            #expect(idle.allSatisfy { $0.routingStatus?.status == .idle && $0.joined == true })
+            #expect(idle.allSatisfy { $0.routingStatus == .idle && $0.joined == true })
             let pages = await harness.emulator.requests().filter { $0.path.hasSuffix("/members") }.compactMap(\.query)
             #expect(pages.count == 2)
             #expect(pages.allSatisfy { $0.contains("joined=true") && $0.contains("routingStatus=IDLE") })
@@ -151,15 +151,6 @@ import Testing
             let allIdle = try await harness.client.queueMembers(queueID: Self.sales, routingStatuses: [.idle])
             #expect(joinedIdle.count == 6)
             #expect(allIdle.count == 7)
-        }
-    }
-
-    @Test func observationsCountOnQueueUsersByRoutingStatus() async throws {
-        try await EmulatorHarness.run { harness in
-            let collections = EmulatorHarness.demoQueueID("Collections")
-            let counts = try await harness.client.onQueueUsers(queueIDs: [Self.sales, collections])
-            #expect(counts[Self.sales] == [.idle: 6, .interacting: 4, .notResponding: 1, .communicating: 1])
-            #expect(counts[collections] == [.idle: 2, .interacting: 5])
         }
     }
 }
