@@ -56,7 +56,8 @@ enum AuditBench {
     static func entry(_ index: Int, session: String) -> AuditEntry {
         AuditEntry(
             actor: AuditActor(profile: "bench", clientID: "bench-client", osUser: "bench", host: "bench-host"),
-            session: session, command: "pause Bulk_\(index)", campaignID: "campaign-\(index)", campaignName: "Bulk_\(index)",
+            session: session, command: "pause Bulk_\(index)", campaignID: "campaign-\(index)",
+            campaignName: "Bulk_\(index)",
             verb: "pause", fromStatus: "on", toStatus: "off", outcome: .success, versionBefore: 3, versionAfter: 4,
             latencyMs: 42, httpStatus: 200, correlationID: UUID().uuidString
         )

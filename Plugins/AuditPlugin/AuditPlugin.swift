@@ -50,19 +50,26 @@ struct Audit: ShellCommand {
         func run(in context: CommandContext) async throws {
             let records = try context.components.require(AuditLog.self).store().recent(filters.filter, limit: limit)
             let columns: [Column] = [
-                "seq", "time", "actor", "campaign", "verb", Column("fromStatus", title: "from"), Column("toStatus", title: "to"),
+                "seq", "time", "actor", "campaign", "verb", Column("fromStatus", title: "from"),
+                Column("toStatus", title: "to"),
                 "outcome", "attempt", Column("httpStatus", title: "http"), "error",
             ]
-            context.emit(.table(Table(columns: columns, rows: records.map { record in
-                let entry = record.entry
-                return [
-                    .integer(Int(record.seq)), .text(AuditColumns.timestamp(entry.time)),
-                    .text([entry.actor.profile, entry.actor.osUser].compactMap { $0 }.joined(separator: "/")),
-                    Cell(entry.campaignName ?? entry.campaignID), .text(entry.verb), Cell(entry.fromStatus),
-                    Cell(entry.toStatus), .text(entry.outcome.rawValue), .integer(entry.attempt), Cell(entry.httpStatus),
-                    Cell(entry.errorMessage),
-                ]
-            })))
+            context.emit(
+                .table(
+                    Table(
+                        columns: columns,
+                        rows: records.map { record in
+                            let entry = record.entry
+                            return [
+                                .integer(Int(record.seq)), .text(AuditColumns.timestamp(entry.time)),
+                                .text(
+                                    [entry.actor.profile, entry.actor.osUser].compactMap { $0 }.joined(separator: "/")),
+                                Cell(entry.campaignName ?? entry.campaignID), .text(entry.verb), Cell(entry.fromStatus),
+                                Cell(entry.toStatus), .text(entry.outcome.rawValue), .integer(entry.attempt),
+                                Cell(entry.httpStatus),
+                                Cell(entry.errorMessage),
+                            ]
+                        })))
         }
     }
 
@@ -92,20 +99,24 @@ struct Audit: ShellCommand {
     struct Verify: ShellCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify", abstract: "Walk the hash chain; name the first broken row (exit status 1).")
-        @Option(help: ArgumentHelp(
-            "A head printed by an earlier verify (or a webhook event's auditAnchor) that must still be in the chain.",
-            valueName: "SEQ:HASH"))
+        @Option(
+            help: ArgumentHelp(
+                "A head printed by an earlier verify (or a webhook event's auditAnchor) that must still be in the chain.",
+                valueName: "SEQ:HASH"))
         var anchor: String?
 
         func run(in context: CommandContext) async throws {
             let log = try context.components.require(AuditLog.self)
             let anchor = try self.anchor.map {
-                guard let anchor = AuditAnchor($0) else { throw ShellError.usage("--anchor takes SEQ:HASH, as verify prints it") }
+                guard let anchor = AuditAnchor($0) else {
+                    throw ShellError.usage("--anchor takes SEQ:HASH, as verify prints it")
+                }
                 return anchor
             }
             switch try log.store().verify(anchor: anchor) {
             case .intact(let rows, let head):
-                context.emit(.text("audit chain intact: \(rows) rows in \(log.path)" + (head.map { "; head \($0)" } ?? "")))
+                context.emit(
+                    .text("audit chain intact: \(rows) rows in \(log.path)" + (head.map { "; head \($0)" } ?? "")))
             case .broken(let seq, let reason):
                 throw ShellError.failure("audit chain broken at row \(seq): \(reason)")
             }
@@ -125,7 +136,8 @@ enum AuditColumns {
     static func cells(_ record: AuditRecord) -> [Cell] {
         let entry = record.entry
         return [
-            .integer(Int(record.seq)), .text(timestamp(entry.time)), Cell(entry.actor.profile), Cell(entry.actor.clientID),
+            .integer(Int(record.seq)), .text(timestamp(entry.time)), Cell(entry.actor.profile),
+            Cell(entry.actor.clientID),
             .text(entry.actor.osUser), .text(entry.actor.host), .text(entry.session), .text(entry.command),
             Cell(entry.campaignID), Cell(entry.campaignName), .text(entry.verb), Cell(entry.fromStatus),
             Cell(entry.toStatus), .text(entry.outcome.rawValue), .integer(entry.attempt), Cell(entry.versionBefore),
@@ -151,7 +163,9 @@ enum AuditColumns {
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        guard (0...9999).contains(year) else { return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+        guard (0...9999).contains(year) else {
+            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        }
         var text = [UInt8]()
         text.reserveCapacity(24)
         func digits(_ value: Int64, _ count: Int, then separator: Character) {

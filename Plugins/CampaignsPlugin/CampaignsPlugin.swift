@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import CampaignControl
+import Foundation
 import GenesysCloud
 import JSONDocument
 import ShellKit
@@ -56,7 +56,8 @@ struct ListCampaigns: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaigns", abstract: "List campaigns with status, lifecycle, dialing mode, queue and progress.")
     @Option(help: "Only campaigns whose name starts with this.") var name: String?
-    @Option(help: "Only campaigns in this Genesys status (on, off, stopping, …) or lifecycle (draft, active, paused, …).")
+    @Option(
+        help: "Only campaigns in this Genesys status (on, off, stopping, …) or lifecycle (draft, active, paused, …).")
     var status: String?
 
     func run(in context: CommandContext) async throws {
@@ -64,22 +65,27 @@ struct ListCampaigns: ShellCommand {
         let campaigns = try await client.campaigns(CampaignQuery(name: name, filterType: name == nil ? nil : .prefix))
         context.warnAboutUnreadableFields(of: campaigns)
         let progress = await ProgressIndex.read(campaigns, client: client)
-        if let why = progress.unavailable { context.warn("progress unavailable (\(why)); progress left blank, draft shown as paused") }
+        if let why = progress.unavailable {
+            context.warn("progress unavailable (\(why)); progress left blank, draft shown as paused")
+        }
         if name == nil {
-            try context.org.names.replace(with: campaigns.compactMap { c in c.id.map { CampaignReference(id: $0, name: c.name ?? $0) } })
+            try context.org.names.replace(
+                with: campaigns.compactMap { c in c.id.map { CampaignReference(id: $0, name: c.name ?? $0) } })
         }
         let rows: [[Cell]] = campaigns.compactMap { campaign in
             let lifecycle = progress.lifecycle(of: campaign)
             if let status, status != campaign.campaignStatus?.rawValue, status != lifecycle.rawValue { return nil }
             return [
-                Cell(campaign.id), Cell(campaign.name), Cell(campaign.campaignStatus?.rawValue), .text(lifecycle.rawValue),
+                Cell(campaign.id), Cell(campaign.name), Cell(campaign.campaignStatus?.rawValue),
+                .text(lifecycle.rawValue),
                 Cell(campaign.dialingMode?.rawValue), Cell(campaign.queue?.name ?? campaign.queue?.id),
                 Cell(progress[campaign.id]?.percentage),
             ]
         }
         let table = Table(
             columns: [
-                Column("id", machineOnly: true), "name", Column("campaignStatus", title: "status"), "lifecycle", Column("dialingMode", title: "dialing mode"),
+                Column("id", machineOnly: true), "name", Column("campaignStatus", title: "status"), "lifecycle",
+                Column("dialingMode", title: "dialing mode"),
                 "queue", Column("percentage", title: "progress %"),
             ],
             rows: rows
@@ -94,14 +100,17 @@ extension CommandContext {
         for campaign in campaigns {
             let problems = campaign.unreadableFields
             guard !problems.isEmpty else { continue }
-            warn("campaign \(campaign.name ?? campaign.id ?? "?") (\(campaign.id ?? "no id")): \(problems.joined(separator: "; ")); shown blank")
+            warn(
+                "campaign \(campaign.name ?? campaign.id ?? "?") (\(campaign.id ?? "no id")): \(problems.joined(separator: "; ")); shown blank"
+            )
         }
     }
 }
 
 struct Use: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "use", abstract: "Make a campaign the current one, by id, name or an unambiguous part of its name.")
+        commandName: "use", abstract: "Make a campaign the current one, by id, name or an unambiguous part of its name."
+    )
     @Argument(help: "The campaign's id or name.") var campaign: String
 
     func run(in context: CommandContext) async throws {
@@ -115,7 +124,8 @@ struct Use: ShellCommand {
 
 struct Show: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show a campaign's settings (the current one by default); --format json prints it whole.")
+        commandName: "show",
+        abstract: "Show a campaign's settings (the current one by default); --format json prints it whole.")
     @Argument(help: "The campaign's id or name.") var campaign: String?
 
     func run(in context: CommandContext) async throws {
@@ -152,7 +162,8 @@ struct Show: ShellCommand {
 }
 
 struct Progress: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "progress", abstract: "Show how far a campaign has dialed its list.")
+    static let configuration = CommandConfiguration(
+        commandName: "progress", abstract: "Show how far a campaign has dialed its list.")
     @Argument(help: "The campaign's id or name.") var campaign: String?
 
     func run(in context: CommandContext) async throws {
@@ -168,7 +179,8 @@ struct Progress: ShellCommand {
 }
 
 struct Stats: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Show the dialer's live figures for a campaign.")
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Show the dialer's live figures for a campaign.")
     @Argument(help: "The campaign's id or name.") var campaign: String?
 
     func run(in context: CommandContext) async throws {
@@ -177,7 +189,8 @@ struct Stats: ShellCommand {
         context.emit(
             .record([
                 ("campaign", Cell(found.name)), ("idle agents", Cell(stats.idleAgents)),
-                ("effective idle agents", Cell(stats.effectiveIdleAgents)), ("outstanding calls", Cell(stats.outstandingCalls)),
+                ("effective idle agents", Cell(stats.effectiveIdleAgents)),
+                ("outstanding calls", Cell(stats.outstandingCalls)),
                 ("scheduled calls", Cell(stats.scheduledCalls)), ("attempts", Cell(stats.contactRate?.attempts)),
                 ("connect ratio", Cell(stats.contactRate?.connectRatio)),
                 ("lines in use", Cell(stats.linesUtilization?.assignedOutboundLines)),

@@ -50,7 +50,9 @@ struct CampaignCondition {
         if !field.isNumeric, comparison != .equal, comparison != .notEqual {
             throw ValidationError("\(field.rawValue) can only be compared with == or !=")
         }
-        if field.isNumeric, Double(value) == nil { throw ValidationError("\(field.rawValue) is a number; '\(value)' is not") }
+        if field.isNumeric, Double(value) == nil {
+            throw ValidationError("\(field.rawValue) is a number; '\(value)' is not")
+        }
     }
 
     /// The field's current value and whether the condition holds.
@@ -97,7 +99,8 @@ struct Expect: ShellCommand {
         let result = try await condition.check(campaign, client: context.client())
         guard result.holds else {
             throw ShellError.expectation(
-                "expected \(condition.description) on \(campaign.name ?? "?"), but \(condition.field.rawValue) is \(result.actual)")
+                "expected \(condition.description) on \(campaign.name ?? "?"), but \(condition.field.rawValue) is \(result.actual)"
+            )
         }
     }
 }

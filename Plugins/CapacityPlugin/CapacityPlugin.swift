@@ -17,9 +17,12 @@ public enum CapacityPlugin: ShellPlugin {
 struct Capacity: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "capacity",
-        abstract: "Check whether a campaign could be turned on: errors, idle agents, lines, the org's limit of 50 active.")
+        abstract:
+            "Check whether a campaign could be turned on: errors, idle agents, lines, the org's limit of 50 active.")
     @Argument(help: "The campaign's id or name (default: the current campaign).") var campaign: String?
-    @Option(name: .customLong("min-agents"), help: "Idle on-queue agents required (default: the profile's min_agents, else 1).")
+    @Option(
+        name: .customLong("min-agents"),
+        help: "Idle on-queue agents required (default: the profile's min_agents, else 1).")
     var minAgents: Int?
 
     func run(in context: CommandContext) async throws {
@@ -36,10 +39,12 @@ struct Capacity: ShellCommand {
         let profileMinimum = await org.settings?.minAgents
         let required = minAgents ?? profileMinimum ?? 1
         let checks = await Preflight(client: client).checks(for: found, minAgents: required, dialerLines: true)
-        context.emit(.table(Table(
-            columns: ["check", "result", "figure"],
-            rows: checks.map { [.text($0.name.rawValue), .text($0.state.rawValue), .text($0.figure)] }
-        )))
+        context.emit(
+            .table(
+                Table(
+                    columns: ["check", "result", "figure"],
+                    rows: checks.map { [.text($0.name.rawValue), .text($0.state.rawValue), .text($0.figure)] }
+                )))
         let open = checks.filter { $0.state != .pass }.map { "\($0.name.rawValue) (\($0.state.rawValue))" }
         if !open.isEmpty {
             throw ShellError.failure("\(found.name ?? "the campaign") would not pass: \(open.joined(separator: ", "))")

@@ -35,17 +35,22 @@ public final class MetricsRegistry: MetricsFactory, Sendable {
 
     /// Every series, sorted by label and dimensions.
     public var series: [Series] {
-        state.withLock { Array($0.values) }.sorted { ($0.label, Self.key("", $0.dimensions)) < ($1.label, Self.key("", $1.dimensions)) }
+        state.withLock { Array($0.values) }.sorted {
+            ($0.label, Self.key("", $0.dimensions)) < ($1.label, Self.key("", $1.dimensions))
+        }
     }
 
     /// Forgets every value (the series stay, at zero).
     public func reset() {
         state.withLock { all in
-            for key in all.keys { all[key] = Series(label: all[key]!.label, dimensions: all[key]!.dimensions, kind: all[key]!.kind) }
+            for key in all.keys {
+                all[key] = Series(label: all[key]!.label, dimensions: all[key]!.dimensions, kind: all[key]!.kind)
+            }
         }
     }
 
-    func update(_ label: String, _ dimensions: [(String, String)], kind: Series.Kind, _ change: (inout Series) -> Void) {
+    func update(_ label: String, _ dimensions: [(String, String)], kind: Series.Kind, _ change: (inout Series) -> Void)
+    {
         let key = Self.key(label, dimensions)
         state.withLock { all in
             var series = all[key] ?? Series(label: label, dimensions: dimensions.sorted { $0.0 < $1.0 }, kind: kind)

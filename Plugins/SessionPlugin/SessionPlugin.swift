@@ -24,7 +24,10 @@ struct Login: ShellCommand {
         let token = try await org.login()
         if context.isInteractive { await org.refreshNames() }
         let settings = await org.settings
-        context.emit(.text("logged in as client \(settings?.credentials.clientID ?? "?"); token valid until \(WhoAmI.format(token.expiresAt))"))
+        context.emit(
+            .text(
+                "logged in as client \(settings?.credentials.clientID ?? "?"); token valid until \(WhoAmI.format(token.expiresAt))"
+            ))
     }
 }
 
@@ -44,7 +47,8 @@ struct WhoAmI: ShellCommand {
     func run(in context: CommandContext) async throws {
         let org = try context.components.require(OrgSession.self)
         guard let settings = await org.settings else { throw OrgSessionError.notConfigured }
-        let token: AccessToken? = if let client = try? await org.connectedClient() { await client.tokens.current } else { nil }
+        let token: AccessToken? =
+            if let client = try? await org.connectedClient() { await client.tokens.current } else { nil }
         let current = await org.current
         context.emit(
             .record([
@@ -101,7 +105,9 @@ struct Profile: ShellCommand {
 
         func run(in context: CommandContext) async throws {
             let configuration = try context.components.require(OrgConfiguration.self)
-            guard let settings = try configuration.settings(.init(profile: name)) else { throw OrgSessionError.notConfigured }
+            guard let settings = try configuration.settings(.init(profile: name)) else {
+                throw OrgSessionError.notConfigured
+            }
             let org = try context.components.require(OrgSession.self)
             await org.switchTo(settings)
             if context.isInteractive { await org.refreshNames() }

@@ -43,8 +43,12 @@ struct TransitionArguments: ParsableArguments {
 
     func validate() throws {
         if all, !campaigns.isEmpty { throw ValidationError("name campaigns or use --all, not both") }
-        if !all, name != nil || status != nil || queue != nil { throw ValidationError("--name, --status and --queue go with --all") }
-        if parallel < 1 || maxConflicts < 0 { throw ValidationError("--parallel must be at least 1, --max-conflicts at least 0") }
+        if !all, name != nil || status != nil || queue != nil {
+            throw ValidationError("--name, --status and --queue go with --all")
+        }
+        if parallel < 1 || maxConflicts < 0 {
+            throw ValidationError("--parallel must be at least 1, --max-conflicts at least 0")
+        }
     }
 }
 
@@ -80,15 +84,25 @@ extension CommandContext {
     /// The campaigns the arguments name, as Genesys returns them (full bodies, current versions).
     func selectedCampaigns(_ arguments: Selection, client: GenesysClient) async throws -> [Campaign] {
         if arguments.all {
-            let listed = try await client.campaigns(CampaignQuery(name: arguments.name, filterType: arguments.name == nil ? nil : .prefix))
-                .filter { campaign in arguments.queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true }
-            guard let status = arguments.status else { return listed }
-            guard Lifecycle(rawValue: status) != nil else { return listed.filter { $0.campaignStatus?.rawValue == status } }
-            let progress = await ProgressIndex.read(listed, client: client)
-            if let why = progress.unavailable, status == Lifecycle.draft.rawValue || status == Lifecycle.paused.rawValue {
-                throw ShellError.failure("cannot tell draft from paused: progress unavailable (\(why))", hint: "select by Genesys status instead, e.g. --status off")
+            let listed = try await client.campaigns(
+                CampaignQuery(name: arguments.name, filterType: arguments.name == nil ? nil : .prefix)
+            )
+            .filter { campaign in arguments.queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true
             }
-            return listed.filter { $0.campaignStatus?.rawValue == status || progress.lifecycle(of: $0).rawValue == status }
+            guard let status = arguments.status else { return listed }
+            guard Lifecycle(rawValue: status) != nil else {
+                return listed.filter { $0.campaignStatus?.rawValue == status }
+            }
+            let progress = await ProgressIndex.read(listed, client: client)
+            if let why = progress.unavailable, status == Lifecycle.draft.rawValue || status == Lifecycle.paused.rawValue
+            {
+                throw ShellError.failure(
+                    "cannot tell draft from paused: progress unavailable (\(why))",
+                    hint: "select by Genesys status instead, e.g. --status off")
+            }
+            return listed.filter {
+                $0.campaignStatus?.rawValue == status || progress.lifecycle(of: $0).rawValue == status
+            }
         }
         let resolver = CampaignResolver(client: client)
         if arguments.campaigns.isEmpty {
@@ -109,9 +123,13 @@ extension CommandContext {
         if assumeYes || sessionSaysYes { return }
         let expected = campaigns.count == 1 ? (campaigns[0].name ?? campaigns[0].id ?? "") : "yes"
         guard isInteractive else {
-            throw ShellError.usage("\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns") needs --yes outside a terminal")
+            throw ShellError.usage(
+                "\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns") needs --yes outside a terminal"
+            )
         }
-        OutputDestination.standardError.write("\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns")? Type '\(expected)' to confirm: ")
+        OutputDestination.standardError.write(
+            "\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns")? Type '\(expected)' to confirm: "
+        )
         guard Swift.readLine()?.trimmingCharacters(in: .whitespaces) == expected else {
             throw ShellError.failure("not confirmed; nothing changed")
         }
@@ -145,28 +163,36 @@ extension CommandContext {
         }
         for result in results {
             for check in result.checks {
-                let shown = check.state != .pass && check.bypassed(by: overrides) ? "overridden" : check.state.rawValue.uppercased()
+                let shown =
+                    check.state != .pass && check.bypassed(by: overrides)
+                    ? "overridden" : check.state.rawValue.uppercased()
                 note("  \(check.state == .pass ? "pass" : shown) \(check.name.rawValue): \(check.figure)")
             }
         }
-        emit(.table(Table(
-            columns: [
-                Column("campaignId", machineOnly: true), "campaign", Column("fromStatus", title: "from"),
-                Column("toStatus", title: "to"), "outcome", "attempts", Column("latencyMs", title: "latency ms"), "message",
-            ],
-            rows: results.map { result in
-                [
-                    .text(result.campaignID), Cell(result.campaignName ?? result.campaignID), Cell(result.fromStatus),
-                    Cell(result.toStatus), .text(result.outcome.rawValue), .integer(result.attempts),
-                    .integer(Int(result.latency.nanoseconds / 1_000_000)),
-                    Cell(result.message),
-                ]
-            }
-        )))
+        emit(
+            .table(
+                Table(
+                    columns: [
+                        Column("campaignId", machineOnly: true), "campaign", Column("fromStatus", title: "from"),
+                        Column("toStatus", title: "to"), "outcome", "attempts",
+                        Column("latencyMs", title: "latency ms"), "message",
+                    ],
+                    rows: results.map { result in
+                        [
+                            .text(result.campaignID), Cell(result.campaignName ?? result.campaignID),
+                            Cell(result.fromStatus),
+                            Cell(result.toStatus), .text(result.outcome.rawValue), .integer(result.attempts),
+                            .integer(Int(result.latency.nanoseconds / 1_000_000)),
+                            Cell(result.message),
+                        ]
+                    }
+                )))
         let failed = results.filter(\.failed)
         if !failed.isEmpty {
             throw ShellError.failure(
-                results.count == 1 ? (failed[0].message ?? "the transition failed") : "\(failed.count) of \(results.count) campaigns failed"
+                results.count == 1
+                    ? (failed[0].message ?? "the transition failed")
+                    : "\(failed.count) of \(results.count) campaigns failed"
             )
         }
         let timedOut = results.filter(\.timedOut)
@@ -181,7 +207,8 @@ extension CommandContext {
 
     /// Runs a verb over the selected campaigns, with the session's dry-run and the run's options.
     func transition(
-        _ verb: Verb, _ arguments: Selection, confirmIf destructive: Bool, configure: (inout TransitionOptions) -> Void = { _ in }
+        _ verb: Verb, _ arguments: Selection, confirmIf destructive: Bool,
+        configure: (inout TransitionOptions) -> Void = { _ in }
     ) async throws {
         let engine = try await engine()
         let campaigns = try await selectedCampaigns(arguments, client: engine.client)
@@ -206,7 +233,11 @@ extension CommandContext {
         do {
             results = try await BulkRun(engine: engine, parallel: arguments.parallel, rateLimit: try org.rateLimit).run(
                 verb, campaigns: campaigns, options: options,
-                progress: { done, _ in if interactive, total > 1 { OutputDestination.standardError.write("\r\(verb.rawValue): \(done)/\(total)") } }
+                progress: { done, _ in
+                    if interactive, total > 1 {
+                        OutputDestination.standardError.write("\r\(verb.rawValue): \(done)/\(total)")
+                    }
+                }
             )
         } catch is CancellationError {
             note("stopped waiting; campaigns already changed stay as they are (a pause may still be stopping)")
@@ -219,12 +250,18 @@ extension CommandContext {
 
 /// `--override agents,capacity,lines --reason "…"`.
 struct OverrideArguments: ParsableArguments {
-    @Option(help: "Pre-flight checks to bypass: agents, lines, capacity, or errors when they cannot be read (comma-separated).")
+    @Option(
+        help:
+            "Pre-flight checks to bypass: agents, lines, capacity, or errors when they cannot be read (comma-separated)."
+    )
     var override: String?
     @Option(help: "Why the checks are bypassed (audited; at least 3 characters).") var reason: String?
 
     var checks: Swift.Set<PreflightCheck.Name> {
-        Swift.Set((override ?? "").split(separator: ",").compactMap { PreflightCheck.Name(rawValue: String($0).trimmingCharacters(in: .whitespaces)) })
+        Swift.Set(
+            (override ?? "").split(separator: ",").compactMap {
+                PreflightCheck.Name(rawValue: String($0).trimmingCharacters(in: .whitespaces))
+            })
     }
 
     func validate() throws {
@@ -246,12 +283,18 @@ struct OverrideArguments: ParsableArguments {
 struct Activate: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
-        commandName: "activate", abstract: "Turn campaigns on after the pre-flight checks (agents, lines, capacity, errors).")
+        commandName: "activate",
+        abstract: "Turn campaigns on after the pre-flight checks (agents, lines, capacity, errors).")
     @OptionGroup var arguments: TransitionArguments
     @OptionGroup var overrides: OverrideArguments
-    @Option(name: .customLong("min-agents"), help: "Idle on-queue agents required (default: the profile's min_agents, else 1).")
+    @Option(
+        name: .customLong("min-agents"),
+        help: "Idle on-queue agents required (default: the profile's min_agents, else 1).")
     var minAgents: Int?
-    @Option(help: "How to turn it on: put (PUT with the version the pre-flight saw; needs outbound:campaign:edit) or start (POST …/start; needs only outbound:campaign:start).")
+    @Option(
+        help:
+            "How to turn it on: put (PUT with the version the pre-flight saw; needs outbound:campaign:edit) or start (POST …/start; needs only outbound:campaign:start)."
+    )
     var via: ActivationRequest = .put
 
     enum ActivationRequest: String, ExpressibleByArgument, CaseIterable {
@@ -272,10 +315,12 @@ struct Pause: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "pause",
-        abstract: "Stop campaigns (no version needed, never refused while running) and wait until they are not dialing.")
+        abstract: "Stop campaigns (no version needed, never refused while running) and wait until they are not dialing."
+    )
     @OptionGroup var arguments: TransitionArguments
     @Flag(name: .customLong("no-wait"), help: "Return while the campaign is still stopping.") var noWait = false
-    @Option(help: "How long to wait for off (e.g. 90s, 5m); past it the command exits 3.") var timeout = DurationArgument(.seconds(300))
+    @Option(help: "How long to wait for off (e.g. 90s, 5m); past it the command exits 3.") var timeout =
+        DurationArgument(.seconds(300))
 
     func run(in context: CommandContext) async throws {
         try await context.transition(.pause, arguments.selection, confirmIf: false) { options in
@@ -288,7 +333,8 @@ struct Pause: ShellCommand {
 struct Archive: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
-        commandName: "archive", abstract: "Pause if needed, keep the campaign's settings in the local archive, delete it from Genesys.")
+        commandName: "archive",
+        abstract: "Pause if needed, keep the campaign's settings in the local archive, delete it from Genesys.")
     @OptionGroup var arguments: TransitionArguments
     @Option(help: "How long to wait for a running campaign to stop.") var timeout = DurationArgument(.seconds(300))
 
@@ -300,7 +346,8 @@ struct Archive: ShellCommand {
 struct Recycle: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
-        commandName: "recycle", abstract: "Reset a paused or complete campaign's progress: it dials its list from the start.")
+        commandName: "recycle",
+        abstract: "Reset a paused or complete campaign's progress: it dials its list from the start.")
     @OptionGroup var arguments: TransitionArguments
 
     func run(in context: CommandContext) async throws {
@@ -329,13 +376,16 @@ struct Transition: ShellCommand {
 struct Restore: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
-        commandName: "restore", abstract: "Create an archived campaign again (off, with a new id), by its old id or name.")
+        commandName: "restore",
+        abstract: "Create an archived campaign again (off, with a new id), by its old id or name.")
     @Argument(help: "The archived campaign's old id or name.") var campaign: String
     @Flag(name: .customLong("dry-run"), help: "Print the request instead of sending it.") var dryRun = false
 
     func run(in context: CommandContext) async throws {
         let store = try context.components.require(AuditLog.self).store()
-        let candidates = try store.archives().filter { ($0.campaignID == campaign || $0.name == campaign) && $0.restoredAs == nil }
+        let candidates = try store.archives().filter {
+            ($0.campaignID == campaign || $0.name == campaign) && $0.restoredAs == nil
+        }
         guard let archived = candidates.last else {
             throw ShellError.failure("no archived campaign '\(campaign)' left to restore", hint: "see 'archives'")
         }
@@ -353,11 +403,19 @@ struct Archives: ShellCommand {
 
     func run(in context: CommandContext) async throws {
         let archives = try context.components.require(AuditLog.self).store().archives()
-        context.emit(.table(Table(
-            columns: ["name", Column("campaignId", title: "old id"), Column("archivedAt", title: "archived"), Column("restoredAs", title: "restored as")],
-            rows: archives.map {
-                [.text($0.name), .text($0.campaignID), .text($0.archivedAt.formatted(Date.ISO8601FormatStyle())), Cell($0.restoredAs)]
-            }
-        )))
+        context.emit(
+            .table(
+                Table(
+                    columns: [
+                        "name", Column("campaignId", title: "old id"), Column("archivedAt", title: "archived"),
+                        Column("restoredAs", title: "restored as"),
+                    ],
+                    rows: archives.map {
+                        [
+                            .text($0.name), .text($0.campaignID),
+                            .text($0.archivedAt.formatted(Date.ISO8601FormatStyle())), Cell($0.restoredAs),
+                        ]
+                    }
+                )))
     }
 }

@@ -19,28 +19,41 @@ struct Webhook: ShellCommand {
     }
 
     struct Show: ShellCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the webhook's configuration.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show the webhook's configuration.")
 
         func run(in context: CommandContext) async throws {
             let notifier = try context.components.require(WebhookNotifier.self)
             let configuration = await notifier.configuration
             let signing: Cell =
                 if let variable = configuration?.secretVariable {
-                    .text(await notifier.hasSecret ? "HMAC-SHA256 with $\(variable)" : "$\(variable) is not set: unsigned")
+                    .text(
+                        await notifier.hasSecret ? "HMAC-SHA256 with $\(variable)" : "$\(variable) is not set: unsigned"
+                    )
                 } else { .text("unsigned") }
             let last = await notifier.lastDelivery
-            context.emit(.record([
-                ("url", Cell(configuration?.url.absoluteString ?? "not set")),
-                ("signing", configuration == nil ? .empty : signing),
-                ("pending deliveries", .integer(await notifier.pendingCount)),
-                ("last delivery", Cell(last.map { $0.succeeded ? "delivered (HTTP \($0.status ?? 0), \($0.attempts) attempts)" : "failed: \($0.error ?? "?") after \($0.attempts) attempts" })),
-            ]))
+            context.emit(
+                .record([
+                    ("url", Cell(configuration?.url.absoluteString ?? "not set")),
+                    ("signing", configuration == nil ? .empty : signing),
+                    ("pending deliveries", .integer(await notifier.pendingCount)),
+                    (
+                        "last delivery",
+                        Cell(
+                            last.map {
+                                $0.succeeded
+                                    ? "delivered (HTTP \($0.status ?? 0), \($0.attempts) attempts)"
+                                    : "failed: \($0.error ?? "?") after \($0.attempts) attempts"
+                            })
+                    ),
+                ]))
         }
     }
 
     struct Set: ShellCommand {
         static let configuration = CommandConfiguration(
-            commandName: "set", abstract: "Send state changes to URL, signed with the secret in an environment variable.")
+            commandName: "set",
+            abstract: "Send state changes to URL, signed with the secret in an environment variable.")
         @Argument(help: "https URL (http only to this machine).") var url: String
         @Option(name: .customLong("secret-env"), help: "The environment variable holding the signing secret.")
         var secretVariable: String?
@@ -55,17 +68,24 @@ struct Webhook: ShellCommand {
     }
 
     struct Test: ShellCommand {
-        static let configuration = CommandConfiguration(commandName: "test", abstract: "Send a test event and report the response.")
+        static let configuration = CommandConfiguration(
+            commandName: "test", abstract: "Send a test event and report the response.")
 
         func run(in context: CommandContext) async throws {
             let notifier = try context.components.require(WebhookNotifier.self)
-            guard await notifier.configuration != nil else { throw ShellError.usage("no webhook set", hint: "use 'webhook set URL'") }
+            guard await notifier.configuration != nil else {
+                throw ShellError.usage("no webhook set", hint: "use 'webhook set URL'")
+            }
             let delivery = await notifier.test(command: "webhook test")
             let milliseconds = delivery.latency.nanoseconds / 1_000_000
             guard delivery.succeeded else {
-                throw ShellError.failure("webhook test failed after \(delivery.attempts) attempts: \(delivery.error ?? "?")")
+                throw ShellError.failure(
+                    "webhook test failed after \(delivery.attempts) attempts: \(delivery.error ?? "?")")
             }
-            context.emit(.text("delivered: HTTP \(delivery.status ?? 0) in \(milliseconds) ms (\(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s"))"))
+            context.emit(
+                .text(
+                    "delivered: HTTP \(delivery.status ?? 0) in \(milliseconds) ms (\(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s"))"
+                ))
         }
     }
 }

@@ -17,7 +17,9 @@ public final class AuditStore: Sendable {
         self.path = path
         do {
             let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
             configuration.prepareDatabase { db in
@@ -139,7 +141,8 @@ public final class AuditStore: Sendable {
     public func append(contentsOf entries: [AuditEntry]) async throws(AuditStoreError) -> [AuditRecord] {
         do {
             return try await database.write { db in
-                var last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+                var last =
+                    try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
                     .map { (seq: $0[0] as Int64, hash: $0[1] as String) } ?? (seq: 0, hash: AuditChain.genesis)
                 var records: [AuditRecord] = []
                 records.reserveCapacity(entries.count)
@@ -251,13 +254,18 @@ public final class AuditStore: Sendable {
     func verify(anchor: AuditAnchor?, spans: Int?) throws(AuditStoreError) -> AuditVerification {
         do {
             let newest = try database.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM audit") } ?? 0
-            let spanCount = max(1, spans ?? (newest < 50_000 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)))
+            let spanCount = max(
+                1, spans ?? (newest < 50_000 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)))
             // Span i holds seq in (bounds[i], bounds[i + 1]]; the outer bounds are open, so rows with an
             // out-of-range seq are checked too.
             let bounds = [Int64.min] + (1..<spanCount).map { newest * Int64($0) / Int64(spanCount) } + [Int64.max]
             let results = Mutex([Result<VerifiedSpan, any Error>?](repeating: nil, count: spanCount))
             DispatchQueue.concurrentPerform(iterations: spanCount) { index in
-                let result = Result { try database.read { try Self.verifySpan($0, after: bounds[index], through: bounds[index + 1], anchor: anchor) } }
+                let result = Result {
+                    try database.read {
+                        try Self.verifySpan($0, after: bounds[index], through: bounds[index + 1], anchor: anchor)
+                    }
+                }
                 results.withLock { $0[index] = result }
             }
             var previous = (seq: Int64(0), hash: Array(AuditChain.genesis.utf8))
@@ -266,10 +274,13 @@ public final class AuditStore: Sendable {
                 let span = try result!.get()
                 if let first = span.first {
                     if first.seq != previous.seq + 1 {
-                        return .broken(seq: first.seq, reason: "expected row \(previous.seq + 1) here: rows are missing or were moved")
+                        return .broken(
+                            seq: first.seq,
+                            reason: "expected row \(previous.seq + 1) here: rows are missing or were moved")
                     }
                     if first.previousHash != previous.hash {
-                        return .broken(seq: first.seq, reason: "its prev_hash does not match the hash of the row before it")
+                        return .broken(
+                            seq: first.seq, reason: "its prev_hash does not match the hash of the row before it")
                     }
                 }
                 if let broken = span.broken { return broken }
@@ -279,7 +290,8 @@ public final class AuditStore: Sendable {
             if let anchor, anchor.seq > previous.seq {
                 return .broken(seq: anchor.seq, reason: "the anchored row is gone: the newest rows were deleted")
             }
-            let head = rows == 0 ? nil : AuditAnchor(seq: previous.seq, hash: String(decoding: previous.hash, as: UTF8.self))
+            let head =
+                rows == 0 ? nil : AuditAnchor(seq: previous.seq, hash: String(decoding: previous.hash, as: UTF8.self))
             return .intact(rows: rows, head: head)
         } catch {
             throw AuditStoreError("cannot read the audit database \(path): \(error)")
@@ -295,17 +307,21 @@ public final class AuditStore: Sendable {
         var broken: AuditVerification?
     }
 
-    private static func verifySpan(_ db: Database, after lower: Int64, through upper: Int64, anchor: AuditAnchor?) throws -> VerifiedSpan {
+    private static func verifySpan(_ db: Database, after lower: Int64, through upper: Int64, anchor: AuditAnchor?)
+        throws -> VerifiedSpan
+    {
         // Hashes the bytes SQLite hands out, stepping the statement itself: no record, string, date or
         // `Data` per row, which is what keeps this at hundreds of thousands of rows a second.
-        let statement = try db.makeStatement(sql: "SELECT \(columns) FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq")
+        let statement = try db.makeStatement(
+            sql: "SELECT \(columns) FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq")
         try statement.setArguments([lower, upper])
         let rows = statement.sqliteStatement
         func value(_ column: Int32) -> UnsafeRawBufferPointer? {
             // A number is handed out as its decimal text, which is what was hashed. No bytes means NULL
             // or an empty value: only then is the type worth asking for.
             guard let bytes = sqlite3_column_blob(rows, column) else {
-                return sqlite3_column_type(rows, column) == SQLITE_NULL ? nil : UnsafeRawBufferPointer(start: nil, count: 0)
+                return sqlite3_column_type(rows, column) == SQLITE_NULL
+                    ? nil : UnsafeRawBufferPointer(start: nil, count: 0)
             }
             return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(rows, column)))
         }
@@ -323,18 +339,22 @@ public final class AuditStore: Sendable {
             let step = sqlite3_step(rows)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: step),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
             let seq = sqlite3_column_int64(rows, 0)
             if span.first == nil {
                 guard let previousHash = value(23) else {
-                    span.broken = .broken(seq: seq, reason: "its prev_hash does not match the hash of the row before it")
+                    span.broken = .broken(
+                        seq: seq, reason: "its prev_hash does not match the hash of the row before it")
                     return span
                 }
                 span.first = (seq, Array(previousHash))
                 previous = Array(previousHash)
             } else if seq != previousSeq + 1 {
-                span.broken = .broken(seq: seq, reason: "expected row \(previousSeq + 1) here: rows are missing or were moved")
+                span.broken = .broken(
+                    seq: seq, reason: "expected row \(previousSeq + 1) here: rows are missing or were moved")
                 return span
             } else if !stored(23, equals: previous) {
                 span.broken = .broken(seq: seq, reason: "its prev_hash does not match the hash of the row before it")
@@ -346,13 +366,15 @@ public final class AuditStore: Sendable {
             }
             hash.withUnsafeMutableBytes { canonical.writeHexDigest(into: $0) }
             // An outcome the tool never writes is tampering, even with a hash recomputed to match.
-            guard stored(24, equals: hash), let outcome = value(13), AuditOutcome(rawValue: String(decoding: outcome, as: UTF8.self)) != nil
+            guard stored(24, equals: hash), let outcome = value(13),
+                AuditOutcome(rawValue: String(decoding: outcome, as: UTF8.self)) != nil
             else {
                 span.broken = .broken(seq: seq, reason: "its contents do not match its hash (the row was altered)")
                 return span
             }
             if let anchor, anchor.seq == seq, !anchor.hash.utf8.elementsEqual(hash) {
-                span.broken = .broken(seq: seq, reason: "its hash is not the anchored one: the chain was rewritten from here")
+                span.broken = .broken(
+                    seq: seq, reason: "its hash is not the anchored one: the chain was rewritten from here")
                 return span
             }
             swap(&previous, &hash)
@@ -375,7 +397,8 @@ public final class AuditStore: Sendable {
             time: Date(timeIntervalSince1970: Double(row[1] as Int64) / 1000),
             actor: AuditActor(profile: row[2], clientID: row[3], osUser: row[4], host: row[5]),
             session: row[6], command: row[7], campaignID: row[8], campaignName: row[9], verb: row[10],
-            fromStatus: row[11], toStatus: row[12], outcome: AuditOutcome(rawValue: row[13]) ?? .error, attempt: row[14], versionBefore: row[15],
+            fromStatus: row[11], toStatus: row[12], outcome: AuditOutcome(rawValue: row[13]) ?? .error,
+            attempt: row[14], versionBefore: row[15],
             versionAfter: row[16], latencyMs: row[17], httpStatus: row[18], correlationID: row[19],
             overrideChecks: row[20], overrideReason: row[21], errorMessage: row[22]
         )
@@ -415,7 +438,10 @@ public struct AuditFilter: Sendable {
     var newestFirst = false
     var limit: Int?
 
-    public init(since: Date? = nil, until: Date? = nil, campaign: String? = nil, verb: String? = nil, outcome: AuditOutcome? = nil) {
+    public init(
+        since: Date? = nil, until: Date? = nil, campaign: String? = nil, verb: String? = nil,
+        outcome: AuditOutcome? = nil
+    ) {
         self.since = since
         self.until = until
         self.campaign = campaign
@@ -504,7 +530,9 @@ public struct ArchivedCampaign: Sendable, Equatable {
 extension AuditStore {
     /// Keeps a campaign's snapshot; durable when this returns.
     @discardableResult
-    public func archive(campaignID: String, name: String, snapshot: String) async throws(AuditStoreError) -> ArchivedCampaign {
+    public func archive(campaignID: String, name: String, snapshot: String) async throws(AuditStoreError)
+        -> ArchivedCampaign
+    {
         let now = Date()
         do {
             return try await database.write { db in
@@ -526,7 +554,9 @@ extension AuditStore {
         do {
             return try database.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT id, campaign_id, name, snapshot, archived_at_ms, restored_as, restored_at_ms FROM archives ORDER BY id"
+                    db,
+                    sql:
+                        "SELECT id, campaign_id, name, snapshot, archived_at_ms, restored_as, restored_at_ms FROM archives ORDER BY id"
                 ).map { row in
                     ArchivedCampaign(
                         id: row[0], campaignID: row[1], name: row[2], snapshot: row[3],

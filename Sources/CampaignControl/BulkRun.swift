@@ -53,7 +53,9 @@ public struct BulkRun: Sendable {
         return finished
     }
 
-    private func runOne(_ verb: Verb, _ campaign: Campaign, _ options: TransitionOptions, _ counts: PreflightCounts) async throws -> TransitionResult {
+    private func runOne(_ verb: Verb, _ campaign: Campaign, _ options: TransitionOptions, _ counts: PreflightCounts)
+        async throws -> TransitionResult
+    {
         do {
             switch verb {
             case .activate, .pause: return try await engine.run(verb, on: campaign, options: options, counts: counts)
@@ -65,7 +67,8 @@ public struct BulkRun: Sendable {
             throw error
         } catch {
             return TransitionResult(
-                campaignID: campaign.id ?? "", campaignName: campaign.name, fromStatus: campaign.campaignStatus?.rawValue,
+                campaignID: campaign.id ?? "", campaignName: campaign.name,
+                fromStatus: campaign.campaignStatus?.rawValue,
                 toStatus: campaign.campaignStatus?.rawValue, outcome: .error, message: "\(error)"
             )
         }
@@ -84,7 +87,8 @@ public struct BulkRun: Sendable {
             if ContinuousClock.now >= deadline {
                 for index in waiting {
                     results[index].timedOut = true
-                    results[index].message = "still \(results[index].toStatus ?? "stopping") after \(options.timeout.components.seconds) s"
+                    results[index].message =
+                        "still \(results[index].toStatus ?? "stopping") after \(options.timeout.components.seconds) s"
                 }
                 return
             }
@@ -95,7 +99,9 @@ public struct BulkRun: Sendable {
                     campaign.id.map { ($0, campaign.campaignStatus?.rawValue) }
                 }
             ) { first, _ in first }
-            for index in waiting { if let status = statuses[results[index].campaignID] { results[index].toStatus = status } }
+            for index in waiting {
+                if let status = statuses[results[index].campaignID] { results[index].toStatus = status }
+            }
         }
     }
 }

@@ -49,7 +49,8 @@ public struct OrgConfiguration: Sendable {
             for (key, value) in Self.parseDotEnv(text) where environment[key] == nil { environment[key] = value }
         }
         self.environment = environment
-        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let configHome =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
         configPath = configHome + "/campaignsh/config.toml"
         guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
@@ -63,7 +64,8 @@ public struct OrgConfiguration: Sendable {
         if profiles.contains(where: { $0.values["client_secret"] != nil }) {
             var info = stat()
             if stat(configPath, &info) == 0, info.st_mode & 0o077 != 0 {
-                throw ConfigurationError("\(configPath) holds a client secret but others can read it; run chmod 600 on it")
+                throw ConfigurationError(
+                    "\(configPath) holds a client secret but others can read it; run chmod 600 on it")
             }
         }
     }
@@ -105,7 +107,8 @@ public struct OrgConfiguration: Sendable {
             throw ConfigurationError("\(source) has no client id (GENESYS_CLIENT_ID or client_id)")
         }
         guard let secret = values["client_secret"], !secret.isEmpty else {
-            throw ConfigurationError("\(source) has no client secret (GENESYS_CLIENT_SECRET, client_secret_env or client_secret)")
+            throw ConfigurationError(
+                "\(source) has no client secret (GENESYS_CLIENT_SECRET, client_secret_env or client_secret)")
         }
         let environment: GenesysEnvironment
         do {
@@ -126,7 +129,8 @@ public struct OrgConfiguration: Sendable {
             profile: profileName, environment: environment,
             credentials: ClientCredentials(clientID: clientID, clientSecret: secret),
             region: values["api_base"] == nil ? values["region"] : nil,
-            minAgents: values["min_agents"].flatMap(Int.init) ?? self.environment["GENESYS_MIN_AGENTS"].flatMap(Int.init) ?? 1
+            minAgents: values["min_agents"].flatMap(Int.init) ?? self.environment["GENESYS_MIN_AGENTS"].flatMap(
+                Int.init) ?? 1
         )
     }
 
@@ -150,14 +154,18 @@ public struct OrgConfiguration: Sendable {
 
     /// The TOML this file needs: `key = "string"` (or a bare number/boolean) pairs, `[section]` headers
     /// (also `[profiles.name]`), `#` comments.
-    static func parseProfiles(_ text: String, path: String) throws(ConfigurationError) -> (profiles: [Profile], defaultProfile: String?) {
+    static func parseProfiles(_ text: String, path: String) throws(ConfigurationError) -> (
+        profiles: [Profile], defaultProfile: String?
+    ) {
         var profiles: [Profile] = []
         var topLevel: [String: String] = [:]
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
-                guard line.hasSuffix("]"), line.count > 2 else { throw ConfigurationError("\(path):\(number + 1): bad section header") }
+                guard line.hasSuffix("]"), line.count > 2 else {
+                    throw ConfigurationError("\(path):\(number + 1): bad section header")
+                }
                 var name = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
                 if name.hasPrefix("profiles.") { name = String(name.dropFirst("profiles.".count)) }
                 name = name.trimmingCharacters(in: CharacterSet(charactersIn: "\""))

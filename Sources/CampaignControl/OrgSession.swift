@@ -14,7 +14,8 @@ public struct ConnectionSettings: Sendable {
     public var minAgents: Int
 
     public init(
-        profile: String?, environment: GenesysEnvironment, credentials: ClientCredentials, region: String?, minAgents: Int = 1
+        profile: String?, environment: GenesysEnvironment, credentials: ClientCredentials, region: String?,
+        minAgents: Int = 1
     ) {
         self.profile = profile
         self.environment = environment
@@ -80,7 +81,11 @@ public actor OrgSession {
     /// Gets a token now (checking the credentials) and returns when it expires.
     public func login() async throws -> AccessToken {
         guard let settings else { throw notConfigured }
-        let client = self.client ?? GenesysClient(environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)
+        let client =
+            self.client
+            ?? GenesysClient(
+                environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration
+            )
         self.client = client
         return try await client.tokens.token()
     }
@@ -101,7 +106,8 @@ public actor OrgSession {
     /// Switches to another org or client: forgets the token, the current campaign and the name cache.
     public func switchTo(_ settings: ConnectionSettings) {
         self.settings = settings
-        client = GenesysClient(environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)
+        client = GenesysClient(
+            environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)
         current = nil
         names.replace(with: [])
     }
@@ -115,9 +121,10 @@ public actor OrgSession {
         guard let client, refreshTask == nil else { return }
         refreshTask = Task { [names] in
             if let campaigns = try? await client.campaigns() {
-                names.replace(with: campaigns.compactMap { campaign in
-                    campaign.id.map { CampaignReference(id: $0, name: campaign.name ?? $0) }
-                })
+                names.replace(
+                    with: campaigns.compactMap { campaign in
+                        campaign.id.map { CampaignReference(id: $0, name: campaign.name ?? $0) }
+                    })
             }
             self.refreshFinished()
         }

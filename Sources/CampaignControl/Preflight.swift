@@ -94,14 +94,16 @@ public struct Preflight: Sendable {
     ) async -> [PreflightCheck] {
         var checks: [PreflightCheck] = []
         if campaign.errorsAreUnreadable {
-            checks.append(PreflightCheck(name: .errors, state: .unknown, figure: "the campaign's errors cannot be read"))
+            checks.append(
+                PreflightCheck(name: .errors, state: .unknown, figure: "the campaign's errors cannot be read"))
         } else {
             let errors = campaign.errors ?? []
             let invalid = campaign.campaignStatus == .invalid
             checks.append(
                 PreflightCheck(
                     name: .errors, state: errors.isEmpty && !invalid ? .pass : .fail,
-                    figure: errors.isEmpty ? (invalid ? "status invalid" : "none") : errors.map(\.summary).joined(separator: "; ")
+                    figure: errors.isEmpty
+                        ? (invalid ? "status invalid" : "none") : errors.map(\.summary).joined(separator: "; ")
                 )
             )
         }
@@ -116,7 +118,9 @@ public struct Preflight: Sendable {
                         )
                     )
                 case .failure(let error):
-                    checks.append(PreflightCheck(name: .agents, state: .unknown, figure: "cannot count idle agents: \(error.message)"))
+                    checks.append(
+                        PreflightCheck(
+                            name: .agents, state: .unknown, figure: "cannot count idle agents: \(error.message)"))
                 }
             } else {
                 checks.append(PreflightCheck(name: .agents, state: .fail, figure: "the campaign has no queue"))
@@ -146,7 +150,9 @@ public struct Preflight: Sendable {
                 )
             )
         case .failure(let error):
-            checks.append(PreflightCheck(name: .capacity, state: .unknown, figure: "cannot count active campaigns: \(error.message)"))
+            checks.append(
+                PreflightCheck(
+                    name: .capacity, state: .unknown, figure: "cannot count active campaigns: \(error.message)"))
         }
         return checks
     }

@@ -34,7 +34,8 @@ extension TransitionEngine {
             } catch let error as GenesysError {
                 result.outcome = .error
                 result.message = error.description
-                try await record(.recycle, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
+                try await record(
+                    .recycle, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
                 return result
             }
         default:
@@ -52,7 +53,8 @@ extension TransitionEngine {
             campaignID: id, campaignName: campaign.name, fromStatus: campaign.campaignStatus?.rawValue,
             toStatus: campaign.campaignStatus?.rawValue, outcome: .noop
         )
-        let decision = LifecyclePolicy.decide(.archive, from: try await lifecycle(of: campaign, distinguishingDraft: false))
+        let decision = LifecyclePolicy.decide(
+            .archive, from: try await lifecycle(of: campaign, distinguishingDraft: false))
         if case .refuse(let reason) = decision {
             result.outcome = .refused
             result.message = reason
@@ -62,7 +64,9 @@ extension TransitionEngine {
         if options.dryRun {
             result.outcome = .dryRun
             result.toStatus = "archived"
-            result.plan = (decision == .pauseThenArchive ? ["POST /api/v2/outbound/campaigns/\(id)/stop, then wait until off"] : [])
+            result.plan =
+                (decision == .pauseThenArchive
+                    ? ["POST /api/v2/outbound/campaigns/\(id)/stop, then wait until off"] : [])
                 + ["keep the campaign's JSON in the local archive", "DELETE /api/v2/outbound/campaigns/\(id)"]
             try await record(.archive, campaign, result, options)
             return result
@@ -96,8 +100,11 @@ extension TransitionEngine {
                 await notifier.notify(
                     CampaignStateChange(
                         campaignId: id, campaignName: current.name,
-                        previous: .init(status: current.campaignStatus?.rawValue, lifecycle: try? await lifecycle(of: current).rawValue),
-                        current: .init(status: nil, lifecycle: Lifecycle.archived.rawValue), actor: actor, audit: row?.anchor
+                        previous: .init(
+                            status: current.campaignStatus?.rawValue,
+                            lifecycle: try? await lifecycle(of: current).rawValue),
+                        current: .init(status: nil, lifecycle: Lifecycle.archived.rawValue), actor: actor,
+                        audit: row?.anchor
                     ),
                     command: options.command
                 )
@@ -105,7 +112,8 @@ extension TransitionEngine {
         } catch let error as GenesysError {
             result.outcome = .error
             result.message = error.description
-            try await record(.archive, current, result, options, httpStatus: error.status, correlationID: error.correlationID)
+            try await record(
+                .archive, current, result, options, httpStatus: error.status, correlationID: error.correlationID)
         }
         return result
     }
@@ -113,7 +121,8 @@ extension TransitionEngine {
     /// `restore`: creates the archived campaign again (Genesys creates it `off`, with a new id).
     public func restore(_ archived: ArchivedCampaign, options: TransitionOptions) async throws -> TransitionResult {
         var result = TransitionResult(
-            campaignID: archived.campaignID, campaignName: archived.name, fromStatus: "archived", toStatus: nil, outcome: .noop
+            campaignID: archived.campaignID, campaignName: archived.name, fromStatus: "archived", toStatus: nil,
+            outcome: .noop
         )
         let empty = Campaign()
         guard archived.restoredAs == nil else {
@@ -126,12 +135,16 @@ extension TransitionEngine {
             throw TransitionError("the archived snapshot of \(archived.name) is not a campaign document")
         }
         // Read-only or server-assigned fields go; the rest is sent as it was.
-        for field in ["id", "version", "dateCreated", "dateModified", "selfUri", "errors"] { campaign.document[field] = nil }
+        for field in ["id", "version", "dateCreated", "dateModified", "selfUri", "errors"] {
+            campaign.document[field] = nil
+        }
         campaign.campaignStatus = .off
         if options.dryRun {
             result.outcome = .dryRun
             result.toStatus = "off"
-            result.plan = ["POST /api/v2/outbound/campaigns with the archived settings of \(archived.name) (created off, new id)"]
+            result.plan = [
+                "POST /api/v2/outbound/campaigns with the archived settings of \(archived.name) (created off, new id)"
+            ]
             try await record(.restore, empty, result, options)
             return result
         }
@@ -163,7 +176,8 @@ extension TransitionEngine {
         } catch let error as GenesysError {
             result.outcome = .error
             result.message = error.description
-            try await record(.restore, empty, result, options, httpStatus: error.status, correlationID: error.correlationID)
+            try await record(
+                .restore, empty, result, options, httpStatus: error.status, correlationID: error.correlationID)
         }
         return result
     }

@@ -59,7 +59,8 @@ public struct TransitionEngine: Sendable {
     public let actor: AuditActor
     public let session: String
 
-    public init(client: GenesysClient, audit: AuditLog?, notifier: WebhookNotifier?, actor: AuditActor, session: String) {
+    public init(client: GenesysClient, audit: AuditLog?, notifier: WebhookNotifier?, actor: AuditActor, session: String)
+    {
         self.client = client
         self.audit = audit
         self.notifier = notifier
@@ -71,7 +72,8 @@ public struct TransitionEngine: Sendable {
     /// (and what is shown or announced) needs it: every other verb treats the two alike, so they skip it.
     public func lifecycle(of campaign: Campaign, distinguishingDraft: Bool = true) async throws -> Lifecycle {
         let needsProgress = distinguishingDraft && Lifecycle.needsProgress(campaign)
-        let called = needsProgress ? try await client.progress(ofCampaign: campaign.id ?? "").numberOfContactsCalled : nil
+        let called =
+            needsProgress ? try await client.progress(ofCampaign: campaign.id ?? "").numberOfContactsCalled : nil
         return Lifecycle(campaign, contactsCalled: called)
     }
 
@@ -116,7 +118,9 @@ public struct TransitionEngine: Sendable {
                     // What the pre-flight checks is what gets turned on: the full campaign as it is now.
                     current = try await client.campaign(id: id)
                     result.fromStatus = current.campaignStatus?.rawValue
-                    if LifecyclePolicy.decide(verb, from: try await lifecycle(of: current, distinguishingDraft: false)) != .turnOn {
+                    if LifecyclePolicy.decide(verb, from: try await lifecycle(of: current, distinguishingDraft: false))
+                        != .turnOn
+                    {
                         continue
                     }
                     result.checks = await Preflight(client: client).checks(
@@ -124,11 +128,16 @@ public struct TransitionEngine: Sendable {
                     )
                     let blocking = result.checks.filter { !$0.bypassed(by: options.overrides) && $0.state != .pass }
                     if !blocking.isEmpty {
-                        Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)]).increment()
+                        Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)])
+                            .increment()
                         result.outcome = .refused
                         let names = blocking.map(\.name.rawValue).joined(separator: ",")
-                        result.message = "pre-flight failed: " + blocking.map { "\($0.name.rawValue) \($0.state.rawValue) (\($0.figure))" }.joined(separator: ", ")
-                            + (blocking.allSatisfy { $0.canBeOverridden } ? "; --override \(names) --reason \"…\" to proceed" : "")
+                        result.message =
+                            "pre-flight failed: "
+                            + blocking.map { "\($0.name.rawValue) \($0.state.rawValue) (\($0.figure))" }.joined(
+                                separator: ", ")
+                            + (blocking.allSatisfy { $0.canBeOverridden }
+                                ? "; --override \(names) --reason \"…\" to proceed" : "")
                         try await record(verb, current, result, options)
                         return result
                     }
@@ -137,10 +146,13 @@ public struct TransitionEngine: Sendable {
                 if options.dryRun {
                     result.outcome = .dryRun
                     result.toStatus = target.rawValue
-                    result.plan = options.viaStart ? ["POST /api/v2/outbound/campaigns/\(id)/start (no body, no version)"] : [
-                        "GET /api/v2/outbound/campaigns/\(id) → version \(current.version.map(String.init) ?? "?")",
-                        "PUT /api/v2/outbound/campaigns/\(id)?useMaxCallsPerAgentDecimal=true with version \(current.version.map(String.init) ?? "?"): campaignStatus \(current.campaignStatus?.rawValue ?? "?") → \(target.rawValue), every other field as received",
-                    ]
+                    result.plan =
+                        options.viaStart
+                        ? ["POST /api/v2/outbound/campaigns/\(id)/start (no body, no version)"]
+                        : [
+                            "GET /api/v2/outbound/campaigns/\(id) → version \(current.version.map(String.init) ?? "?")",
+                            "PUT /api/v2/outbound/campaigns/\(id)?useMaxCallsPerAgentDecimal=true with version \(current.version.map(String.init) ?? "?"): campaignStatus \(current.campaignStatus?.rawValue ?? "?") → \(target.rawValue), every other field as received",
+                        ]
                     try await record(verb, current, result, options)
                     return result
                 }
@@ -167,22 +179,27 @@ public struct TransitionEngine: Sendable {
                 } catch let error as GenesysError where error.isVersionConflict {
                     guard result.attempts <= options.maxConflicts else {
                         result.outcome = .error
-                        result.message = "version conflict persisted after \(options.maxConflicts) retries: \(error.message)"
-                        try await record(verb, current, result, options, httpStatus: error.status, correlationID: error.correlationID)
+                        result.message =
+                            "version conflict persisted after \(options.maxConflicts) retries: \(error.message)"
+                        try await record(
+                            verb, current, result, options, httpStatus: error.status, correlationID: error.correlationID
+                        )
                         return result
                     }
                     Counter(label: TransitionMetrics.conflictRetries, dimensions: [("verb", verb.rawValue)]).increment()
                     var retry = result
                     retry.outcome = .conflictRetry
                     retry.message = error.message
-                    try await record(verb, current, retry, options, httpStatus: error.status, correlationID: error.correlationID)
+                    try await record(
+                        verb, current, retry, options, httpStatus: error.status, correlationID: error.correlationID)
                     // Another admin changed it: check it again, pre-flight included, before turning it on.
                     result.checks = []
                 } catch let error as GenesysError {
                     result.outcome = .error
                     result.message = error.description
                     result.latency = ContinuousClock.now - started
-                    try await record(verb, current, result, options, httpStatus: error.status, correlationID: error.correlationID)
+                    try await record(
+                        verb, current, result, options, httpStatus: error.status, correlationID: error.correlationID)
                     return result
                 }
             case .recycle, .archive, .pauseThenArchive, .recreate:
@@ -201,7 +218,8 @@ public struct TransitionEngine: Sendable {
         if options.dryRun {
             result.outcome = .dryRun
             result.toStatus = CampaignStatus.off.rawValue
-            result.plan = ["POST /api/v2/outbound/campaigns/\(id)/stop (no body, no version)"]
+            result.plan =
+                ["POST /api/v2/outbound/campaigns/\(id)/stop (no body, no version)"]
                 + (options.wait ? ["wait until it is off"] : [])
             try await record(verb, campaign, result, options)
             return result
@@ -215,7 +233,8 @@ public struct TransitionEngine: Sendable {
                 .recordNanoseconds((ContinuousClock.now - attemptStarted).nanoseconds)
             result.outcome = .success
             result.latency = ContinuousClock.now - started
-            try await record(verb, campaign, result, options, httpStatus: response?.status, correlationID: response?.correlationID)
+            try await record(
+                verb, campaign, result, options, httpStatus: response?.status, correlationID: response?.correlationID)
         } catch let error as GenesysError {
             // A 400 may mean it stopped since it was read, or that a retried stop found it stopping already.
             let now = error.kind == .api && error.status == 400 ? try? await client.campaign(id: id) : nil
@@ -228,12 +247,14 @@ public struct TransitionEngine: Sendable {
                 return result
             case .stopping?, .forcedStopping?:
                 result.outcome = .success
-                try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
+                try await record(
+                    verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
             default:
                 result.outcome = .error
                 result.message = error.description
                 result.latency = ContinuousClock.now - started
-                try await record(verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
+                try await record(
+                    verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
                 return result
             }
         }
@@ -254,11 +275,14 @@ public struct TransitionEngine: Sendable {
         while true {
             let campaign = try await client.campaign(id: result.campaignID)
             result.toStatus = campaign.campaignStatus?.rawValue
-            options.progress?("\(campaign.name ?? result.campaignID): \(campaign.campaignStatus?.rawValue ?? "?"), \((ContinuousClock.now - started).components.seconds) s")
+            options.progress?(
+                "\(campaign.name ?? result.campaignID): \(campaign.campaignStatus?.rawValue ?? "?"), \((ContinuousClock.now - started).components.seconds) s"
+            )
             if campaign.campaignStatus?.isSettledOff == true { return }
             guard ContinuousClock.now < deadline else {
                 result.timedOut = true
-                result.message = "still \(campaign.campaignStatus?.rawValue ?? "?") after \(options.timeout.components.seconds) s"
+                result.message =
+                    "still \(campaign.campaignStatus?.rawValue ?? "?") after \(options.timeout.components.seconds) s"
                 return
             }
             try await Task.sleep(for: min(options.pollInterval, deadline - ContinuousClock.now))
@@ -279,7 +303,8 @@ public struct TransitionEngine: Sendable {
         after updated: Campaign? = nil, httpStatus: Int? = nil, correlationID: String? = nil
     ) async throws -> AuditRecord? {
         guard let audit else { return nil }
-        let overridden = result.checks.filter { $0.state != .pass && $0.bypassed(by: options.overrides) }.map(\.name.rawValue)
+        let overridden = result.checks.filter { $0.state != .pass && $0.bypassed(by: options.overrides) }.map(
+            \.name.rawValue)
         return try await audit.store().append(
             AuditEntry(
                 actor: actor, session: session, command: options.command, campaignID: result.campaignID,
@@ -287,13 +312,15 @@ public struct TransitionEngine: Sendable {
                 toStatus: updated?.campaignStatus?.rawValue ?? result.toStatus, outcome: result.outcome,
                 attempt: max(result.attempts, 1), versionBefore: campaign.version, versionAfter: updated?.version,
                 latencyMs: Int(result.latency.nanoseconds / 1_000_000), httpStatus: httpStatus,
-                correlationID: correlationID, overrideChecks: overridden.isEmpty ? nil : overridden.joined(separator: ","),
+                correlationID: correlationID,
+                overrideChecks: overridden.isEmpty ? nil : overridden.joined(separator: ","),
                 overrideReason: overridden.isEmpty ? nil : options.reason, errorMessage: result.message
             )
         )
     }
 
-    func announce(_ before: Campaign, _ after: Campaign, audit anchor: AuditAnchor?, _ options: TransitionOptions) async {
+    func announce(_ before: Campaign, _ after: Campaign, audit anchor: AuditAnchor?, _ options: TransitionOptions) async
+    {
         // Lifecycles cost requests: read them only for a webhook that will send them.
         guard let notifier, await notifier.configuration != nil else { return }
         let previous = try? await lifecycle(of: before)

@@ -14,7 +14,8 @@ public struct WebhookConfiguration: Sendable, Equatable {
 
     /// - Throws: a message when the URL is not https (or http to this machine).
     public init(url text: String, secretVariable: String?) throws(ConfigurationError) {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty
+        else {
             throw ConfigurationError("'\(text)' is not an http(s) URL with a host")
         }
         guard scheme == "https" || (scheme == "http" && GenesysEnvironment.isLoopback(host)) else {
@@ -125,7 +126,8 @@ public actor WebhookNotifier {
         guard configuration != nil, let body = try? Self.encoder.encode(change) else { return }
         let id = UUID().uuidString.lowercased()
         pending[id] = Task {
-            let delivery = await self.deliver(body, id: id, event: change.event, command: command, campaign: (change.campaignId, change.campaignName))
+            let delivery = await self.deliver(
+                body, id: id, event: change.event, command: command, campaign: (change.campaignId, change.campaignName))
             self.finished(id)
             return delivery
         }
@@ -134,7 +136,8 @@ public actor WebhookNotifier {
     /// Sends a test event and waits for the outcome.
     public func test(command: String) async -> WebhookDelivery {
         let body = Data(#"{"event":"webhook_test","time":"\#(Date().formatted(Date.ISO8601FormatStyle()))"}"#.utf8)
-        return await deliver(body, id: UUID().uuidString.lowercased(), event: "webhook_test", command: command, campaign: nil)
+        return await deliver(
+            body, id: UUID().uuidString.lowercased(), event: "webhook_test", command: command, campaign: nil)
     }
 
     /// Waits (up to `timeout`) for deliveries still under way, e.g. before the shell exits.

@@ -68,7 +68,8 @@ extension GenesysClient {
             query: query.parameters + [("pageSize", "\(pageSize)"), ("pageNumber", "\(pageNumber)")]
         )
         guard page.objectValue != nil else {
-            throw GenesysError(kind: .invalidResponse, request: request, message: "the answer is \(page.kind.rawValue), not a listing")
+            throw GenesysError(
+                kind: .invalidResponse, request: request, message: "the answer is \(page.kind.rawValue), not a listing")
         }
         let entities = page["entities"]?.arrayValue ?? []
         return CampaignPage(
@@ -104,7 +105,8 @@ extension GenesysClient {
 
     /// `GET /api/v2/outbound/campaigns/{campaignId}`.
     public func campaign(id: String) async throws -> Campaign {
-        try Self.campaign(in: try await fetchJSON(.GET, Self.campaignRoute, path: Self.campaignPath(id)), "GET \(Self.campaignRoute)")
+        try Self.campaign(
+            in: try await fetchJSON(.GET, Self.campaignRoute, path: Self.campaignPath(id)), "GET \(Self.campaignRoute)")
     }
 
     /// `useMaxCallsPerAgentDecimal=true` on every create and replace, as the Terraform provider sends it:
@@ -115,7 +117,8 @@ extension GenesysClient {
     /// connection, since the campaign may exist already: look it up before trying again.
     public func createCampaign(_ campaign: Campaign) async throws -> Campaign {
         let answer = try await fetchJSON(
-            .POST, Self.campaignsRoute, path: Self.campaignsRoute, query: Self.decimalCallsPerAgent, body: campaign.json,
+            .POST, Self.campaignsRoute, path: Self.campaignsRoute, query: Self.decimalCallsPerAgent,
+            body: campaign.json,
             idempotent: false
         )
         return try Self.campaign(in: answer, "POST \(Self.campaignsRoute)")
@@ -143,7 +146,9 @@ extension GenesysClient {
 
     private static func campaign(in answer: JSONValue, _ request: String) throws -> Campaign {
         guard let campaign = Campaign(json: answer) else {
-            throw GenesysError(kind: .invalidResponse, request: request, message: "the answer is \(answer.kind.rawValue), not a campaign")
+            throw GenesysError(
+                kind: .invalidResponse, request: request,
+                message: "the answer is \(answer.kind.rawValue), not a campaign")
         }
         return campaign
     }
@@ -195,6 +200,7 @@ extension GenesysClient {
 
     /// `GET …/{campaignId}/stats`.
     public func stats(ofCampaign id: String) async throws -> CampaignStats {
-        CampaignStats(json: try await fetchJSON(.GET, Self.campaignRoute + "/stats", path: Self.campaignPath(id, "/stats")))
+        CampaignStats(
+            json: try await fetchJSON(.GET, Self.campaignRoute + "/stats", path: Self.campaignPath(id, "/stats")))
     }
 }

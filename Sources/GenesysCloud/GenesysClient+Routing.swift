@@ -23,7 +23,8 @@ extension GenesysClient {
             )
             let entities = page["entities"]?.arrayValue ?? []
             members += entities.map(QueueMember.init(json:))
-            if entities.count < (page["pageSize"]?.intValue ?? Self.maxPageSize) || page["nextUri"]?.stringValue == nil {
+            if entities.count < (page["pageSize"]?.intValue ?? Self.maxPageSize) || page["nextUri"]?.stringValue == nil
+            {
                 return members
             }
             pageNumber += 1

@@ -104,7 +104,8 @@ public struct GenesysClient: Sendable {
     private func url(path: String, query: [(String, String)]) -> URL {
         var text = environment.apiBase.absoluteString + path
         if !query.isEmpty {
-            text += "?" + query.map { "\(Self.percentEncoded($0.0))=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
+            text +=
+                "?" + query.map { "\(Self.percentEncoded($0.0))=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
         }
         return URL(string: text)!
     }

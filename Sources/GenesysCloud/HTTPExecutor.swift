@@ -146,7 +146,8 @@ struct HTTPExecutor: Sendable {
             case (.failure(let error), _):
                 throw GenesysError(
                     kind: .unreachable, request: exchange.label,
-                    message: Self.describe(error) + (exchange.idempotent ? "" : " (not retried: it may have taken effect)")
+                    message: Self.describe(error)
+                        + (exchange.idempotent ? "" : " (not retried: it may have taken effect)")
                 )
             }
         }
@@ -162,7 +163,8 @@ struct HTTPExecutor: Sendable {
         if let body = exchange.body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await http.execute(request, timeout: TimeAmount(configuration.requestTimeout))
         let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
-        return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
+        return HTTPAnswer(
+            status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
     }
 
     /// One line for a transport failure, without the request's headers.

@@ -15,7 +15,8 @@ public struct RetryPolicy: Sendable, Equatable {
 
     public init(
         maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10),
-        defaultRetryAfter: Duration = .seconds(3), maxRetryAfter: Duration = .seconds(180), maxRateLimitRetries: Int = 10
+        defaultRetryAfter: Duration = .seconds(3), maxRetryAfter: Duration = .seconds(180),
+        maxRateLimitRetries: Int = 10
     ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
@@ -50,7 +51,9 @@ public struct RetryPolicy: Sendable, Equatable {
             if wait > maxRetryAfter { return .rateLimitTooLong(wait) }
             return rateLimitRetries < maxRateLimitRetries ? .retry(after: wait) : .fail
         }
-        guard idempotent, attempt < maxAttempts, status.map(Self.transientStatuses.contains) ?? true else { return .fail }
+        guard idempotent, attempt < maxAttempts, status.map(Self.transientStatuses.contains) ?? true else {
+            return .fail
+        }
         if let retryAfterSeconds, retryAfterSeconds >= 0 {
             return .retry(after: min(.seconds(retryAfterSeconds), maxDelay))
         }

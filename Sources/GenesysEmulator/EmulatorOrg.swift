@@ -102,11 +102,14 @@ actor EmulatorOrg {
             var document = entry.campaign
             document["id"] = .string(id)
             if campaigns[id] == nil { campaignOrder.append(id) }
-            let stored = StoredCampaign(document: document, contactsCalled: entry.contactsCalled, totalContacts: entry.totalContacts)
+            let stored = StoredCampaign(
+                document: document, contactsCalled: entry.contactsCalled, totalContacts: entry.totalContacts)
             campaigns[id] = stored
             if CampaignStatus.isStopping(stored.status) { campaigns[id]?.stoppingSince = now }
         }
-        let queues = Dictionary(seed.queues.map { ($0.id, Queue(id: $0.id, name: $0.name, members: $0.members)) }) { $1 }
+        let queues = Dictionary(seed.queues.map { ($0.id, Queue(id: $0.id, name: $0.name, members: $0.members)) }) {
+            $1
+        }
         return (campaignOrder, campaigns, seed.queues.map(\.id), queues)
     }
 
@@ -152,7 +155,8 @@ actor EmulatorOrg {
         if !afterDelay, let fault = takeFault(path: path) {
             if let delay = fault.delay { return .delayed(delay) }
             if let status = fault.status {
-                var reply = Reply.error(status, Self.faultCode(status), Self.faultMessage(status, method: method, path: path))
+                var reply = Reply.error(
+                    status, Self.faultCode(status), Self.faultMessage(status, method: method, path: path))
                 if status == 429 { reply.headers.append(("Retry-After", "\(fault.retryAfter ?? 1)")) }
                 return .refused(reply)
             }
@@ -160,7 +164,9 @@ actor EmulatorOrg {
         guard path.hasPrefix("/api/v2/") else { return .admitted(rateLimitHeaders: []) }
         guard let bearer else {
             return .refused(
-                .error(401, ErrorCode.authenticationRequired, "No authentication bearer token specified in authorization header.")
+                .error(
+                    401, ErrorCode.authenticationRequired,
+                    "No authentication bearer token specified in authorization header.")
             )
         }
         let now = clock.now
@@ -195,7 +201,8 @@ actor EmulatorOrg {
     }
 
     func addFault(status: Int?, delay: Duration?, retryAfter: Int?, pathPrefix: String?, count: Int) {
-        faults.append(Fault(status: status, delay: delay, retryAfter: retryAfter, pathPrefix: pathPrefix, remaining: count))
+        faults.append(
+            Fault(status: status, delay: delay, retryAfter: retryAfter, pathPrefix: pathPrefix, remaining: count))
     }
 
     private func takeFault(path: String) -> Fault? {
@@ -291,7 +298,10 @@ actor EmulatorOrg {
         let entities = matching.map { document -> JSONValue in
             switch configuration.listEntities {
             case .full: .object(document)
-            case .summary: .object(JSONObject(document.members.lazy.filter { summaryFields.contains($0.key) }.map { ($0.key, $0.value) }))
+            case .summary:
+                .object(
+                    JSONObject(
+                        document.members.lazy.filter { summaryFields.contains($0.key) }.map { ($0.key, $0.value) }))
             }
         }
         return .document(query.page(of: entities, path: "/api/v2/outbound/campaigns"), as: "CampaignEntityListing")
@@ -320,7 +330,8 @@ actor EmulatorOrg {
             campaign["dateCreated"] = now
             campaign["dateModified"] = now
             campaign["selfUri"] = .string("/api/v2/outbound/campaigns/\(id)")
-            campaign["campaignStatus"] = .string(CampaignStatus.off)  // Genesys creates campaigns off (docs/genesys-api.md, "Transitions")
+            // Genesys creates campaigns off (docs/genesys-api.md, "Transitions").
+            campaign["campaignStatus"] = .string(CampaignStatus.off)
             campaign["errors"] = []
             campaignOrder.append(id)
             campaigns[id] = StoredCampaign(document: campaign, contactsCalled: 0, totalContacts: 1_000)
@@ -338,13 +349,18 @@ actor EmulatorOrg {
         return replying { () throws(ReplyError) -> Reply in
             var incoming = try RequestBody.object(body, as: "Campaign")
             guard let version = incoming["version"], !version.isNull else {
-                throw ReplyError(.badRequest("The version of the campaign is required for updates.", code: ErrorCode.invalidProperty))
+                throw ReplyError(
+                    .badRequest("The version of the campaign is required for updates.", code: ErrorCode.invalidProperty)
+                )
             }
             let current = stored.document
-            guard let currentVersion = stored.version, version.intValue == currentVersion else { throw versionConflict() }
+            guard let currentVersion = stored.version, version.intValue == currentVersion else {
+                throw versionConflict()
+            }
             guard let requested = incoming["campaignStatus"]?.stringValue else {
                 throw ReplyError(
-                    .badRequest("The campaignStatus of the campaign is required for updates.", code: ErrorCode.invalidProperty)
+                    .badRequest(
+                        "The campaignStatus of the campaign is required for updates.", code: ErrorCode.invalidProperty)
                 )
             }
             try Self.requireDocumentedFields(incoming)
@@ -353,7 +369,8 @@ actor EmulatorOrg {
             }
             if filtering(incoming) != filtering(current) {
                 throw ReplyError(
-                    .invalidCampaignUpdate("Dynamic contact queueing filtering can only be set when the campaign is created")
+                    .invalidCampaignUpdate(
+                        "Dynamic contact queueing filtering can only be set when the campaign is created")
                 )
             }
             let status = try transition(stored, to: requested)
@@ -390,7 +407,9 @@ actor EmulatorOrg {
     }
 
     private static func invalidTransition(from current: String, to requested: String, _ id: String) -> ReplyError {
-        ReplyError(.invalidCampaignUpdate("Invalid transition from <\(current.uppercased())> to <\(requested.uppercased())> (\(id))"))
+        ReplyError(
+            .invalidCampaignUpdate(
+                "Invalid transition from <\(current.uppercased())> to <\(requested.uppercased())> (\(id))"))
     }
 
     /// The status a requested `campaignStatus` leads to, or why it is refused (docs/genesys-api.md, "Transitions").
@@ -407,11 +426,12 @@ actor EmulatorOrg {
                 throw ReplyError(.invalidCampaignUpdate("The campaign has errors and cannot be turned on (\(id))"))
             }
             if activeCampaignCount >= configuration.maxActiveCampaigns {
-                throw ReplyError(.badRequest(
-                    "The limit for campaigns active at one time is \(configuration.maxActiveCampaigns). This includes "
-                        + "campaigns in the ON, STOPPING, or FORCED_STOPPING states.",
-                    code: ErrorCode.maxActiveCampaignsExceeded
-                ))
+                throw ReplyError(
+                    .badRequest(
+                        "The limit for campaigns active at one time is \(configuration.maxActiveCampaigns). This includes "
+                            + "campaigns in the ON, STOPPING, or FORCED_STOPPING states.",
+                        code: ErrorCode.maxActiveCampaignsExceeded
+                    ))
             }
             return CampaignStatus.on
         case CampaignStatus.off:
@@ -426,7 +446,8 @@ actor EmulatorOrg {
                 throw Self.invalidTransition(from: current, to: requested, id)
             }
         default:
-            throw ReplyError(.invalidCampaignUpdate("A Campaign may only be turned 'on' or 'off', not '\(requested)' (\(id))"))
+            throw ReplyError(
+                .invalidCampaignUpdate("A Campaign may only be turned 'on' or 'off', not '\(requested)' (\(id))"))
         }
     }
 
@@ -443,7 +464,9 @@ actor EmulatorOrg {
         return replying { () throws(ReplyError) -> Reply in
             if requested == CampaignStatus.off, current != CampaignStatus.on {
                 // Stopping a campaign that is not running; one already stopping is on its way off.
-                if CampaignStatus.isStopping(current) || configuration.stopWhenNotRunningStatus != 400 { return .noContent }
+                if CampaignStatus.isStopping(current) || configuration.stopWhenNotRunningStatus != 400 {
+                    return .noContent
+                }
                 throw Self.invalidTransition(from: current ?? CampaignStatus.off, to: requested, id)
             }
             if requested == CampaignStatus.on, current == CampaignStatus.on { return .noContent }
@@ -467,7 +490,8 @@ actor EmulatorOrg {
                     throw ReplyError(.badRequest("The queue does not exist."))
                 }
                 stored.document["queue"] = [
-                    "id": .string(queueID), "name": .string(known.name), "selfUri": .string("/api/v2/routing/queues/\(queueID)"),
+                    "id": .string(queueID), "name": .string(known.name),
+                    "selfUri": .string("/api/v2/routing/queues/\(queueID)"),
                 ]
             }
             if let lines = given("outboundLineCount") { stored.document["outboundLineCount"] = lines }
@@ -477,7 +501,9 @@ actor EmulatorOrg {
                 stored.document["maxCallsPerAgent"] = Self.wholePart(of: calls)
                 stored.document["maxCallsPerAgentDecimal"] = calls
             }
-            if let balancing = given("dynamicLineBalancingSettings") { stored.document["dynamicLineBalancingSettings"] = balancing }
+            if let balancing = given("dynamicLineBalancingSettings") {
+                stored.document["dynamicLineBalancingSettings"] = balancing
+            }
             applyEdit(to: &stored)
             campaigns[id] = stored
             return .noContent
@@ -509,7 +535,8 @@ actor EmulatorOrg {
         progress["numberOfContactsCalled"] = JSONValue(stored.contactsCalled)
         progress["numberOfContactsMessaged"] = 0
         progress["totalNumberOfContacts"] = JSONValue(stored.totalContacts)
-        progress["percentage"] = JSONValue(stored.totalContacts > 0 ? stored.contactsCalled * 100 / stored.totalContacts : 0)
+        progress["percentage"] = JSONValue(
+            stored.totalContacts > 0 ? stored.contactsCalled * 100 / stored.totalContacts : 0)
         progress["numberOfContactsSkipped"] = [:]
         return .object(progress)
     }
@@ -523,14 +550,16 @@ actor EmulatorOrg {
         replying { () throws(ReplyError) -> Reply in
             let value = try RequestBody.parse(body)
             guard let elements = value.arrayValue else {
-                throw ReplyError(.badRequest("The request body must be a list of campaign ids, not \(SDKSchema.describe(value))."))
+                throw ReplyError(
+                    .badRequest("The request body must be a list of campaign ids, not \(SDKSchema.describe(value))."))
             }
             var ids: [String] = []
             for (position, element) in elements.enumerated() {
                 guard let id = element.stringValue else {
-                    throw ReplyError(.badRequest(
-                        "The request body must be a list of campaign ids: [\(position)] is \(SDKSchema.describe(element))."
-                    ))
+                    throw ReplyError(
+                        .badRequest(
+                            "The request body must be a list of campaign ids: [\(position)] is \(SDKSchema.describe(element))."
+                        ))
                 }
                 ids.append(id)
             }
@@ -557,7 +586,8 @@ actor EmulatorOrg {
         let running = stored.status == CampaignStatus.on
         let lines = stored.document["outboundLineCount"]?.intValue ?? 0
         // The decimal field when the campaign has one: real orgs set fractional calls per agent.
-        let perAgent = ["maxCallsPerAgentDecimal", "maxCallsPerAgent"].lazy.compactMap { stored.document[$0]?.doubleValue }
+        let perAgent =
+            ["maxCallsPerAgentDecimal", "maxCallsPerAgent"].lazy.compactMap { stored.document[$0]?.doubleValue }
             .first { $0.isFinite } ?? 1
         let outstanding = running ? Int(max(0, min(Double(idle) * perAgent, Double(lines)))) : 0
         let attempts = stored.contactsCalled
@@ -594,7 +624,10 @@ actor EmulatorOrg {
 
     func listQueues(_ query: ListQuery) -> Reply {
         let entities = queueOrder.compactMap { queues[$0] }.map { queue -> JSONValue in
-            ["id": .string(queue.id), "name": .string(queue.name), "selfUri": .string("/api/v2/routing/queues/\(queue.id)")]
+            [
+                "id": .string(queue.id), "name": .string(queue.name),
+                "selfUri": .string("/api/v2/routing/queues/\(queue.id)"),
+            ]
         }
         // The SDK's QueueEntityListing is not in the generated schema.
         return .unchecked(.object(query.page(of: entities, path: "/api/v2/routing/queues")))
@@ -613,7 +646,8 @@ actor EmulatorOrg {
                 "user": ["id": .string(member.id), "name": .string(member.name)],
                 "ringNumber": 1, "joined": .bool(member.joined), "memberBy": "user",
                 "routingStatus": [
-                    "userId": .string(member.id), "status": .string(member.routingStatus), "startTime": "2026-11-29T08:00:00.000Z",
+                    "userId": .string(member.id), "status": .string(member.routingStatus),
+                    "startTime": "2026-11-29T08:00:00.000Z",
                 ],
                 "selfUri": .string("/api/v2/users/\(member.id)"),
             ]
@@ -635,10 +669,13 @@ actor EmulatorOrg {
             let query = try RequestBody.object(body, as: "QueueObservationQuery")
             // Optional in the SDK's model, required by the service.
             guard let filter = query["filter"]?.objectValue else {
-                throw ReplyError(.invalidBody([SchemaViolation(path: "filter", reason: "required")], model: "QueueObservationQuery"))
+                throw ReplyError(
+                    .invalidBody([SchemaViolation(path: "filter", reason: "required")], model: "QueueObservationQuery"))
             }
             guard let metrics = query["metrics"]?.arrayValue else {
-                throw ReplyError(.invalidBody([SchemaViolation(path: "metrics", reason: "required")], model: "QueueObservationQuery"))
+                throw ReplyError(
+                    .invalidBody([SchemaViolation(path: "metrics", reason: "required")], model: "QueueObservationQuery")
+                )
             }
             let results = Self.queueIDs(in: filter).compactMap { queues[$0] }.map { queue -> JSONValue in
                 var data: [JSONValue] = []
@@ -745,7 +782,8 @@ actor EmulatorOrg {
     /// Now, or `ago` before now, as Genesys writes times (`2026-11-29T08:00:00.123Z`).
     static func timestamp(ago: Duration = .zero) -> String {
         let seconds = Double(ago.components.seconds) + Double(ago.components.attoseconds) / 1e18
-        return Date.now.addingTimeInterval(-seconds).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        return Date.now.addingTimeInterval(-seconds).formatted(
+            Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
 

@@ -34,7 +34,8 @@ struct EmulatorResponder: HTTPResponder {
         let method = request.method.rawValue
 
         if segments.first == "emulator" {
-            let reply = context.peerIsLoopback ? await control(method, Array(segments.dropFirst()), body: body) : .notFound()
+            let reply =
+                context.peerIsLoopback ? await control(method, Array(segments.dropFirst()), body: body) : .notFound()
             return Self.response(Self.outgoing(reply, correlationID: correlationID), correlationID: correlationID)
         }
 
@@ -88,7 +89,9 @@ struct EmulatorResponder: HTTPResponder {
         guard method == "POST" else { return .notFound() }
         let form = Self.parameters(String(decoding: body, as: UTF8.self))
         guard form.first(where: { $0.0 == "grant_type" })?.1 == "client_credentials" else {
-            return Reply(status: 400, body: .oauthError(error: "unsupported_grant_type", description: "grant type is not supported"))
+            return Reply(
+                status: 400,
+                body: .oauthError(error: "unsupported_grant_type", description: "grant type is not supported"))
         }
         let configuration = org.configuration
         guard let authorization, authorization.lowercased().hasPrefix("basic "),
@@ -105,7 +108,8 @@ struct EmulatorResponder: HTTPResponder {
             )
         }
         return .unchecked([
-            "access_token": .string(token), "token_type": "bearer", "expires_in": JSONValue(configuration.tokenLifetimeSeconds),
+            "access_token": .string(token), "token_type": "bearer",
+            "expires_in": JSONValue(configuration.tokenLifetimeSeconds),
         ])
     }
 
@@ -167,10 +171,14 @@ struct EmulatorResponder: HTTPResponder {
                 return .noContent
             case ("POST", ["v1", "faults"]):
                 var fault = try ControlDocument(body)
-                let (status, delay, retryAfter) = (fault.count("status"), fault.count("delayMs"), fault.count("retryAfter"))
+                let (status, delay, retryAfter) = (
+                    fault.count("status"), fault.count("delayMs"), fault.count("retryAfter")
+                )
                 let (path, count) = (fault.text("path"), fault.count("count"))
                 try fault.check()
-                guard status != nil || delay != nil else { return .badRequest("a fault needs \"status\" or \"delayMs\"") }
+                guard status != nil || delay != nil else {
+                    return .badRequest("a fault needs \"status\" or \"delayMs\"")
+                }
                 await org.addFault(
                     status: status, delay: delay.map { .milliseconds($0) }, retryAfter: retryAfter, pathPrefix: path,
                     count: count ?? 1
@@ -222,7 +230,8 @@ struct EmulatorResponder: HTTPResponder {
             let name: String
             switch model {
             case .model(let model): (violations, name) = (SDKSchema.shared.validate(value, as: model), model)
-            case .listOf(let model): (violations, name) = (SDKSchema.shared.validate(value, asListOf: model), "list of \(model)")
+            case .listOf(let model):
+                (violations, name) = (SDKSchema.shared.validate(value, asListOf: model), "list of \(model)")
             case .unchecked: (violations, name) = ([], "")
             }
             guard violations.isEmpty else {
@@ -239,7 +248,8 @@ struct EmulatorResponder: HTTPResponder {
                 "message": .string(message), "code": .string(code), "status": JSONValue(reply.status),
                 "contextId": .string(correlationID),
             ]
-            return outgoing(Reply(status: reply.status, body: .document(error, .model("ErrorBody")), headers: reply.headers),
+            return outgoing(
+                Reply(status: reply.status, body: .document(error, .model("ErrorBody")), headers: reply.headers),
                 correlationID: correlationID)
         case .oauthError(let error, let description):
             let body: JSONValue = [
@@ -258,7 +268,8 @@ struct EmulatorResponder: HTTPResponder {
         guard let body = outgoing.body else { return Response(status: .init(code: outgoing.status), headers: headers) }
         headers[.contentType] = "application/json; charset=UTF-8"
         return Response(
-            status: .init(code: outgoing.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+            status: .init(code: outgoing.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
         )
     }
 
@@ -324,7 +335,8 @@ struct ControlDocument {
     /// Refuses the document if anything read so far was of the wrong kind.
     func check() throws(ReplyError) {
         guard violations.isEmpty else {
-            throw ReplyError(.badRequest("The document is not valid: \(violations.summary)", code: ErrorCode.invalidProperty))
+            throw ReplyError(
+                .badRequest("The document is not valid: \(violations.summary)", code: ErrorCode.invalidProperty))
         }
     }
 }

@@ -115,13 +115,18 @@ extension EmulatorSeed {
             violations += SDKSchema.shared.validate(.object(entry.campaign), as: "Campaign", at: path + ".campaign")
             if let id = entry.id {
                 if let first = firstWithID[id] {
-                    violations.append(SchemaViolation(path: path + ".campaign.id", reason: "the id of campaigns[\(first)] again"))
+                    violations.append(
+                        SchemaViolation(path: path + ".campaign.id", reason: "the id of campaigns[\(first)] again"))
                 } else {
                     firstWithID[id] = position
                 }
             }
-            if entry.contactsCalled < 0 { violations.append(SchemaViolation(path: path + ".contactsCalled", reason: "negative")) }
-            if entry.totalContacts < 0 { violations.append(SchemaViolation(path: path + ".totalContacts", reason: "negative")) }
+            if entry.contactsCalled < 0 {
+                violations.append(SchemaViolation(path: path + ".contactsCalled", reason: "negative"))
+            }
+            if entry.totalContacts < 0 {
+                violations.append(SchemaViolation(path: path + ".totalContacts", reason: "negative"))
+            }
         }
         guard violations.isEmpty else { throw Invalid(violations: violations) }
     }
@@ -129,23 +134,27 @@ extension EmulatorSeed {
     /// The seed as a JSON document, in the shape ``init(parsing:)`` reads.
     public var jsonValue: JSONValue {
         [
-            "campaigns": .array(campaigns.map { entry in
-                [
-                    "campaign": .object(entry.campaign), "contactsCalled": JSONValue(entry.contactsCalled),
-                    "totalContacts": JSONValue(entry.totalContacts),
-                ]
-            }),
-            "queues": .array(queues.map { queue in
-                [
-                    "id": .string(queue.id), "name": .string(queue.name),
-                    "members": .array(queue.members.map { member in
-                        [
-                            "id": .string(member.id), "name": .string(member.name), "joined": .bool(member.joined),
-                            "routingStatus": .string(member.routingStatus),
-                        ]
-                    }),
-                ]
-            }),
+            "campaigns": .array(
+                campaigns.map { entry in
+                    [
+                        "campaign": .object(entry.campaign), "contactsCalled": JSONValue(entry.contactsCalled),
+                        "totalContacts": JSONValue(entry.totalContacts),
+                    ]
+                }),
+            "queues": .array(
+                queues.map { queue in
+                    [
+                        "id": .string(queue.id), "name": .string(queue.name),
+                        "members": .array(
+                            queue.members.map { member in
+                                [
+                                    "id": .string(member.id), "name": .string(member.name),
+                                    "joined": .bool(member.joined),
+                                    "routingStatus": .string(member.routingStatus),
+                                ]
+                            }),
+                    ]
+                }),
         ]
     }
 
@@ -305,7 +314,8 @@ extension EmulatorSeed {
             demoCampaign(6, "Collections_90day", "stopping", "power", queue: 2, called: 880, total: 2_100),
             demoCampaign(7, "Winback_Lapsed", "complete", "predictive", queue: 3, called: 8_000, total: 8_000),
             demoCampaign(8, "Retention_Save", "off", "preview", queue: 3, called: 0, total: 750),
-            demoCampaign(9, "Survey_CSAT_Nov", "invalid", "power", queue: 3, called: 120, total: 4_000,
+            demoCampaign(
+                9, "Survey_CSAT_Nov", "invalid", "power", queue: 3, called: 120, total: 4_000,
                 errors: [["error": "Contact list not found", "details": "contactList.notFound"]]),
             demoCampaign(10, "Appointment_Reminders", "forced_off", "agentless", queue: nil, called: 610, total: 2_500),
             demoCampaign(11, "Payment_Plan_Followup", "forced_stopping", "power", queue: 2, called: 45, total: 900),
@@ -314,7 +324,9 @@ extension EmulatorSeed {
             demoCampaign(14, "Leads_Webform", "complete", "progressive", queue: 1, called: 2_000, total: 2_000),
         ],
         queues: [
-            demoQueue(1, "Sales Outbound", ["IDLE": 6, "INTERACTING": 4, "NOT_RESPONDING": 1, "COMMUNICATING": 1, "OFF_QUEUE": 2]),
+            demoQueue(
+                1, "Sales Outbound",
+                ["IDLE": 6, "INTERACTING": 4, "NOT_RESPONDING": 1, "COMMUNICATING": 1, "OFF_QUEUE": 2]),
             demoQueue(2, "Collections", ["IDLE": 2, "INTERACTING": 5, "OFF_QUEUE": 3]),
             demoQueue(3, "Retention", ["INTERACTING": 2, "OFF_QUEUE": 4]),
         ]
@@ -357,7 +369,8 @@ extension EmulatorSeed {
         if ["power", "predictive", "progressive"].contains(mode) { campaign["abandonRate"] = 3 }
         campaign["dncLists"] = [ref(6, 1, "National DNC", "outbound/dnclists")]
         if !preview {
-            campaign["callAnalysisResponseSet"] = ref(6, 2, "Default Call Analysis", "outbound/callanalysisresponsesets")
+            campaign["callAnalysisResponseSet"] = ref(
+                6, 2, "Default Call Analysis", "outbound/callanalysisresponsesets")
         }
         campaign["errors"] = .array(errors)
         campaign["callerName"] = "Contoso Outreach"
@@ -375,7 +388,8 @@ extension EmulatorSeed {
         campaign["priority"] = 3
         campaign["contactListFilters"] = []
         campaign["division"] = [
-            "id": .string(demoID(6, 9)), "name": "Home", "selfUri": .string("/api/v2/authorization/divisions/\(demoID(6, 9))"),
+            "id": .string(demoID(6, 9)), "name": "Home",
+            "selfUri": .string("/api/v2/authorization/divisions/\(demoID(6, 9))"),
         ]
         campaign["dynamicContactQueueingSettings"] = ["sort": false, "filter": false]
         campaign["skillColumns"] = []
@@ -390,7 +404,8 @@ extension EmulatorSeed {
 
     private static func demoQueue(_ number: Int, _ name: String, _ agents: [String: Int]) -> SeedQueue {
         // One agent has left the queue (joined=false) but is idle: `joined=true` must leave them out.
-        let leaver = SeedMember(id: demoID(4, number * 100 + 99), name: "Agent \(number)-left", joined: false, routingStatus: "IDLE")
+        let leaver = SeedMember(
+            id: demoID(4, number * 100 + 99), name: "Agent \(number)-left", joined: false, routingStatus: "IDLE")
         return SeedQueue(id: demoID(3, number), name: name, members: agentRoster(queue: number, agents) + [leaver])
     }
 
@@ -403,7 +418,9 @@ extension EmulatorSeed {
             for _ in 0..<(agents[status] ?? 0) {
                 let number = members.count + 1
                 members.append(
-                    SeedMember(id: demoID(4, queue * 100 + number), name: "Agent \(queue)-\(number)", joined: true, routingStatus: status)
+                    SeedMember(
+                        id: demoID(4, queue * 100 + number), name: "Agent \(queue)-\(number)", joined: true,
+                        routingStatus: status)
                 )
             }
         }

@@ -31,11 +31,15 @@ struct ListQuery {
         for (key, value) in parameters {
             switch key {
             case "pageSize":
-                guard let size = Int(value), size >= 1 else { throw Invalid(message: "pageSize must be a positive number") }
+                guard let size = Int(value), size >= 1 else {
+                    throw Invalid(message: "pageSize must be a positive number")
+                }
                 pageSize = min(size, Self.maxPageSize)
                 continue
             case "pageNumber":
-                guard let number = Int(value), number >= 1 else { throw Invalid(message: "pageNumber must be a positive number") }
+                guard let number = Int(value), number >= 1 else {
+                    throw Invalid(message: "pageNumber must be a positive number")
+                }
                 pageNumber = number
                 continue
             case "name": name = value
@@ -96,7 +100,10 @@ struct ListQuery {
         func uri(_ number: Int) -> JSONValue {
             let query = filterParameters + [("pageSize", "\(pageSize)"), ("pageNumber", "\(number)")]
             return .string(
-                path + "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }
+                path + "?"
+                    + query.map {
+                        "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)"
+                    }
                     .joined(separator: "&")
             )
         }

@@ -105,7 +105,9 @@ enum RequestBody {
         let violations = SDKSchema.shared.validate(value, as: model)
         guard violations.isEmpty else { throw ReplyError(.invalidBody(violations, model: model)) }
         guard let object = value.objectValue else {
-            throw ReplyError(.badRequest("The request body is not a valid \(model): expected an object.", code: ErrorCode.invalidProperty))
+            throw ReplyError(
+                .badRequest(
+                    "The request body is not a valid \(model): expected an object.", code: ErrorCode.invalidProperty))
         }
         return object
     }

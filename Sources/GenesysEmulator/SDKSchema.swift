@@ -78,7 +78,8 @@ public struct SDKSchema: Sendable {
         for (name, fields) in models {
             for (field, type) in fields {
                 if let missing = Self.references(of: type).first(where: { models[$0] == nil }) {
-                    throw FormatError(path: "models.\(name).\(field)", reason: "refers to the undefined model \(missing)")
+                    throw FormatError(
+                        path: "models.\(name).\(field)", reason: "refers to the undefined model \(missing)")
                 }
             }
         }
@@ -92,7 +93,9 @@ public struct SDKSchema: Sendable {
     private static func fieldType(_ node: JSONValue, at path: String) throws(FormatError) -> FieldType {
         guard let object = node.objectValue else { throw FormatError(path: path, reason: "expected a type object") }
         if let reference = object["$ref"] {
-            guard let name = reference.stringValue else { throw FormatError(path: path, reason: "$ref is not a model name") }
+            guard let name = reference.stringValue else {
+                throw FormatError(path: path, reason: "$ref is not a model name")
+            }
             return .model(name)
         }
         guard let type = object["type"] else {
@@ -143,7 +146,9 @@ public struct SDKSchema: Sendable {
     ///
     /// `path` prefixes the violations' paths, e.g. `campaigns[3].campaign` for a campaign inside a seed.
     public func validate(_ value: JSONValue, as model: String, at path: String = "") -> [SchemaViolation] {
-        guard models[model] != nil else { return [SchemaViolation(path: path, reason: "the SDK has no model \(model)")] }
+        guard models[model] != nil else {
+            return [SchemaViolation(path: path, reason: "the SDK has no model \(model)")]
+        }
         var violations: [SchemaViolation] = []
         check(value, against: .model(model), at: path, into: &violations)
         return violations
@@ -151,13 +156,17 @@ public struct SDKSchema: Sendable {
 
     /// `validate` for a JSON list of `model`s (`POST /campaigns/progress` answers one).
     public func validate(_ value: JSONValue, asListOf model: String, at path: String = "") -> [SchemaViolation] {
-        guard models[model] != nil else { return [SchemaViolation(path: path, reason: "the SDK has no model \(model)")] }
+        guard models[model] != nil else {
+            return [SchemaViolation(path: path, reason: "the SDK has no model \(model)")]
+        }
         var violations: [SchemaViolation] = []
         check(value, against: .array(of: .model(model)), at: path, into: &violations)
         return violations
     }
 
-    private func check(_ value: JSONValue, against type: FieldType, at path: String, into violations: inout [SchemaViolation]) {
+    private func check(
+        _ value: JSONValue, against type: FieldType, at path: String, into violations: inout [SchemaViolation]
+    ) {
         func refuse(_ expected: String) {
             violations.append(SchemaViolation(path: path, reason: "expected \(expected), got \(Self.describe(value))"))
         }

@@ -10,7 +10,9 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// A number from its JSON spelling; `nil` when `literal` is not a JSON number.
     public init?(literal: String) {
         let bytes = Array(literal.utf8)
-        guard !bytes.isEmpty, bytes.withUnsafeBufferPointer({ JSONNumber.scan($0, from: 0) == $0.count }) else { return nil }
+        guard !bytes.isEmpty, bytes.withUnsafeBufferPointer({ JSONNumber.scan($0, from: 0) == $0.count }) else {
+            return nil
+        }
         self.literal = literal
     }
 
@@ -51,7 +53,9 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         var index = start
         func digits() -> Int {
             let first = index
-            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") { index += 1 }
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                index += 1
+            }
             return index - first
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -67,7 +71,9 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard digits() > 0 else { return start }
         }
         return index

@@ -15,7 +15,8 @@ extension JSONValue {
             bytes.withContiguousStorageIfAvailable { buffer in
                 var parser = JSONParser(bytes: buffer)
                 return Result { () throws(JSONSyntaxError) in try parser.document() }
-            } ?? Array(bytes).withUnsafeBufferPointer { buffer in
+            }
+            ?? Array(bytes).withUnsafeBufferPointer { buffer in
                 var parser = JSONParser(bytes: buffer)
                 return Result { () throws(JSONSyntaxError) in try parser.document() }
             }
@@ -65,9 +66,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try keyword("true"); return .bool(true)
-        case UInt8(ascii: "f"): try keyword("false"); return .bool(false)
-        case UInt8(ascii: "n"): try keyword("null"); return .null
+        case UInt8(ascii: "t"):
+            try keyword("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try keyword("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try keyword("null")
+            return .null
         default:
             let end = JSONNumber.scan(bytes, from: index)
             guard end > index else { throw failure("expected a value") }
@@ -103,7 +110,9 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw failure("expected a member name")
+            }
             let key = try string()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }

@@ -38,12 +38,14 @@ public struct CommandCatalog: Sendable {
             text += "\(section.name):\n"
             for command in section.commands {
                 let name = Self.name(of: command)
-                text += "  " + name + String(repeating: " ", count: max(1, width - name.count))
+                text +=
+                    "  " + name + String(repeating: " ", count: max(1, width - name.count))
                     + command.configuration.abstract + "\n"
             }
             text += "\n"
         }
-        return text + "Type 'help COMMAND' for its arguments. Every command takes --format \(OutputFormat.allCases.map(\.rawValue).joined(separator: "|"))\n"
+        return text
+            + "Type 'help COMMAND' for its arguments. Every command takes --format \(OutputFormat.allCases.map(\.rawValue).joined(separator: "|"))\n"
             + "and may end with '> FILE', '>> FILE' or '| shell pipeline'; ';' separates commands.\n"
     }
 
@@ -56,7 +58,9 @@ public struct CommandCatalog: Sendable {
         var leaf: any ParsableCommand.Type = command
         var descended = false
         for word in words.dropFirst() {
-            guard let sub = leaf.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else { break }
+            guard let sub = leaf.configuration.subcommands.first(where: { $0.configuration.commandName == word }) else {
+                break
+            }
             leaf = sub
             descended = true
         }

@@ -19,9 +19,9 @@ public struct ParsedCommand: Equatable, Sendable {
 }
 
 public enum Redirection: Equatable, Sendable {
-    case write(path: String)      // > file
-    case append(path: String)     // >> file
-    case pipe(command: String)    // | shell pipeline, run by /bin/sh -c, raw text kept verbatim (trimmed)
+    case write(path: String)  // > file
+    case append(path: String)  // >> file
+    case pipe(command: String)  // | shell pipeline, run by /bin/sh -c, raw text kept verbatim (trimmed)
 }
 
 public struct CommandLineError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -36,7 +36,8 @@ public struct CommandLineError: Error, Equatable, Sendable, CustomStringConverti
 
 public enum CommandLineParser {
     /// Splits `line` into commands. `variable` returns a variable's value, or nil when it is not set.
-    public static func parse(_ line: String, variable: (String) -> String?) throws(CommandLineError) -> [ParsedCommand] {
+    public static func parse(_ line: String, variable: (String) -> String?) throws(CommandLineError) -> [ParsedCommand]
+    {
         var tokenizer = Tokenizer(Array(line.utf8))
         try tokenizer.run(variable)
         return tokenizer.commands
@@ -83,8 +84,8 @@ private struct Tokenizer {
     private var words: [String] = []
     private var redirection: Redirection?
     private var pending: PendingRedirection?
-    private var commandStart = -1   // first byte of the command's text, -1 before it
-    private var lastEnd = 0         // just past the last byte that belongs to the command's text
+    private var commandStart = -1  // first byte of the command's text, -1 before it
+    private var lastEnd = 0  // just past the last byte that belongs to the command's text
 
     // The word being read.
     private var word: [UInt8] = []
@@ -112,7 +113,7 @@ private struct Tokenizer {
                 while i < n && s[i] != .newline { i += 1 }
             case .backslash:
                 guard i + 1 < n else { throw CommandLineError("line ends with a lone backslash") }
-                if s[i + 1] == .newline {   // line continuation, as in POSIX
+                if s[i + 1] == .newline {  // line continuation, as in POSIX
                     i += 2
                     continue
                 }

@@ -14,7 +14,9 @@ public struct DurationArgument: ExpressibleByArgument, Sendable {
     public init?(argument: String) {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         let unit = units.first { argument.hasSuffix($0.0) && Double(argument.dropLast($0.0.count)) != nil }
-        guard let number = Double(unit.map { String(argument.dropLast($0.0.count)) } ?? argument), number >= 0 else { return nil }
+        guard let number = Double(unit.map { String(argument.dropLast($0.0.count)) } ?? argument), number >= 0 else {
+            return nil
+        }
         duration = .milliseconds(Int((number * (unit?.1 ?? 1) * 1000).rounded()))
         text = argument
     }

@@ -15,7 +15,9 @@ public final class HistoryFile: Sendable {
         self.path = path
         self.carriesSecret = carriesSecret
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         entries = Mutex(text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
     }

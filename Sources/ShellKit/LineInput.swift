@@ -2,9 +2,9 @@ import CLibEdit
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What one read from a `LineInput` produced.
@@ -143,7 +143,8 @@ private func attemptCompletion(
 ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
     // Never fall back to libedit's filename completion (libedit resets this after every Tab).
     clibedit_set_attempted_completion_over(1)
-    guard let text, let complete = completionCell.complete, let request = CompletionRequest(lineUpToCursor: lineUpToCursor())
+    guard let text, let complete = completionCell.complete,
+        let request = CompletionRequest(lineUpToCursor: lineUpToCursor())
     else { return nil }
     var seen = Set<String>()
     let values = complete(request).filter { $0.hasPrefix(request.partial) && seen.insert($0).inserted }

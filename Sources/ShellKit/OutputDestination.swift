@@ -19,7 +19,8 @@ public final class OutputDestination: Sendable {
     public static let standardError = OutputDestination(descriptor: STDERR_FILENO, ownsDescriptor: false)
 
     /// Opens the destination a redirection names; `nil` means standard output.
-    public static func open(_ redirection: Redirection?, workingDirectory: URL) throws(ShellError) -> OutputDestination {
+    public static func open(_ redirection: Redirection?, workingDirectory: URL) throws(ShellError) -> OutputDestination
+    {
         switch redirection {
         case nil:
             return .standardOutput

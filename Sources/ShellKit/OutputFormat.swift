@@ -14,7 +14,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case jsonl
 
     /// "table, plain, json, csv or jsonl", for messages.
-    public static let choices = allCases.dropLast().map(\.rawValue).joined(separator: ", ") + " or " + allCases.last!.rawValue
+    public static let choices =
+        allCases.dropLast().map(\.rawValue).joined(separator: ", ") + " or " + allCases.last!.rawValue
 }
 
 /// Turns results into text.
@@ -120,7 +121,11 @@ public struct OutputRenderer: Sendable {
             for (index, cell) in cells.enumerated() {
                 if index > 0 { output.append(csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")) }
                 let text = cell.text
-                if csv { OutputRenderer.appendCSVField(text, to: &output) } else { OutputRenderer.appendPlainField(text, to: &output) }
+                if csv {
+                    OutputRenderer.appendCSVField(text, to: &output)
+                } else {
+                    OutputRenderer.appendPlainField(text, to: &output)
+                }
             }
             output.append(contentsOf: (csv ? "\r\n" : "\n").utf8)
         }
@@ -132,7 +137,9 @@ public struct OutputRenderer: Sendable {
         let titles = shown.map { table.columns[$0].title }
         var widths = titles.map(\.count)
         for row in texts {
-            for (index, text) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], text.count) }
+            for (index, text) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], text.count)
+            }
         }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).enumerated().map { index, pair in
@@ -152,7 +159,11 @@ public struct OutputRenderer: Sendable {
     /// RFC 4180: quoted only when it holds a comma, a quote, CR or LF; quotes inside are doubled.
     static func appendCSVField(_ text: String, to output: inout [UInt8]) {
         withBytes(of: text) { bytes in
-            guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
+            guard
+                bytes.contains(where: {
+                    $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+                })
+            else {
                 return output.append(contentsOf: bytes)
             }
             output.append(UInt8(ascii: "\""))

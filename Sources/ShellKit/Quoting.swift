@@ -59,7 +59,8 @@ public struct CompletionRequest: Equatable, Sendable {
                 if c == open {
                     quote = nil
                 } else if open == .doubleQuote, c == .backslash, i + 1 < s.count,
-                    [.doubleQuote, .backslash, .dollar].contains(s[i + 1]) {
+                    [.doubleQuote, .backslash, .dollar].contains(s[i + 1])
+                {
                     i += 1
                     word.append(s[i])
                 } else {

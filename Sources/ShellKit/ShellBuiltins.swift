@@ -6,7 +6,8 @@ enum ShellBuiltins: ShellPlugin {
     static let name = "Shell"
     static let commands: [any ShellCommand.Type] = [
         HelpCommand.self, VersionCommand.self, ExitCommand.self, SetCommand.self, UnsetCommand.self, VarsCommand.self,
-        EchoCommand.self, HistoryCommand.self, ParamCommand.self, SourceCommand.self, OnErrorCommand.self, RecordCommand.self,
+        EchoCommand.self, HistoryCommand.self, ParamCommand.self, SourceCommand.self, OnErrorCommand.self,
+        RecordCommand.self,
     ]
 }
 
@@ -52,7 +53,8 @@ struct VersionCommand: ShellCommand {
 
 struct ExitCommand: ShellCommand {
     static let isRecorded = false
-    static let configuration = CommandConfiguration(commandName: "exit", abstract: "Leave the shell.", aliases: ["quit"])
+    static let configuration = CommandConfiguration(
+        commandName: "exit", abstract: "Leave the shell.", aliases: ["quit"])
     @Argument(help: "The exit status.") var status: Int32 = 0
 
     func run(in context: CommandContext) async throws {
@@ -91,12 +93,14 @@ struct VarsCommand: ShellCommand {
 
     func run(in context: CommandContext) async throws {
         let variables = await context.session.variables.sorted { $0.key < $1.key }
-        context.emit(.table(Table(columns: ["name", "value"], rows: variables.map { [.text($0.key), .text($0.value)] })))
+        context.emit(
+            .table(Table(columns: ["name", "value"], rows: variables.map { [.text($0.key), .text($0.value)] })))
     }
 }
 
 struct EchoCommand: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "echo", abstract: "Print the words, after ${NAME} expansion.")
+    static let configuration = CommandConfiguration(
+        commandName: "echo", abstract: "Print the words, after ${NAME} expansion.")
     @Argument(parsing: .allUnrecognized, help: "The words.") var words: [String] = []
 
     func run(in context: CommandContext) async throws {
@@ -113,7 +117,11 @@ struct HistoryCommand: ShellCommand {
         let lines = context.components.get(HistoryFile.self)?.lines ?? []
         let shown = last.map { Array(lines.suffix(max(0, $0))) } ?? lines
         let first = lines.count - shown.count + 1
-        context.emit(.table(Table(columns: [Column("number", title: "#"), "line"], rows: shown.enumerated().map { [.integer(first + $0.offset), .text($0.element)] })))
+        context.emit(
+            .table(
+                Table(
+                    columns: [Column("number", title: "#"), "line"],
+                    rows: shown.enumerated().map { [.integer(first + $0.offset), .text($0.element)] })))
     }
 }
 
@@ -146,7 +154,9 @@ struct SourceCommand: ShellCommand {
     func run(in context: CommandContext) async throws {
         let status = await context.shell.runFile(file, from: context.location)
         // The sourced runbook reported its own errors; this line only passes the status on.
-        if status != .success { throw ShellError(status == .interrupted ? "interrupted" : "\(file) failed", status: status, reported: true) }
+        if status != .success {
+            throw ShellError(status == .interrupted ? "interrupted" : "\(file) failed", status: status, reported: true)
+        }
     }
 }
 
@@ -156,7 +166,9 @@ struct OnErrorCommand: ShellCommand {
     @Argument(help: "stop or continue.") var policy: String
 
     func validate() throws {
-        guard ShellSession.ErrorPolicy(rawValue: policy) != nil else { throw ValidationError("on-error takes stop or continue") }
+        guard ShellSession.ErrorPolicy(rawValue: policy) != nil else {
+            throw ValidationError("on-error takes stop or continue")
+        }
     }
 
     func run(in context: CommandContext) async throws {
@@ -167,7 +179,8 @@ struct OnErrorCommand: ShellCommand {
 struct RecordCommand: ShellCommand {
     static let isRecorded = false
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Record the commands that succeed into a runbook: record start FILE, record stop.",
+        commandName: "record",
+        abstract: "Record the commands that succeed into a runbook: record start FILE, record stop.",
         subcommands: [Start.self, Stop.self, Status.self], defaultSubcommand: Status.self)
 
     func run(in context: CommandContext) async throws {
@@ -199,7 +212,8 @@ struct RecordCommand: ShellCommand {
 
     struct Status: ShellCommand {
         static let isRecorded = false
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Say whether a recording is under way.")
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Say whether a recording is under way.")
 
         func run(in context: CommandContext) async throws {
             if let path = await context.shell.recorder.path {

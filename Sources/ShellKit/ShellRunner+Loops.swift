@@ -26,7 +26,9 @@ extension ShellRunner {
         let url = URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL
         let stack = (parent?.stack ?? []) + [url.path]
         if parent?.stack.contains(url.path) == true {
-            report(.usage("source cycle: " + stack.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")), location: parent)
+            report(
+                .usage("source cycle: " + stack.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")),
+                location: parent)
             return .usage
         }
         if stack.count > Self.maxSourceDepth {
@@ -59,7 +61,8 @@ extension ShellRunner {
     /// default) before the first line runs; a missing one stops the run with status 2.
     private func bindParameters(_ lines: [String], _ locations: [ScriptLocation]) async -> ExitStatus? {
         for (line, location) in zip(lines, locations) {
-            guard let words = try? CommandLineParser.parse(line, variable: { _ in nil }).first?.words, words.first == "param"
+            guard let words = try? CommandLineParser.parse(line, variable: { _ in nil }).first?.words,
+                words.first == "param"
             else { continue }
             guard words.count >= 2, CommandLineParser.isValidVariableName(words[1]) else {
                 report(.usage("param takes NAME [DEFAULT]"), location: location)
@@ -77,7 +80,9 @@ extension ShellRunner {
 
     /// Whether the line's first command changes something in Genesys.
     private func isMutating(_ line: String) -> Bool {
-        guard let name = (try? CommandLineParser.parse(line, variable: { _ in "" }))?.first?.words.first else { return false }
+        guard let name = (try? CommandLineParser.parse(line, variable: { _ in "" }))?.first?.words.first else {
+            return false
+        }
         return catalog.command(named: name)?.isMutating ?? false
     }
 

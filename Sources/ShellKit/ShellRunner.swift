@@ -98,7 +98,8 @@ public struct ShellRunner: Sendable {
         let status = await runReporting(parsed, location: location)
         if let name = parsed.words.first, catalog.command(named: name) != nil {
             let dimensions = [("command", name)]
-            Timer(label: ShellMetrics.commandDuration, dimensions: dimensions).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+            Timer(label: ShellMetrics.commandDuration, dimensions: dimensions).recordNanoseconds(
+                (ContinuousClock.now - started).nanoseconds)
             if status != .success { Counter(label: ShellMetrics.commandFailures, dimensions: dimensions).increment() }
         }
         return status
@@ -143,7 +144,8 @@ public struct ShellRunner: Sendable {
                 destination.close()
                 return
             }
-            if let index = words.firstIndex(of: "--format"), index + 1 < words.count, OutputFormat(rawValue: words[index + 1]) == nil,
+            if let index = words.firstIndex(of: "--format"), index + 1 < words.count,
+                OutputFormat(rawValue: words[index + 1]) == nil,
                 type.message(for: error).contains("--format")
             {
                 throw ShellError.usage("unknown format '\(words[index + 1])'; use \(OutputFormat.choices)")

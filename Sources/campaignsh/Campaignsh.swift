@@ -27,15 +27,18 @@ struct Campaignsh: AsyncParsableCommand {
     @Flag(help: "Start an emulator of Genesys Cloud with a demo org, and log in to it.") var sandbox = false
     @Option(help: "A profile of config.toml.") var profile: String?
     @Option(help: "A region key (eu-west-1) or domain (mypurecloud.ie).") var region: String?
-    @Option(name: .customLong("api-base"), help: "The API's base URL, e.g. https://api.mypurecloud.ie.") var apiBase: String?
+    @Option(name: .customLong("api-base"), help: "The API's base URL, e.g. https://api.mypurecloud.ie.") var apiBase:
+        String?
     @Option(name: .customLong("login-base"), help: "The login host's base URL, e.g. https://login.mypurecloud.ie.")
     var loginBase: String?
     @Option(help: "Output format: \(OutputFormat.choices) (default: table on a terminal, plain otherwise).")
     var format: String?
     @Option(name: .customLong("var"), help: "Set a variable: NAME=VALUE (repeatable).") var variables: [String] = []
-    @Flag(name: .customLong("dry-run"), help: "Print what mutating commands would do instead of doing it.") var dryRun = false
+    @Flag(name: .customLong("dry-run"), help: "Print what mutating commands would do instead of doing it.") var dryRun =
+        false
     @Flag(help: "Do not ask before destructive commands.") var yes = false
-    @Option(name: .customLong("on-error"), help: "After a failed command: stop (default) or continue.") var onError: String?
+    @Option(name: .customLong("on-error"), help: "After a failed command: stop (default) or continue.") var onError:
+        String?
     @Flag(help: "Print each command before running it.") var echo = false
     @Option(name: .customLong("audit-db"), help: "The audit database (default $XDG_DATA_HOME/campaignsh/audit.sqlite).")
     var auditDB: String?
@@ -84,14 +87,16 @@ struct Campaignsh: AsyncParsableCommand {
                     region: nil
                 )
                 return try await runShell(
-                    settings: settings, configurationProblem: nil, configuration: configuration, metrics: metrics, logIn: true
+                    settings: settings, configurationProblem: nil, configuration: configuration, metrics: metrics,
+                    logIn: true
                 )
             }
         } else {
             // An org named on the command line must be usable now. One half-described by the environment or
             // the default profile is reported by the commands that need it: help, audit, … still run.
             let explicit = profile != nil || region != nil || apiBase != nil
-            let overrides = OrgConfiguration.Overrides(profile: profile, region: region, apiBase: apiBase, loginBase: loginBase)
+            let overrides = OrgConfiguration.Overrides(
+                profile: profile, region: region, apiBase: apiBase, loginBase: loginBase)
             var settings: ConnectionSettings?
             var problem: String?
             switch Result(catching: { () throws(ConfigurationError) in try configuration.settings(overrides) }) {
@@ -100,7 +105,8 @@ struct Campaignsh: AsyncParsableCommand {
             case .failure(let error): problem = error.description
             }
             status = try await runShell(
-                settings: settings, configurationProblem: problem, configuration: configuration, metrics: metrics, logIn: false
+                settings: settings, configurationProblem: problem, configuration: configuration, metrics: metrics,
+                logIn: false
             )
         }
         if status != .success { throw ExitCode(status.rawValue) }
@@ -112,7 +118,8 @@ struct Campaignsh: AsyncParsableCommand {
     ) async throws -> ExitStatus {
         let environment = configuration.environment
         let stdinIsTerminal = isatty(STDIN_FILENO) == 1
-        let interactive = stdinIsTerminal && isatty(STDOUT_FILENO) == 1 && commands == nil && file == nil && script == nil
+        let interactive =
+            stdinIsTerminal && isatty(STDOUT_FILENO) == 1 && commands == nil && file == nil && script == nil
         let color = isatty(STDOUT_FILENO) == 1 && !noColor && (environment["NO_COLOR"] ?? "").isEmpty
 
         let org = OrgSession(settings: settings, configurationProblem: configurationProblem)
@@ -135,15 +142,18 @@ struct Campaignsh: AsyncParsableCommand {
         )
         components.register(webhook)
         let credentials = settings?.credentials
-        let history = interactive
+        let history =
+            interactive
             ? HistoryFile(path: historyPath(environment)) { credentials?.secretAppears(in: $0) ?? false } : nil
         if let history { components.register(history) }
 
         let shellSession = ShellSession(
-            variables: Dictionary(variables.map { pair in
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }) { $1 },
+            variables: Dictionary(
+                variables.map { pair in
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                }
+            ) { $1 },
             format: format.flatMap(OutputFormat.init(rawValue:)), color: color, dryRun: dryRun, assumeYes: yes,
             errorPolicy: onError.flatMap(ShellSession.ErrorPolicy.init(rawValue:)) ?? .stop, echo: echo
         )
@@ -172,7 +182,8 @@ struct Campaignsh: AsyncParsableCommand {
         if interactive, let history {
             await org.refreshNames()  // for Tab, in the background
             let input = EditLineInput(historyLines: history.lines) { request in
-                runner.catalog.completions(words: request.words, partial: request.partial, components: runner.components)
+                runner.catalog.completions(
+                    words: request.words, partial: request.partial, components: runner.components)
             }
             return await runner.runInteractive(input: input, history: history) {
                 await Prompt.text(org: org, color: color)
@@ -186,8 +197,11 @@ struct Campaignsh: AsyncParsableCommand {
         return Self.xdgFolder("XDG_DATA_HOME", default: ".local/share", environment) + "/campaignsh/audit.sqlite"
     }
 
-    private static func xdgFolder(_ variable: String, default relative: String, _ environment: [String: String]) -> String {
-        environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? NSHomeDirectory()) + "/" + relative
+    private static func xdgFolder(_ variable: String, default relative: String, _ environment: [String: String])
+        -> String
+    {
+        environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? NSHomeDirectory()) + "/"
+            + relative
     }
 
     private func historyPath(_ environment: [String: String]) -> String {

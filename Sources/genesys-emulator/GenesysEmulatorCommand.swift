@@ -35,9 +35,11 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         help: "Guess: the status POST …/stop answers on a campaign that is not running: 204 or 400."
     )
     var stopWhenNotRunning = EmulatorConfiguration().stopWhenNotRunningStatus
-    @Flag(name: .customLong("allow-on-with-errors"), help: "Guess: accept on for a campaign whose errors are not empty.")
+    @Flag(
+        name: .customLong("allow-on-with-errors"), help: "Guess: accept on for a campaign whose errors are not empty.")
     var allowOnWithErrors = false
-    @Flag(name: .customLong("refuse-forced-off-to-off"), help: "Guess: refuse forced_off → off as an invalid transition.")
+    @Flag(
+        name: .customLong("refuse-forced-off-to-off"), help: "Guess: refuse forced_off → off as an invalid transition.")
     var refuseForcedOffToOff = false
     @Option(
         name: .customLong("idle-available-lines"),
@@ -96,13 +98,18 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard [400, 401].contains(authFailureStatus) else { throw ValidationError("--auth-failure-status must be 400 or 401") }
+        guard [400, 401].contains(authFailureStatus) else {
+            throw ValidationError("--auth-failure-status must be 400 or 401")
+        }
         guard [400, 409].contains(versionConflictStatus) else {
             throw ValidationError("--version-conflict-status must be 400 or 409")
         }
-        guard [204, 400].contains(stopWhenNotRunning) else { throw ValidationError("--stop-when-not-running must be 204 or 400") }
+        guard [204, 400].contains(stopWhenNotRunning) else {
+            throw ValidationError("--stop-when-not-running must be 204 or 400")
+        }
         guard rateLimit >= 1, tokenLifetime >= 1, idleAvailableLines >= 0, (0...65535).contains(port) else {
-            throw ValidationError("--rate-limit, --token-lifetime, --idle-available-lines and --port need sensible values")
+            throw ValidationError(
+                "--rate-limit, --token-lifetime, --idle-available-lines and --port need sensible values")
         }
     }
 

@@ -1,6 +1,7 @@
-@testable import AuditPlugin
 import Foundation
 import Testing
+
+@testable import AuditPlugin
 
 struct TimestampTests {
     /// The hand-written formatter must agree with Foundation's ISO-8601 style to the second, and print the
@@ -12,12 +13,16 @@ struct TimestampTests {
             1_796_083_200_123, -2_208_988_800_000, 253_402_300_799_999,
         ]
         var generator = SystemRandomNumberGenerator()
-        let random = (0..<2_000).map { _ in Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator) }
+        let random = (0..<2_000).map { _ in Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator)
+        }
         for milliseconds in fixed + random {
             let wholeSeconds = milliseconds.floorDivided(by: 1000)
-            let expected = Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(seconds).dropLast()
+            let expected =
+                Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(seconds).dropLast()
                 + String(format: ".%03lldZ", milliseconds - wholeSeconds * 1000)
-            #expect(AuditColumns.timestamp(Date(timeIntervalSince1970: Double(milliseconds) / 1000)) == expected, "\(milliseconds) ms")
+            #expect(
+                AuditColumns.timestamp(Date(timeIntervalSince1970: Double(milliseconds) / 1000)) == expected,
+                "\(milliseconds) ms")
         }
     }
 }

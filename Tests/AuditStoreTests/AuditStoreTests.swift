@@ -1,7 +1,8 @@
-@testable import AuditStore
 import Foundation
 import GRDB
 import Testing
+
+@testable import AuditStore
 
 @Suite struct AuditStoreTests {
     /// A fresh database path in a temporary folder.
@@ -14,7 +15,8 @@ import Testing
             actor: AuditActor(profile: "prod", clientID: "client-1", osUser: "alice", host: "ops-1"),
             session: "session-1", command: "pause Q4_\(number)", campaignID: "id-\(number)",
             campaignName: name ?? "Q4_\(number)", verb: "pause", fromStatus: "on", toStatus: "off", outcome: outcome,
-            attempt: 1, versionBefore: 3, versionAfter: 4, latencyMs: 120, httpStatus: 200, correlationID: "corr-\(number)"
+            attempt: 1, versionBefore: 3, versionAfter: 4, latencyMs: 120, httpStatus: 200,
+            correlationID: "corr-\(number)"
         )
     }
 
@@ -63,7 +65,8 @@ import Testing
         let store = try AuditStore(path: path)
         try await store.append(contentsOf: (1...5).map { Self.entry($0) })
         try Self.tamper(path, "UPDATE audit SET to_status = 'on' WHERE seq = 3")
-        #expect(try store.verify() == .broken(seq: 3, reason: "its contents do not match its hash (the row was altered)"))
+        #expect(
+            try store.verify() == .broken(seq: 3, reason: "its contents do not match its hash (the row was altered)"))
     }
 
     @Test func aDeletedRowIsNamed() async throws {
@@ -79,10 +82,13 @@ import Testing
         let store = try AuditStore(path: path)
         try await store.append(contentsOf: (1...5).map { Self.entry($0) })
         // Swap rows 2 and 4, hashes and all.
-        try Self.tamper(path, """
+        try Self.tamper(
+            path,
+            """
             UPDATE audit SET seq = -2 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -2;
             """)
-        #expect(try store.verify() == .broken(seq: 2, reason: "its prev_hash does not match the hash of the row before it"))
+        #expect(
+            try store.verify() == .broken(seq: 2, reason: "its prev_hash does not match the hash of the row before it"))
     }
 
     @Test func aRecomputedHashStillBreaksTheNextLink() async throws {
@@ -162,11 +168,13 @@ import Testing
         #expect(Set(records.map(\.entry.command)) == Set((1...200).map { "pause Q4_\($0)" }))
         var stored: [AuditRecord] = []
         try AuditStore(path: path).forEach { stored.append($0) }
-        #expect(stored == records.sorted { $0.seq < $1.seq }.map { record in
-            var record = record
-            record.entry.time = stored[Int(record.seq) - 1].entry.time  // stored to the millisecond
-            return record
-        })
+        #expect(
+            stored
+                == records.sorted { $0.seq < $1.seq }.map { record in
+                    var record = record
+                    record.entry.time = stored[Int(record.seq) - 1].entry.time  // stored to the millisecond
+                    return record
+                })
         #expect(try store.verify().intactRows == 200)
     }
 
@@ -178,16 +186,23 @@ import Testing
         var empty = Self.entry(1, name: "")
         empty.overrideReason = ""
         var sparse = Self.entry(2, name: "Réactivation \"Clients\", 2026\n✓")
-        (sparse.versionBefore, sparse.versionAfter, sparse.latencyMs, sparse.httpStatus, sparse.correlationID) = (nil, nil, nil, nil, nil)
+        (sparse.versionBefore, sparse.versionAfter, sparse.latencyMs, sparse.httpStatus, sparse.correlationID) = (
+            nil, nil, nil, nil, nil
+        )
         sparse.attempt = 1_234_567_890
         try await store.append(contentsOf: [empty, sparse, Self.entry(3)])
         #expect(try store.verify().intactRows == 3)
 
         try Self.tamper(path, "UPDATE audit SET override_reason = NULL WHERE seq = 1")
-        #expect(try store.verify() == .broken(seq: 1, reason: "its contents do not match its hash (the row was altered)"))
-        try Self.tamper(path, "UPDATE audit SET override_reason = '' WHERE seq = 1; UPDATE audit SET latency_ms = 0 WHERE seq = 2")
-        #expect(try store.verify() == .broken(seq: 2, reason: "its contents do not match its hash (the row was altered)"))
-        try Self.tamper(path, "UPDATE audit SET latency_ms = NULL WHERE seq = 2; UPDATE audit SET attempt = '1234567890' WHERE seq = 2")
+        #expect(
+            try store.verify() == .broken(seq: 1, reason: "its contents do not match its hash (the row was altered)"))
+        try Self.tamper(
+            path, "UPDATE audit SET override_reason = '' WHERE seq = 1; UPDATE audit SET latency_ms = 0 WHERE seq = 2")
+        #expect(
+            try store.verify() == .broken(seq: 2, reason: "its contents do not match its hash (the row was altered)"))
+        try Self.tamper(
+            path,
+            "UPDATE audit SET latency_ms = NULL WHERE seq = 2; UPDATE audit SET attempt = '1234567890' WHERE seq = 2")
         #expect(try store.verify().intactRows == 3)  // the column's integer affinity stores the same number
     }
 
@@ -203,19 +218,26 @@ import Testing
         #expect(try store.verify(anchor: anchor).intactRows == 4)  // the anchored row is the head now
         try Self.tamper(path, "DELETE FROM audit WHERE seq = 4")
         #expect(try store.verify().intactRows == 3)  // unnoticed without the anchor
-        #expect(try store.verify(anchor: anchor) == .broken(seq: 4, reason: "the anchored row is gone: the newest rows were deleted"))
+        #expect(
+            try store.verify(anchor: anchor)
+                == .broken(seq: 4, reason: "the anchored row is gone: the newest rows were deleted"))
 
         // Rows appended again at the same place chain correctly but cannot have the anchored hash.
         try await store.append(Self.entry(9))
         #expect(try store.verify().intactRows == 4)
-        #expect(try store.verify(anchor: anchor) == .broken(seq: 4, reason: "its hash is not the anchored one: the chain was rewritten from here"))
+        #expect(
+            try store.verify(anchor: anchor)
+                == .broken(seq: 4, reason: "its hash is not the anchored one: the chain was rewritten from here"))
     }
 
     @Test func anAnchorIsReadFromSeqColonHash() {
         let hash = String(repeating: "0f", count: 32)
         #expect(AuditAnchor("12:\(hash)") == AuditAnchor(seq: 12, hash: hash))
         #expect(AuditAnchor("12:\(hash.uppercased())")?.hash == hash)
-        for bad in ["12", ":\(hash)", "0:\(hash)", "x:\(hash)", "12:abc", "12:\(hash)0", "12:\(String(repeating: "g", count: 64))"] {
+        for bad in [
+            "12", ":\(hash)", "0:\(hash)", "x:\(hash)", "12:abc", "12:\(hash)0",
+            "12:\(String(repeating: "g", count: 64))",
+        ] {
             #expect(AuditAnchor(bad) == nil, "\(bad)")
         }
     }
@@ -234,7 +256,7 @@ import Testing
             await Task.detached { process.waitUntilExit() }.value
             #expect(process.terminationStatus == 0)
         }
-        #expect(try AuditStore(path: path).verify() .intactRows == 800)
+        #expect(try AuditStore(path: path).verify().intactRows == 800)
     }
 
     @Test func aWriterKilledMidTransactionLeavesAVerifiableStore() async throws {
@@ -256,7 +278,8 @@ import Testing
         #expect(try store.verify().intactRows == 4)
     }
 
-    static let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "audit-bench")
+    static let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(
+        path: "audit-bench")
 }
 
 extension AuditVerification {

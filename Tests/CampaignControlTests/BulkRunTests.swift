@@ -9,7 +9,8 @@ import Testing
 /// Bulk runs against the live emulator: faults, request counts, one audit row per attempt.
 @Suite struct BulkRunTests {
     static func fixture(_ harness: EmulatorHarness) -> (TransitionEngine, AuditLog) {
-        let audit = AuditLog(path: FileManager.default.temporaryDirectory.appending(path: "bulk-\(UUID())/audit.sqlite").path)
+        let audit = AuditLog(
+            path: FileManager.default.temporaryDirectory.appending(path: "bulk-\(UUID())/audit.sqlite").path)
         let engine = TransitionEngine(
             client: harness.client, audit: audit, notifier: nil,
             actor: AuditActor(profile: "test", clientID: "client", osUser: "tester", host: "host"), session: "s"
@@ -33,9 +34,12 @@ import Testing
             let (engine, audit) = Self.fixture(harness)
             let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
             #expect(campaigns.count == 60)
-            try await harness.control("POST", "/faults", #"{"status":429,"count":5,"retryAfter":1,"path":"/api/v2/outbound/campaigns/"}"#)
-            try await harness.control("POST", "/faults", #"{"status":503,"count":5,"path":"/api/v2/outbound/campaigns/"}"#)
-            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
+            try await harness.control(
+                "POST", "/faults", #"{"status":429,"count":5,"retryAfter":1,"path":"/api/v2/outbound/campaigns/"}"#)
+            try await harness.control(
+                "POST", "/faults", #"{"status":503,"count":5,"path":"/api/v2/outbound/campaigns/"}"#)
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(
+                .pause, campaigns: campaigns, options: Self.options)
             #expect(results.count == 60)
             #expect(results.allSatisfy { $0.outcome == .success && $0.toStatus == "off" && !$0.failed })
             let statuses = try await harness.client.campaigns(CampaignQuery(name: "Bulk_")).map(\.campaignStatus)
@@ -58,7 +62,8 @@ import Testing
         }) { harness in
             let (engine, _) = Self.fixture(harness)
             let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
-            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(
+                .pause, campaigns: campaigns, options: Self.options)
             #expect(results.allSatisfy { $0.toStatus == "off" })
             let apiRequests = await harness.requests(matching: "/api/v2")
             // the listing, one stop per campaign, and a handful of list polls for all of them
@@ -77,7 +82,8 @@ import Testing
                 try await harness.control("POST", "/campaigns/\(campaign.id!)/bump")
                 try await harness.control("POST", "/campaigns/\(campaign.id!)/bump", #"{"beforeNextPuts":5}"#)
             }
-            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(
+                .pause, campaigns: campaigns, options: Self.options)
             #expect(results.allSatisfy { $0.outcome == .success && $0.toStatus == "off" })
             var outcomes: [AuditOutcome] = []
             try audit.store().forEach { outcomes.append($0.entry.outcome) }
@@ -90,22 +96,29 @@ import Testing
         try await EmulatorHarness.run(configure: { $0.stoppingDelay = .milliseconds(100) }) { harness in
             let (engine, _) = Self.fixture(harness)
             let campaigns = try await harness.client.campaigns()
-            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(.pause, campaigns: campaigns, options: Self.options)
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(
+                .pause, campaigns: campaigns, options: Self.options)
             #expect(results.count == 14)
-            #expect(results.allSatisfy { !$0.failed && !$0.timedOut }, "\(results.filter(\.failed).map { $0.message ?? "" })")
+            #expect(
+                results.allSatisfy { !$0.failed && !$0.timedOut },
+                "\(results.filter(\.failed).map { $0.message ?? "" })")
             let statuses = try await harness.client.campaigns().compactMap(\.campaignStatus)
             #expect(statuses.allSatisfy { $0.isSettledOff }, "\(statuses)")
         }
     }
 
     @Test func oneFailureDoesNotStopTheOthers() async throws {
-        try await EmulatorHarness.run(configure: { $0.seed = EmulatorSeed.bulk(6, like: "Q4_Renewals"); $0.stoppingDelay = .zero }) { harness in
+        try await EmulatorHarness.run(configure: {
+            $0.seed = EmulatorSeed.bulk(6, like: "Q4_Renewals")
+            $0.stoppingDelay = .zero
+        }) { harness in
             let (engine, audit) = Self.fixture(harness)
             let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
             try await harness.control("POST", "/campaigns/\(campaigns[2].id!)/bump", #"{"beforeNextPuts":10}"#)
             var options = Self.options
             options.maxConflicts = 1
-            let results = try await BulkRun(engine: engine, parallel: 2, rateLimit: nil).run(.activate, campaigns: campaigns, options: options)
+            let results = try await BulkRun(engine: engine, parallel: 2, rateLimit: nil).run(
+                .activate, campaigns: campaigns, options: options)
             #expect(results.filter(\.failed).map(\.campaignName) == ["Bulk_003"])
             #expect(results.filter { !$0.failed }.count == 5)
             var outcomes: [AuditOutcome] = []

@@ -28,7 +28,9 @@ import Testing
         "callerAddress", "outboundLineCount", "callAnalysisResponseSet",
     ]
     /// Members the test sets itself, or that would make the campaign not activatable.
-    static let fixed: Set<String> = ["id", "version", "campaignStatus", "errors", "selfUri", "dynamicContactQueueingSettings"]
+    static let fixed: Set<String> = [
+        "id", "version", "campaignStatus", "errors", "selfUri", "dynamicContactQueueingSettings",
+    ]
 
     /// SplitMix64: seeded from the property checker's generator, so a failing case replays with `.fixedSeed`.
     struct SplitMix: RandomNumberGenerator {
@@ -55,13 +57,17 @@ import Testing
         /// A number spelled the way a server might: integral, a decimal, trailing zeros, an exponent.
         mutating func number(integral: Bool) -> JSONValue {
             let whole = Int.random(in: 1...40, using: &rng)
-            let spellings = integral ? ["\(whole)", "\(whole).0", "\(whole).5", "\(whole)e0"] : ["\(whole).25", "\(whole).50", "\(whole)", "2.5E1", "0.125"]
+            let spellings =
+                integral
+                ? ["\(whole)", "\(whole).0", "\(whole).5", "\(whole)e0"]
+                : ["\(whole).25", "\(whole).50", "\(whole)", "2.5E1", "0.125"]
             return .number(JSONNumber(literal: spellings.randomElement(using: &rng)!)!)
         }
 
         mutating func unknownMembers(into object: inout JSONObject) {
             for index in 0..<Int.random(in: 0...2, using: &rng) {
-                object["futureField\(index)"] = chance(0.5) ? number(integral: false) : ["nested": .string(text()), "list": [1, 2.5, nil, true]]
+                object["futureField\(index)"] =
+                    chance(0.5) ? number(integral: false) : ["nested": .string(text()), "list": [1, 2.5, nil, true]]
             }
         }
 
@@ -70,7 +76,9 @@ import Testing
             switch type["type"]?.stringValue {
             case "string":
                 if let values = type["enum"]?.arrayValue?.compactMap(\.stringValue), !values.isEmpty {
-                    return .string(chance(0.2) ? "newer_value_\(Int.random(in: 1...9, using: &rng))" : values.randomElement(using: &rng)!)
+                    return .string(
+                        chance(0.2)
+                            ? "newer_value_\(Int.random(in: 1...9, using: &rng))" : values.randomElement(using: &rng)!)
                 }
                 return type["format"]?.stringValue == "date-time" ? "2026-11-30T08:00:00.000Z" : .string(text())
             case "integer": return number(integral: true)
@@ -78,7 +86,8 @@ import Testing
             case "boolean": return .bool(chance(0.5))
             case "array":
                 guard depth < 3, let items = type["items"] else { return [] }
-                return .array((0..<Int.random(in: 0...2, using: &rng)).map { _ in value(items, field: field, depth: depth + 1) })
+                return .array(
+                    (0..<Int.random(in: 0...2, using: &rng)).map { _ in value(items, field: field, depth: depth + 1) })
             case "object":
                 guard let members = type["additionalProperties"], depth < 3 else { return [:] }
                 return .object(JSONObject([("k\(depth)", value(members, field: field, depth: depth + 1))]))
@@ -101,7 +110,9 @@ import Testing
         mutating func campaign(id: String, queue: String) -> JSONObject {
             var object = JSONObject()
             for (field, type) in GeneratedCampaignTests.models["Campaign"]?.objectValue ?? [:] {
-                guard !GeneratedCampaignTests.fixed.contains(field), GeneratedCampaignTests.kept.contains(field) || chance(0.5) else { continue }
+                guard !GeneratedCampaignTests.fixed.contains(field),
+                    GeneratedCampaignTests.kept.contains(field) || chance(0.5)
+                else { continue }
                 object[field] = value(type, field: field, depth: 0)
             }
             object["id"] = .string(id)
@@ -109,8 +120,12 @@ import Testing
             object["campaignStatus"] = "off"
             object["queue"] = ["id": .string(queue), "name": "Sales Outbound", "futureRef": 1.50]
             object["contactList"] = ["id": "list-1", "name": .string(text())]
-            object["dialingMode"] = chance(0.2) ? "newer_mode" : .string(["power", "predictive", "progressive"].randomElement(using: &rng)!)
-            object["phoneColumns"] = chance(0.5) ? [["columnName": "Cell"]] : [["columnName": "Cell", "type": "cell"], ["columnName": "Home"]]
+            object["dialingMode"] =
+                chance(0.2)
+                ? "newer_mode" : .string(["power", "predictive", "progressive"].randomElement(using: &rng)!)
+            object["phoneColumns"] =
+                chance(0.5)
+                ? [["columnName": "Cell"]] : [["columnName": "Cell", "type": "cell"], ["columnName": "Home"]]
             object["outboundLineCount"] = number(integral: true).intValue.map { JSONValue.number(JSONNumber($0)) } ?? 5
             // References the emulator requires carry an id, whatever else was generated into them.
             for reference in ["script", "edgeGroup", "callAnalysisResponseSet"] {
@@ -133,7 +148,8 @@ import Testing
     static func cases() -> PropertyBased.Generator<Case, Shrink.None<Case>> {
         PropertyBased.Generator { rng in
             var shapes = CampaignShapes(rng: SplitMix(state: rng.next()))
-            let id = UUID(uuid: (0..<16).map { _ in UInt8.random(in: 0...255, using: &shapes.rng) }.tuple).uuidString.lowercased()
+            let id = UUID(uuid: (0..<16).map { _ in UInt8.random(in: 0...255, using: &shapes.rng) }.tuple).uuidString
+                .lowercased()
             return Case(document: shapes.campaign(id: id, queue: EmulatorHarness.demoQueueID("Sales Outbound")))
         }
     }
@@ -164,7 +180,8 @@ import Testing
                 #expect(off.outcome == .success && off.toStatus == "off", "pause: \(off.message ?? "")")
 
                 let stored = try await harness.client.campaign(id: id).document
-                for member in generated.document.members where !["version", "campaignStatus", "dateModified"].contains(member.key) {
+                for member in generated.document.members
+                where !["version", "campaignStatus", "dateModified"].contains(member.key) {
                     #expect(stored[member.key]?.jsonText == member.value.jsonText, "\(member.key) was rewritten")
                 }
             }
@@ -174,7 +191,10 @@ import Testing
 
 extension Array where Element == UInt8 {
     var tuple: uuid_t {
-        (self[0], self[1], self[2], self[3], self[4], self[5], self[6], self[7], self[8], self[9], self[10], self[11], self[12], self[13], self[14], self[15])
+        (
+            self[0], self[1], self[2], self[3], self[4], self[5], self[6], self[7], self[8], self[9], self[10],
+            self[11], self[12], self[13], self[14], self[15]
+        )
     }
 }
 

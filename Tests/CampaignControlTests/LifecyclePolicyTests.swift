@@ -20,7 +20,9 @@ import Testing
         (.complete, 100, [RestErrorDetail(error: "x")], .complete),
         (CampaignStatus(rawValue: "hibernating"), nil, [], .unknown),
     ])
-    func lifecycleFollowsStatusErrorsAndProgress(status: CampaignStatus, called: Int?, errors: [RestErrorDetail], expected: Lifecycle) {
+    func lifecycleFollowsStatusErrorsAndProgress(
+        status: CampaignStatus, called: Int?, errors: [RestErrorDetail], expected: Lifecycle
+    ) {
         #expect(Lifecycle(status: status, errors: errors, contactsCalled: called) == expected)
     }
 
@@ -34,7 +36,8 @@ import Testing
         (.pause, .invalid, .noop("not dialing: it is invalid")), (.pause, .archived, nil),
         (.pause, .unknown, .stop),
         (.archive, .active, .pauseThenArchive), (.archive, .pausing, .pauseThenArchive), (.archive, .draft, .archive),
-        (.archive, .paused, .archive), (.archive, .complete, .archive), (.archive, .invalid, .archive), (.archive, .archived, nil),
+        (.archive, .paused, .archive), (.archive, .complete, .archive), (.archive, .invalid, .archive),
+        (.archive, .archived, nil),
         (.archive, .unknown, nil),
         (.restore, .archived, .recreate), (.restore, .draft, nil), (.restore, .active, nil), (.restore, .paused, nil),
         (.restore, .pausing, nil), (.restore, .complete, nil), (.restore, .invalid, nil), (.restore, .unknown, nil),

@@ -1,10 +1,10 @@
-import JSONDocument
 import AuditStore
 import CampaignControl
 import Foundation
 import GenesysCloud
 import GenesysEmulator
 import GenesysTestSupport
+import JSONDocument
 import Testing
 
 /// The transition engine against the live emulator, with a real audit database.
@@ -24,19 +24,24 @@ import Testing
 
         /// The correlation ids the emulator gave the requests whose "METHOD path" starts with `prefix`.
         func correlationIDs(of prefix: String) async -> [String] {
-            await harness.emulator.requests().filter { "\($0.method) \($0.path)".hasPrefix(prefix) }.map(\.correlationId)
+            await harness.emulator.requests().filter { "\($0.method) \($0.path)".hasPrefix(prefix) }.map(
+                \.correlationId)
         }
 
         func mutations() async -> [String] {
-            await harness.requests().filter { !$0.hasPrefix("GET") && !$0.hasPrefix("POST /oauth") && !$0.contains("/progress 200") }
+            await harness.requests().filter {
+                !$0.hasPrefix("GET") && !$0.hasPrefix("POST /oauth") && !$0.contains("/progress 200")
+            }
         }
     }
 
     static func run(
-        configure: @escaping @Sendable (inout EmulatorConfiguration) -> Void = { _ in }, _ body: @Sendable (Fixture) async throws -> Void
+        configure: @escaping @Sendable (inout EmulatorConfiguration) -> Void = { _ in },
+        _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
         try await EmulatorHarness.run(configure: { configure(&$0) }) { harness in
-            let audit = AuditLog(path: FileManager.default.temporaryDirectory.appending(path: "engine-\(UUID())/audit.sqlite").path)
+            let audit = AuditLog(
+                path: FileManager.default.temporaryDirectory.appending(path: "engine-\(UUID())/audit.sqlite").path)
             let engine = TransitionEngine(
                 client: harness.client, audit: audit, notifier: nil,
                 actor: AuditActor(profile: "test", clientID: "client", osUser: "tester", host: "host"), session: "s"
@@ -62,9 +67,11 @@ import Testing
 
     @Test func activateAndPauseReachTheirStatesAndAuditOnce() async throws {
         try await Self.run { fixture in
-            let on = try await fixture.engine.run(.activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
+            let on = try await fixture.engine.run(
+                .activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
             #expect(on.outcome == .success && on.toStatus == "on")
-            let off = try await fixture.engine.run(.pause, on: fixture.client.campaign(id: Self.draft), options: Self.options())
+            let off = try await fixture.engine.run(
+                .pause, on: fixture.client.campaign(id: Self.draft), options: Self.options())
             #expect(off.outcome == .success && off.toStatus == "off" && off.message == nil)
             #expect(try await fixture.client.campaign(id: Self.draft).campaignStatus == .off)
             let rows = try fixture.auditRows()
@@ -77,18 +84,22 @@ import Testing
             let stop = await fixture.correlationIDs(of: "POST /api/v2/outbound/campaigns/\(Self.draft)/stop")
             #expect(rows.map(\.entry.correlationID) == (put + stop).map(Optional.some))
             // On with the version the pre-flight saw; off with a stop, which needs no version.
-            #expect(await fixture.mutations() == [
-                "PUT /api/v2/outbound/campaigns/\(Self.draft) 200", "POST /api/v2/outbound/campaigns/\(Self.draft)/stop 204",
-            ])
+            #expect(
+                await fixture.mutations() == [
+                    "PUT /api/v2/outbound/campaigns/\(Self.draft) 200",
+                    "POST /api/v2/outbound/campaigns/\(Self.draft)/stop 204",
+                ])
             // Draft or paused makes no difference to these verbs, and no webhook is set: no progress read.
-            #expect(await fixture.harness.requests(matching: "/api/v2/outbound/campaigns/\(Self.draft)/progress").isEmpty)
+            #expect(
+                await fixture.harness.requests(matching: "/api/v2/outbound/campaigns/\(Self.draft)/progress").isEmpty)
         }
     }
 
     @Test func aRunningCampaignWithErrorsIsStopped() async throws {
         try await Self.run { fixture in
             try await fixture.harness.control(
-                "POST", "/campaigns/\(Self.active)/state", #"{"errors":[{"error":"Contact list not found","details":"contactList.notFound"}]}"#
+                "POST", "/campaigns/\(Self.active)/state",
+                #"{"errors":[{"error":"Contact list not found","details":"contactList.notFound"}]}"#
             )
             let campaign = try await fixture.client.campaign(id: Self.active)
             #expect(try await fixture.engine.lifecycle(of: campaign) == .active)
@@ -112,7 +123,8 @@ import Testing
     @Test func aPauseWhoseWaitRunsOutIsATimedOutWait() async throws {
         try await Self.run(configure: { $0.stoppingDelay = .seconds(60) }) { fixture in
             let result = try await fixture.engine.run(
-                .pause, on: fixture.client.campaign(id: Self.active), options: Self.options { $0.timeout = .milliseconds(200) }
+                .pause, on: fixture.client.campaign(id: Self.active),
+                options: Self.options { $0.timeout = .milliseconds(200) }
             )
             #expect(result.outcome == .success && result.timedOut && !result.failed)
             #expect(result.message?.contains("still stopping") == true)
@@ -131,15 +143,21 @@ import Testing
 
     @Test func aPreflightCheckWhoseDataCannotBeReadIsUnknownAndRefusesUnlessOverridden() async throws {
         try await Self.run { fixture in
-            try await fixture.harness.control("POST", "/faults", #"{"status":403,"count":1,"path":"/api/v2/routing/queues/"}"#)
-            let refused = try await fixture.engine.run(.activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
+            try await fixture.harness.control(
+                "POST", "/faults", #"{"status":403,"count":1,"path":"/api/v2/routing/queues/"}"#)
+            let refused = try await fixture.engine.run(
+                .activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
             #expect(refused.outcome == .refused)
             #expect(refused.checks.first { $0.name == .agents }?.state == .unknown)
             #expect(refused.message?.contains("agents unknown") == true, "\(refused.message ?? "")")
-            try await fixture.harness.control("POST", "/faults", #"{"status":403,"count":1,"path":"/api/v2/routing/queues/"}"#)
+            try await fixture.harness.control(
+                "POST", "/faults", #"{"status":403,"count":1,"path":"/api/v2/routing/queues/"}"#)
             let overridden = try await fixture.engine.run(
                 .activate, on: fixture.client.campaign(id: Self.draft),
-                options: Self.options { $0.overrides = [.agents]; $0.reason = "the roster API is down" }
+                options: Self.options {
+                    $0.overrides = [.agents]
+                    $0.reason = "the roster API is down"
+                }
             )
             #expect(overridden.outcome == .success)
             #expect(try fixture.auditRows().last?.entry.overrideChecks == "agents")
@@ -148,7 +166,8 @@ import Testing
 
     @Test func alreadyThereIsANoopWithoutAPut() async throws {
         try await Self.run { fixture in
-            let result = try await fixture.engine.run(.activate, on: fixture.client.campaign(id: Self.active), options: Self.options())
+            let result = try await fixture.engine.run(
+                .activate, on: fixture.client.campaign(id: Self.active), options: Self.options())
             #expect(result.outcome == .noop)
             #expect(await fixture.mutations().isEmpty)
             #expect(try fixture.auditRows().map(\.entry.outcome) == [.noop])
@@ -161,11 +180,14 @@ import Testing
     func refusedVerbsSendNothingAndSayWhy(verb: Verb, name: String) async throws {
         try await Self.run { fixture in
             let campaign = try await fixture.client.campaign(id: EmulatorHarness.demoCampaignID(name))
-            let result = verb == .recycle
+            let result =
+                verb == .recycle
                 ? try await fixture.engine.recycle(campaign, options: Self.options())
                 : try await fixture.engine.run(verb, on: campaign, options: Self.options())
             #expect(result.outcome == .refused)
-            #expect(result.message?.contains("cannot \(verb.rawValue)") == true || result.message?.contains("pre-flight") == true)
+            #expect(
+                result.message?.contains("cannot \(verb.rawValue)") == true
+                    || result.message?.contains("pre-flight") == true)
             #expect(await fixture.mutations().isEmpty)
             #expect(try fixture.auditRows().map(\.entry.outcome) == [.refused])
         }
@@ -174,7 +196,8 @@ import Testing
     @Test func aConcurrentEditIsRetriedAndConverges() async throws {
         try await Self.run { fixture in
             try await fixture.harness.control("POST", "/campaigns/\(Self.draft)/bump", #"{"beforeNextPuts":1}"#)
-            let result = try await fixture.engine.run(.activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
+            let result = try await fixture.engine.run(
+                .activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
             #expect(result.outcome == .success)
             #expect(result.attempts == 2)
             #expect(try fixture.auditRows().map(\.entry.outcome) == [.conflictRetry, .success])
@@ -190,8 +213,11 @@ import Testing
             )
             #expect(result.outcome == .error)
             #expect(result.message?.contains("version conflict persisted after 3 retries") == true)
-            #expect(try fixture.auditRows().map(\.entry.outcome) == [.conflictRetry, .conflictRetry, .conflictRetry, .error])
-            #expect(await fixture.mutations().filter { $0.hasPrefix("PUT") } .count == 4)
+            #expect(
+                try fixture.auditRows().map(\.entry.outcome) == [
+                    .conflictRetry, .conflictRetry, .conflictRetry, .error,
+                ])
+            #expect(await fixture.mutations().filter { $0.hasPrefix("PUT") }.count == 4)
             #expect(try await fixture.client.campaign(id: Self.draft).campaignStatus == .off)
         }
     }
@@ -199,8 +225,10 @@ import Testing
     @Test func dryRunSendsNoMutation() async throws {
         try await Self.run { fixture in
             let options = Self.options { $0.dryRun = true }
-            let activate = try await fixture.engine.run(.activate, on: fixture.client.campaign(id: Self.draft), options: options)
-            let pause = try await fixture.engine.run(.pause, on: fixture.client.campaign(id: Self.active), options: options)
+            let activate = try await fixture.engine.run(
+                .activate, on: fixture.client.campaign(id: Self.draft), options: options)
+            let pause = try await fixture.engine.run(
+                .pause, on: fixture.client.campaign(id: Self.active), options: options)
             let archive = try await fixture.engine.archive(fixture.client.campaign(id: Self.paused), options: options)
             let recycle = try await fixture.engine.recycle(fixture.client.campaign(id: Self.complete), options: options)
             #expect([activate, pause, archive, recycle].map(\.outcome) == [.dryRun, .dryRun, .dryRun, .dryRun])
@@ -213,12 +241,16 @@ import Testing
     @Test func failedPreflightRefusesUnlessOverriddenWithAReason() async throws {
         try await Self.run { fixture in
             let retention = EmulatorHarness.demoCampaignID("Retention_Save")  // its queue has no idle agent
-            let refused = try await fixture.engine.run(.activate, on: fixture.client.campaign(id: retention), options: Self.options())
+            let refused = try await fixture.engine.run(
+                .activate, on: fixture.client.campaign(id: retention), options: Self.options())
             #expect(refused.outcome == .refused)
             #expect(refused.checks.first { $0.name == .agents }?.state == .fail)
             let overridden = try await fixture.engine.run(
                 .activate, on: fixture.client.campaign(id: retention),
-                options: Self.options { $0.overrides = [.agents]; $0.reason = "agents log in at 9" }
+                options: Self.options {
+                    $0.overrides = [.agents]
+                    $0.reason = "agents log in at 9"
+                }
             )
             #expect(overridden.outcome == .success)
             let row = try fixture.auditRows().last
@@ -229,14 +261,17 @@ import Testing
 
     @Test func recycleResetsProgressAndArchiveRestoreRoundTrips() async throws {
         try await Self.run(configure: { $0.stoppingDelay = .milliseconds(100) }) { fixture in
-            let recycled = try await fixture.engine.recycle(fixture.client.campaign(id: Self.complete), options: Self.options())
+            let recycled = try await fixture.engine.recycle(
+                fixture.client.campaign(id: Self.complete), options: Self.options())
             #expect(recycled.outcome == .success)
             #expect(try await fixture.client.progress(ofCampaign: Self.complete).numberOfContactsCalled == 0)
 
             let original = try await fixture.client.campaign(id: Self.active)
             let archived = try await fixture.engine.archive(original, options: Self.options())
             #expect(archived.outcome == .success && archived.toStatus == "archived")
-            let gone = try await #require(throws: GenesysError.self) { try await fixture.client.campaign(id: Self.active) }
+            let gone = try await #require(throws: GenesysError.self) {
+                try await fixture.client.campaign(id: Self.active)
+            }
             #expect(gone.status == 404)
 
             let entry = try #require(try fixture.audit.store().archives().first)
@@ -258,10 +293,20 @@ import Testing
             let recycleRow = try #require(rows.first { $0.entry.verb == "recycle" })
             let archiveRow = try #require(rows.first { $0.entry.verb == "archive" })
             let restoreRow = try #require(rows.last)
-            #expect(recycleRow.entry.correlationID == (await fixture.correlationIDs(of: "DELETE /api/v2/outbound/campaigns/\(Self.complete)/progress")).first)
-            #expect(archiveRow.entry.correlationID == (await fixture.correlationIDs(of: "DELETE /api/v2/outbound/campaigns/\(Self.active)")).first)
-            #expect(restoreRow.entry.correlationID == (await fixture.correlationIDs(of: "POST /api/v2/outbound/campaigns")).last)
-            #expect([recycleRow, archiveRow, restoreRow].allSatisfy { $0.entry.correlationID != nil && $0.entry.httpStatus != nil })
+            #expect(
+                recycleRow.entry.correlationID
+                    == (await fixture.correlationIDs(of: "DELETE /api/v2/outbound/campaigns/\(Self.complete)/progress"))
+                    .first)
+            #expect(
+                archiveRow.entry.correlationID
+                    == (await fixture.correlationIDs(of: "DELETE /api/v2/outbound/campaigns/\(Self.active)")).first)
+            #expect(
+                restoreRow.entry.correlationID
+                    == (await fixture.correlationIDs(of: "POST /api/v2/outbound/campaigns")).last)
+            #expect(
+                [recycleRow, archiveRow, restoreRow].allSatisfy {
+                    $0.entry.correlationID != nil && $0.entry.httpStatus != nil
+                })
         }
     }
 }
@@ -310,7 +355,8 @@ import Testing
             #expect(rows.last?.entry.outcome == result.outcome)
             #expect(rows.last?.entry.verb == verb.rawValue)
             if result.outcome == .success {
-                let after: String? = verb == .archive ? nil : try await fixture.client.campaign(id: id).campaignStatus?.rawValue
+                let after: String? =
+                    verb == .archive ? nil : try await fixture.client.campaign(id: id).campaignStatus?.rawValue
                 switch verb {
                 case .activate: #expect(after == "on")
                 case .pause: #expect(after.map { CampaignStatus(rawValue: $0).isSettledOff } == true)
@@ -327,14 +373,16 @@ import Testing
     @Test func aPausingCampaignIsWaitedForNotPushed() async throws {
         try await TransitionEngineTests.run(configure: { $0.stoppingDelay = .seconds(60) }) { fixture in
             let id = TransitionEngineTests.draft
-            try await fixture.harness.control("POST", "/campaigns/\(id)/state", #"{"campaignStatus":"stopping","contactsCalled":40}"#)
+            try await fixture.harness.control(
+                "POST", "/campaigns/\(id)/state", #"{"campaignStatus":"stopping","contactsCalled":40}"#)
             let campaign = try await fixture.client.campaign(id: id)
             #expect(try await fixture.engine.lifecycle(of: campaign) == .pausing)
             let options = TransitionEngineTests.options { $0.wait = false }
             #expect(try await fixture.engine.run(.activate, on: campaign, options: options).outcome == .refused)
             #expect(try await fixture.engine.run(.pause, on: campaign, options: options).outcome == .noop)
             #expect(try await fixture.engine.recycle(campaign, options: options).outcome == .refused)
-            let archive = try await fixture.engine.archive(campaign, options: TransitionEngineTests.options { $0.timeout = .milliseconds(200) })
+            let archive = try await fixture.engine.archive(
+                campaign, options: TransitionEngineTests.options { $0.timeout = .milliseconds(200) })
             #expect(archive.outcome == .error)
             #expect(archive.message?.contains("still stopping") == true)
             #expect(await fixture.mutations().isEmpty)

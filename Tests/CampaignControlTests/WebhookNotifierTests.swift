@@ -9,7 +9,8 @@ import Testing
     static let actor = AuditActor(profile: "prod", clientID: "client-1", osUser: "alice", host: "ops-1")
     static let change = CampaignStateChange(
         campaignId: "c-1", campaignName: "Q4, \"East\"", previous: .init(status: "on", lifecycle: "active"),
-        current: .init(status: "off", lifecycle: "paused"), actor: actor, audit: AuditAnchor(seq: 41, hash: String(repeating: "ab", count: 32))
+        current: .init(status: "off", lifecycle: "paused"), actor: actor,
+        audit: AuditAnchor(seq: 41, hash: String(repeating: "ab", count: 32))
     )
 
     static func notifier(_ url: String, audit: AuditLog?, secret: String? = "s3cret") throws -> WebhookNotifier {
@@ -33,8 +34,10 @@ import Testing
             let deliveries = await receiver.deliveries
             #expect(deliveries.count == 1)
             let delivery = try #require(deliveries.first)
-            let expected = HMAC<SHA256>.authenticationCode(for: delivery.body, using: SymmetricKey(data: Data("s3cret".utf8)))
-                .map { String(format: "%02x", $0) }.joined()
+            let expected = HMAC<SHA256>.authenticationCode(
+                for: delivery.body, using: SymmetricKey(data: Data("s3cret".utf8))
+            )
+            .map { String(format: "%02x", $0) }.joined()
             #expect(delivery.headers["x-campaignsh-signature"] == "sha256=\(expected)")
             #expect(delivery.headers["x-campaignsh-event"] == "campaign_state_changed")
             let event = try JSONSerialization.jsonObject(with: delivery.body) as? [String: Any]
@@ -94,7 +97,9 @@ import Testing
     }
 
     @Test func onlyHTTPSOrLoopbackHTTPIsAccepted() {
-        #expect(throws: ConfigurationError.self) { try WebhookConfiguration(url: "http://wfm.example.com/hook", secretVariable: nil) }
+        #expect(throws: ConfigurationError.self) {
+            try WebhookConfiguration(url: "http://wfm.example.com/hook", secretVariable: nil)
+        }
         #expect(throws: ConfigurationError.self) { try WebhookConfiguration(url: "not a url", secretVariable: nil) }
         #expect((try? WebhookConfiguration(url: "https://wfm.example.com/hook", secretVariable: nil)) != nil)
     }

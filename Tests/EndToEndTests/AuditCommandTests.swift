@@ -11,19 +11,25 @@ import Testing
         let path = home.url.appending(path: "audit.sqlite").path
         let store = try AuditStore(path: path)
         let actor = AuditActor(profile: "prod", clientID: "client-1", osUser: "alice", host: "ops-1")
-        try await store.append(contentsOf: hostileNames.enumerated().map { index, name in
-            AuditEntry(
-                actor: actor, session: "s-1", command: "pause '\(name)'", campaignID: "id-\(index)", campaignName: name,
-                verb: "pause", fromStatus: "on", toStatus: "off", outcome: index == 1 ? .refused : .success,
-                httpStatus: 200, overrideChecks: index == 2 ? "agents" : nil, overrideReason: index == 2 ? "night shift" : nil
-            )
-        })
+        try await store.append(
+            contentsOf: hostileNames.enumerated().map { index, name in
+                AuditEntry(
+                    actor: actor, session: "s-1", command: "pause '\(name)'", campaignID: "id-\(index)",
+                    campaignName: name,
+                    verb: "pause", fromStatus: "on", toStatus: "off", outcome: index == 1 ? .refused : .success,
+                    httpStatus: 200, overrideChecks: index == 2 ? "agents" : nil,
+                    overrideReason: index == 2 ? "night shift" : nil
+                )
+            })
         var written = 0
         while written < extra {
             let count = min(10_000, extra - written)
-            try await store.append(contentsOf: (0..<count).map { number in
-                AuditEntry(actor: actor, session: "s-2", command: "pause", campaignName: "Bulk_\(written + number)", verb: "pause", outcome: .success)
-            })
+            try await store.append(
+                contentsOf: (0..<count).map { number in
+                    AuditEntry(
+                        actor: actor, session: "s-2", command: "pause", campaignName: "Bulk_\(written + number)",
+                        verb: "pause", outcome: .success)
+                })
             written += count
         }
         return path
@@ -47,19 +53,24 @@ import Testing
     @Test func csvExportFollowsRFC4180() async throws {
         let home = try ShellProcess.Home()
         let path = try await Self.database(in: home)
-        let result = try await ShellProcess.run(["--audit-db", path, "-c", "audit export --format csv --outcome success > audit.csv"], home: home)
+        let result = try await ShellProcess.run(
+            ["--audit-db", path, "-c", "audit export --format csv --outcome success > audit.csv"], home: home)
         #expect(result.status == 0)
         let records = CSV.parse(try String(contentsOf: home.url.appending(path: "audit.csv"), encoding: .utf8))
         #expect(records.first?.first == "seq")
         let nameColumn = try #require(records.first?.firstIndex(of: "campaign_name"))
-        #expect(records.dropFirst().map { $0[nameColumn] } == [Self.hostileNames[0], Self.hostileNames[2], Self.hostileNames[3]])
+        #expect(
+            records.dropFirst().map { $0[nameColumn] } == [
+                Self.hostileNames[0], Self.hostileNames[2], Self.hostileNames[3],
+            ])
         #expect(records.allSatisfy { $0.count == records[0].count })
     }
 
     @Test func recentRowsAreFiltered() async throws {
         let home = try ShellProcess.Home()
         let path = try await Self.database(in: home)
-        let result = try await ShellProcess.run(["--audit-db", path, "-c", "audit --since 1h --outcome refused"], home: home)
+        let result = try await ShellProcess.run(
+            ["--audit-db", path, "-c", "audit --since 1h --outcome refused"], home: home)
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 2)
@@ -77,15 +88,20 @@ import Testing
         #expect(intact.stdout == "audit chain intact: 4 rows in \(path); head \(head)\n")
 
         try Self.sqlite(path, "DELETE FROM audit WHERE seq = 4")
-        let truncated = try await ShellProcess.run(["--audit-db", path, "-c", "audit verify; audit verify --anchor \(head)"], home: home)
+        let truncated = try await ShellProcess.run(
+            ["--audit-db", path, "-c", "audit verify; audit verify --anchor \(head)"], home: home)
         #expect(truncated.status == 1)
         #expect(truncated.stdout.hasPrefix("audit chain intact: 3 rows"))
-        #expect(truncated.stderr == "error: audit chain broken at row 4: the anchored row is gone: the newest rows were deleted\n")
+        #expect(
+            truncated.stderr
+                == "error: audit chain broken at row 4: the anchored row is gone: the newest rows were deleted\n")
 
         try Self.sqlite(path, "UPDATE audit SET outcome = 'success' WHERE seq = 2")
         let broken = try await ShellProcess.run(["--audit-db", path, "-c", "audit verify"], home: home)
         #expect(broken.status == 1)
-        #expect(broken.stderr == "error: audit chain broken at row 2: its contents do not match its hash (the row was altered)\n")
+        #expect(
+            broken.stderr
+                == "error: audit chain broken at row 2: its contents do not match its hash (the row was altered)\n")
 
         let badAnchor = try await ShellProcess.run(["--audit-db", path, "-c", "audit verify --anchor 4"], home: home)
         #expect(badAnchor.status == 2)
@@ -112,7 +128,9 @@ import Testing
         )
         #expect(result.status == 0)
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "100004")
-        let peak = result.stderr.split(separator: "\n").last { $0.hasPrefix("peak ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        let peak = result.stderr.split(separator: "\n").last { $0.hasPrefix("peak ") }.flatMap {
+            Int($0.split(separator: " ")[1])
+        }
         #expect((peak ?? .max) < 80_000, "peak memory \(peak ?? -1) KB")
     }
 }
@@ -128,7 +146,12 @@ enum CSV {
         while let character = characters.popFirst() {
             if quoted {
                 if character == "\"" {
-                    if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { quoted = false }
+                    if characters.first == "\"" {
+                        field.append("\"")
+                        characters.removeFirst()
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.append(character)
                 }

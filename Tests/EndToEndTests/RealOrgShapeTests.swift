@@ -40,9 +40,11 @@ import Testing
 
     /// The campaign's document as the server holds it now, member by member.
     static func stored(_ harness: EmulatorHarness, _ id: String) async throws -> JSONObject {
-        let token = try await RawHTTP.token(harness.emulator.baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
+        let token = try await RawHTTP.token(
+            harness.emulator.baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
         let answer = try await RawHTTP.send(
-            .GET, harness.emulator.baseURL + "/api/v2/outbound/campaigns/\(id)", headers: [("Authorization", "Bearer \(token)")]
+            .GET, harness.emulator.baseURL + "/api/v2/outbound/campaigns/\(id)",
+            headers: [("Authorization", "Bearer \(token)")]
         )
         return try #require(try JSONValue(parsing: answer.body).objectValue)
     }
@@ -53,12 +55,20 @@ import Testing
             #expect(listed.status == 0, "stderr: \(listed.stderr)")
             let rows = try #require(try JSONValue(parsing: listed.stdout).arrayValue)
             #expect(rows.count == 16)
-            #expect(rows.allSatisfy { $0.objectValue?.keys == ["id", "name", "campaignStatus", "lifecycle", "dialingMode", "queue", "percentage"] })
+            #expect(
+                rows.allSatisfy {
+                    $0.objectValue?.keys == [
+                        "id", "name", "campaignStatus", "lifecycle", "dialingMode", "queue", "percentage",
+                    ]
+                })
             let broken = try #require(rows.first { $0["id"]?.stringValue == Self.brokenID })
             #expect(broken["lifecycle"] == "active" && broken["dialingMode"] == "teleport")
             // One line for the campaign the client cannot fully read, naming the field.
             let warnings = listed.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
-            #expect(warnings == ["warning: campaign Odd_Version (\(Self.brokenID)): version is 4.5, expected a whole number; shown blank"])
+            #expect(
+                warnings == [
+                    "warning: campaign Odd_Version (\(Self.brokenID)): version is 4.5, expected a whole number; shown blank"
+                ])
             let csv = try await ShellProcess.run(["-c", "campaigns --format csv"], home: home)
             #expect(csv.stdout.hasPrefix("id,name,campaignStatus,lifecycle,dialingMode,queue,percentage\r\n"))
         }
@@ -80,7 +90,10 @@ import Testing
         try await Self.withOddOrg { harness, home in
             let before = try await Self.stored(harness, Self.oddID)
             let result = try await ShellProcess.run(
-                ["-c", "activate Odd_Decimal; use Odd_Decimal; expect status == on; pause --timeout 10s; expect status == off"], home: home
+                [
+                    "-c",
+                    "activate Odd_Decimal; use Odd_Decimal; expect status == on; pause --timeout 10s; expect status == off",
+                ], home: home
             )
             #expect(result.status == 0, "stderr: \(result.stderr)")
             let after = try await Self.stored(harness, Self.oddID)
@@ -97,8 +110,13 @@ import Testing
         try await Self.withOddOrg { harness, home in
             let result = try await ShellProcess.run(["-c", "pause Odd_Version --timeout 10s"], home: home)
             #expect(result.status == 0, "stderr: \(result.stderr)")
-            let mutations = await harness.emulator.requests().filter { $0.method != "GET" && !$0.path.hasPrefix("/oauth") }
-            #expect(mutations.map { "\($0.method) \($0.path) \($0.status)" } == ["POST /api/v2/outbound/campaigns/\(Self.brokenID)/stop 204"])
+            let mutations = await harness.emulator.requests().filter {
+                $0.method != "GET" && !$0.path.hasPrefix("/oauth")
+            }
+            #expect(
+                mutations.map { "\($0.method) \($0.path) \($0.status)" } == [
+                    "POST /api/v2/outbound/campaigns/\(Self.brokenID)/stop 204"
+                ])
             #expect(try await Self.stored(harness, Self.brokenID)["campaignStatus"] == "off")
         }
     }
@@ -127,12 +145,16 @@ import Testing
 
     @Test func aListingSurvivesAForbiddenProgressRead() async throws {
         try await Self.withOddOrg { harness, home in
-            try await harness.control("POST", "/faults", #"{"status":403,"count":5,"path":"/api/v2/outbound/campaigns/progress"}"#)
+            try await harness.control(
+                "POST", "/faults", #"{"status":403,"count":5,"path":"/api/v2/outbound/campaigns/progress"}"#)
             let listed = try await ShellProcess.run(["-c", "campaigns --format jsonl"], home: home)
             #expect(listed.status == 0, "stderr: \(listed.stderr)")
             #expect(listed.stdout.split(separator: "\n").count == 16)
-            #expect(listed.stdout.contains(#""name": "Q4_Promo_East""#) && listed.stdout.contains(#""percentage": null"#))
-            let warning = listed.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: progress unavailable (403") }
+            #expect(
+                listed.stdout.contains(#""name": "Q4_Promo_East""#) && listed.stdout.contains(#""percentage": null"#))
+            let warning = listed.stderr.split(separator: "\n").filter {
+                $0.hasPrefix("warning: progress unavailable (403")
+            }
             #expect(warning.count == 1, "stderr: \(listed.stderr)")
         }
     }

@@ -32,11 +32,11 @@ struct ShellProcess {
         /// A `.env` naming an org on `baseURL` (an emulator serves the API and login on one port).
         func writeDotEnv(baseURL: String, secret: String = "sandbox-secret") throws {
             try """
-                GENESYS_CLIENT_ID=campaignsh-sandbox
-                GENESYS_CLIENT_SECRET="\(secret)"
-                export GENESYS_API_BASE=\(baseURL)
-                GENESYS_LOGIN_BASE=\(baseURL)  # the same server
-                """.write(to: url.appending(path: ".env"), atomically: true, encoding: .utf8)
+            GENESYS_CLIENT_ID=campaignsh-sandbox
+            GENESYS_CLIENT_SECRET="\(secret)"
+            export GENESYS_API_BASE=\(baseURL)
+            GENESYS_LOGIN_BASE=\(baseURL)  # the same server
+            """.write(to: url.appending(path: ".env"), atomically: true, encoding: .utf8)
         }
 
         deinit { try? FileManager.default.removeItem(at: url) }
@@ -51,16 +51,21 @@ struct ShellProcess {
     /// Runs `campaignsh arguments` with `input` on a pipe, in `home`, to the end. The waiting happens on a
     /// thread of its own: blocking the test's few cooperative threads would starve an emulator in this process.
     /// - Parameter wrapper: a command to run the shell under, e.g. `/usr/bin/time`.
-    static func run(_ arguments: [String], input: String = "", home: Home? = nil, wrapper: [String] = []) async throws -> Result {
+    static func run(_ arguments: [String], input: String = "", home: Home? = nil, wrapper: [String] = []) async throws
+        -> Result
+    {
         let home = try home ?? Home()
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input, home: home, wrapper: wrapper) })
+                continuation.resume(
+                    with: Swift.Result { try runBlocking(arguments, input: input, home: home, wrapper: wrapper) })
             }.start()
         }
     }
 
-    private static func runBlocking(_ arguments: [String], input: String, home: Home, wrapper: [String]) throws -> Result {
+    private static func runBlocking(_ arguments: [String], input: String, home: Home, wrapper: [String]) throws
+        -> Result
+    {
         let process = Process()
         let command = wrapper + [BuiltProduct.path("campaignsh")] + arguments
         process.executableURL = URL(fileURLWithPath: command[0])

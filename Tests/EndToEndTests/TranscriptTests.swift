@@ -10,7 +10,8 @@ import Testing
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first == "id\tname\tcampaignStatus\tlifecycle\tdialingMode\tqueue\tpercentage")
         #expect(lines.count == 15)
-        #expect(lines.contains("c0ffee01-5eed-4001-8003-000000000003\tQ4_Renewals\toff\tdraft\tpower\tSales Outbound\t0"))
+        #expect(
+            lines.contains("c0ffee01-5eed-4001-8003-000000000003\tQ4_Renewals\toff\tdraft\tpower\tSales Outbound\t0"))
         #expect(!result.stdout.contains("> "))
         #expect(result.stderr.isEmpty)
     }
@@ -32,7 +33,10 @@ import Testing
     @Test func redirectionsWriteAndAppendFilesAndPipesReachTheShell() async throws {
         let home = try ShellProcess.Home()
         let result = try await ShellProcess.run(
-            ["--sandbox", "-c", "campaigns --format csv > c.csv; echo one > notes.txt; echo two >> notes.txt; campaigns --status on | wc -l"],
+            [
+                "--sandbox", "-c",
+                "campaigns --format csv > c.csv; echo one > notes.txt; echo two >> notes.txt; campaigns --status on | wc -l",
+            ],
             home: home
         )
         #expect(result.status == 0)
@@ -63,10 +67,15 @@ import Testing
         let expect = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Promo_East; expect status == off"])
         #expect(expect.status == 3)
         #expect(expect.stderr.contains("expected status == off on Q4_Promo_East, but status is on"))
-        let wait = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Renewals; wait progress '>' 10 --timeout 1s --every 200ms"])
+        let wait = try await ShellProcess.run([
+            "--sandbox", "-c", "use Q4_Renewals; wait progress '>' 10 --timeout 1s --every 200ms",
+        ])
         #expect(wait.status == 3)
         #expect(wait.stderr.contains("timed out after 1s"))
-        let holds = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Promo_East; expect status == on; expect idleAgents ge 6; expect lifecycle == active"])
+        let holds = try await ShellProcess.run([
+            "--sandbox", "-c",
+            "use Q4_Promo_East; expect status == on; expect idleAgents ge 6; expect lifecycle == active",
+        ])
         #expect(holds.status == 0)
     }
 
@@ -81,7 +90,10 @@ import Testing
 
     @Test func variablesFromFlagsAndSet() async throws {
         let result = try await ShellProcess.run(
-            ["--sandbox", "--var", "camp=Q4_Renewals", "-c", "use ${camp}; set greeting hello world; echo \"${greeting}, ${camp}\""]
+            [
+                "--sandbox", "--var", "camp=Q4_Renewals", "-c",
+                "use ${camp}; set greeting hello world; echo \"${greeting}, ${camp}\"",
+            ]
         )
         #expect(result.status == 0)
         #expect(result.stdout == "hello world, Q4_Renewals\n")
@@ -90,7 +102,8 @@ import Testing
     @Test func scriptErrorsNameTheFileAndLine() async throws {
         let home = try ShellProcess.Home()
         let script = home.url.appending(path: "steps.cmds")
-        try "# a runbook\nuse Q4_Renewals\nexpect status == on\necho not reached\n".write(to: script, atomically: true, encoding: .utf8)
+        try "# a runbook\nuse Q4_Renewals\nexpect status == on\necho not reached\n".write(
+            to: script, atomically: true, encoding: .utf8)
         let result = try await ShellProcess.run(["--sandbox", script.path], home: home)
         #expect(result.status == 3)
         #expect(result.stderr.contains("\(script.path):3: error: expected status == on"))
@@ -116,18 +129,25 @@ import Testing
         #expect(result.stderr.contains("no Genesys Cloud org configured"))
         let flags = try await ShellProcess.run(["--format", "yaml"])
         #expect(flags.status == 2)
-        #expect(flags.stderr == "campaignsh: error: unknown format 'yaml'; use table, plain, json, csv or jsonl; see 'campaignsh --help'\n")
+        #expect(
+            flags.stderr
+                == "campaignsh: error: unknown format 'yaml'; use table, plain, json, csv or jsonl; see 'campaignsh --help'\n"
+        )
     }
 
     /// A half-configured environment stops the commands that need the org, with the reason, not the rest;
     /// an org named on the command line must be usable from the start.
     @Test func aHalfConfiguredOrgFailsOnlyTheCommandsThatNeedIt() async throws {
         let home = try ShellProcess.Home(environment: ["GENESYS_CLIENT_ID": "someone"])
-        let result = try await ShellProcess.run(["--on-error", "continue", "-c", "version; campaigns; audit verify"], home: home)
+        let result = try await ShellProcess.run(
+            ["--on-error", "continue", "-c", "version; campaigns; audit verify"], home: home)
         #expect(result.status == 2)
         #expect(result.stdout.hasPrefix("campaignsh "))
         #expect(result.stdout.contains("audit chain intact: 0 rows"))
-        #expect(result.stderr == "error: the environment has no client secret (GENESYS_CLIENT_SECRET, client_secret_env or client_secret)\n")
+        #expect(
+            result.stderr
+                == "error: the environment has no client secret (GENESYS_CLIENT_SECRET, client_secret_env or client_secret)\n"
+        )
         let named = try await ShellProcess.run(["--profile", "nope", "-c", "version"], home: home)
         #expect(named.status == 2 && named.stdout.isEmpty)
         #expect(named.stderr.hasPrefix("campaignsh: error: no profile 'nope'"))
@@ -151,18 +171,18 @@ import Testing
             let folder = home.url.appending(path: "config/campaignsh")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try """
-                default_profile = "lab"
+            default_profile = "lab"
 
-                [lab]
-                api_base = "\(emulator.baseURL)"
-                login_base = "\(emulator.baseURL)"
-                client_id = "campaignsh-sandbox"
-                client_secret_env = "LAB_SECRET"
+            [lab]
+            api_base = "\(emulator.baseURL)"
+            login_base = "\(emulator.baseURL)"
+            client_id = "campaignsh-sandbox"
+            client_secret_env = "LAB_SECRET"
 
-                [prod]
-                region = "eu-west-1"
-                client_id = "prod-client"
-                """.write(to: folder.appending(path: "config.toml"), atomically: true, encoding: .utf8)
+            [prod]
+            region = "eu-west-1"
+            client_id = "prod-client"
+            """.write(to: folder.appending(path: "config.toml"), atomically: true, encoding: .utf8)
             let result = try await ShellProcess.run(["-c", "profile list; login"], home: home)
             #expect(result.status == 0)
             #expect(result.stdout.contains("lab\t\(emulator.baseURL)\tcampaignsh-sandbox\ttrue"))

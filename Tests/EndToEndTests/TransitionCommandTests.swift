@@ -5,7 +5,10 @@ import Testing
 @Suite struct TransitionCommandTests {
     @Test func activateAndPauseTheCurrentCampaign() async throws {
         let result = try await ShellProcess.run(
-            ["--sandbox", "-c", "use Q4_Renewals; activate; expect status == on; pause --timeout 30s; expect status == off; audit --verb pause"]
+            [
+                "--sandbox", "-c",
+                "use Q4_Renewals; activate; expect status == on; pause --timeout 30s; expect status == off; audit --verb pause",
+            ]
         )
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("Q4_Renewals\toff\ton\tsuccess\t1\t"))
@@ -21,7 +24,9 @@ import Testing
         let archive = try await ShellProcess.run(["--sandbox", "-c", "archive Q4_Renewals"])
         #expect(archive.status == 2)
         #expect(archive.stderr == "error: archive Q4_Renewals needs --yes outside a terminal\n")
-        let confirmed = try await ShellProcess.run(["--sandbox", "-c", "pause --all --name Q4_Promo --yes --timeout 30s"])
+        let confirmed = try await ShellProcess.run([
+            "--sandbox", "-c", "pause --all --name Q4_Promo --yes --timeout 30s",
+        ])
         #expect(confirmed.status == 0, "stdout: \(confirmed.stdout) stderr: \(confirmed.stderr)")
         #expect(confirmed.stdout.split(separator: "\n").filter { $0.contains("\tsuccess\t") }.count == 2)
     }
@@ -29,11 +34,17 @@ import Testing
     @Test func dryRunPrintsThePlanAndChangesNothing() async throws {
         let home = try ShellProcess.Home()
         let result = try await ShellProcess.run(
-            ["--sandbox", "--dry-run", "-c", "activate Q4_Renewals; archive Collections_60day; use Q4_Renewals; expect status == off; audit export --format csv"],
+            [
+                "--sandbox", "--dry-run", "-c",
+                "activate Q4_Renewals; archive Collections_60day; use Q4_Renewals; expect status == off; audit export --format csv",
+            ],
             home: home
         )
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stderr.contains("PUT /api/v2/outbound/campaigns/c0ffee01-5eed-4001-8003-000000000003?useMaxCallsPerAgentDecimal=true with version 5: campaignStatus off → on"))
+        #expect(
+            result.stderr.contains(
+                "PUT /api/v2/outbound/campaigns/c0ffee01-5eed-4001-8003-000000000003?useMaxCallsPerAgentDecimal=true with version 5: campaignStatus off → on"
+            ))
         #expect(result.stderr.contains("DELETE /api/v2/outbound/campaigns/"))
         #expect(result.stdout.split(separator: "\r\n").filter { $0.contains(",dry_run,") }.count == 2)
     }
@@ -46,7 +57,10 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("pre-flight failed: agents fail (0 idle on-queue agents, 1 needed)"))
         let overridden = try await ShellProcess.run(
-            ["--sandbox", "-c", "activate Retention_Save --override agents --reason 'agents join at 9'; audit export --format jsonl --verb activate"]
+            [
+                "--sandbox", "-c",
+                "activate Retention_Save --override agents --reason 'agents join at 9'; audit export --format jsonl --verb activate",
+            ]
         )
         #expect(overridden.status == 0, "stderr: \(overridden.stderr)")
         #expect(overridden.stdout.contains(#""override_checks": "agents", "override_reason": "agents join at 9""#))
@@ -55,7 +69,10 @@ import Testing
     @Test func archiveRestoreAndArchives() async throws {
         let home = try ShellProcess.Home()
         let result = try await ShellProcess.run(
-            ["--sandbox", "-c", "archive Collections_60day --yes; archives; restore Collections_60day; archives; campaigns --name Collections_60"],
+            [
+                "--sandbox", "-c",
+                "archive Collections_60day --yes; archives; restore Collections_60day; archives; campaigns --name Collections_60",
+            ],
             home: home
         )
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -72,7 +89,9 @@ import Testing
         let passing = try await ShellProcess.run(["--sandbox", "-c", "capacity Q4_Renewals --min-agents 6"])
         #expect(passing.status == 0)
         #expect(passing.stdout.contains("lines\tpass\t13 outbound lines; the dialer reports 300 available"))
-        let transition = try await ShellProcess.run(["--sandbox", "-c", "transition Q4_Renewals active; use Q4_Renewals; expect status == on"])
+        let transition = try await ShellProcess.run([
+            "--sandbox", "-c", "transition Q4_Renewals active; use Q4_Renewals; expect status == on",
+        ])
         #expect(transition.status == 0, "stderr: \(transition.stderr)")
         let bad = try await ShellProcess.run(["--sandbox", "-c", "transition Q4_Renewals complete"])
         #expect(bad.status == 2)

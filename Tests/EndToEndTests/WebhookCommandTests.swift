@@ -8,7 +8,10 @@ import Testing
         try await WebhookReceiver.withRunning { url, receiver in
             let home = try ShellProcess.Home(environment: ["HOOK_SECRET": "wfm-shared-secret"])
             let result = try await ShellProcess.run(
-                ["--sandbox", "-c", "webhook set \(url) --secret-env HOOK_SECRET; webhook test; webhook; audit export --format jsonl --verb webhook"],
+                [
+                    "--sandbox", "-c",
+                    "webhook set \(url) --secret-env HOOK_SECRET; webhook test; webhook; audit export --format jsonl --verb webhook",
+                ],
                 home: home
             )
             #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -17,7 +20,8 @@ import Testing
             #expect(result.stdout.contains("url\t\(url)"))
             #expect(result.stdout.contains("signing\tHMAC-SHA256 with $HOOK_SECRET"))
             #expect(!result.stdout.contains("wfm-shared-secret") && !result.stderr.contains("wfm-shared-secret"))
-            let row = try #require(lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+            let row = try #require(
+                lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
             #expect(row["verb"] as? String == "webhook")
             #expect(row["outcome"] as? String == "success")
             #expect(row["http_status"] as? Int == 200)

@@ -13,7 +13,8 @@ import Testing
         try await EmulatorHarness.run(configure: { $0.seed = EmulatorSeed.bulk(230, like: "Q4_Renewals") }) { harness in
             let campaigns = try await harness.client.campaigns()
             #expect(campaigns.map(\.name) == (1...230).map { String(format: "Bulk_%03d", $0) })
-            let pages = await harness.emulator.requests().filter { $0.path == "/api/v2/outbound/campaigns" }.map(\.query)
+            let pages = await harness.emulator.requests().filter { $0.path == "/api/v2/outbound/campaigns" }.map(
+                \.query)
             #expect(pages == (1...3).map { "pageSize=100&pageNumber=\($0)" })
         }
     }
@@ -45,7 +46,9 @@ import Testing
     @Test func aStatusChangeSendsBackFieldsTheModelDoesNotKnow() async throws {
         var seed = EmulatorSeed.demoOrg
         let index = seed.campaigns.firstIndex { $0.id == Self.draft }!
-        seed.campaigns[index].campaign["futureField"] = ["enabled": true, "levels": [1, .number(JSONNumber(literal: "2.50")!)]]
+        seed.campaigns[index].campaign["futureField"] = [
+            "enabled": true, "levels": [1, .number(JSONNumber(literal: "2.50")!)],
+        ]
         seed.campaigns[index].campaign["contactList"] = ["id": "list-1", "name": "List", "region": "emea"]
         let seeded = seed
 
@@ -135,8 +138,10 @@ import Testing
 
     @Test func queueMembersArePagedWithoutTotals() async throws {
         try await EmulatorHarness.run { harness in
-            try await harness.control("PUT", "/queues/\(Self.sales)/agents", #"{"IDLE":150,"INTERACTING":30,"OFF_QUEUE":5}"#)
-            let idle = try await harness.client.queueMembers(queueID: Self.sales, joined: true, routingStatuses: [.idle])
+            try await harness.control(
+                "PUT", "/queues/\(Self.sales)/agents", #"{"IDLE":150,"INTERACTING":30,"OFF_QUEUE":5}"#)
+            let idle = try await harness.client.queueMembers(
+                queueID: Self.sales, joined: true, routingStatuses: [.idle])
             #expect(idle.count == 150)
             #expect(idle.allSatisfy { $0.routingStatus == .idle && $0.joined == true })
             let pages = await harness.emulator.requests().filter { $0.path.hasSuffix("/members") }.compactMap(\.query)
@@ -147,7 +152,8 @@ import Testing
 
     @Test func joinedFilterLeavesOutAgentsWhoLeft() async throws {
         try await EmulatorHarness.run { harness in
-            let joinedIdle = try await harness.client.queueMembers(queueID: Self.sales, joined: true, routingStatuses: [.idle])
+            let joinedIdle = try await harness.client.queueMembers(
+                queueID: Self.sales, joined: true, routingStatuses: [.idle])
             let allIdle = try await harness.client.queueMembers(queueID: Self.sales, routingStatuses: [.idle])
             #expect(joinedIdle.count == 6)
             #expect(allIdle.count == 7)

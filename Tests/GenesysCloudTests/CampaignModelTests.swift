@@ -6,7 +6,8 @@ import Testing
 @Suite struct CampaignModelTests {
     /// A campaign as real orgs send it: a decimal where the SDK says integer, a phone column without
     /// `type`, a field, a nested field and an enum value this client has never heard of.
-    static let received = #"{"id":"c1","name":"Q4","version":7,"campaignStatus":"off","dialingMode":"hyperdrive","#
+    static let received =
+        #"{"id":"c1","name":"Q4","version":7,"campaignStatus":"off","dialingMode":"hyperdrive","#
         + #""contactList":{"id":"l1","name":"List","selfUri":"/api/v2/outbound/contactlists/l1","region":"emea"},"#
         + #""phoneColumns":[{"columnName":"Cell"}],"callerName":"Contoso","callerAddress":"+1317555","#
         + #""futureField":{"nested":[1,2.50,"x",null,true]},"abandonRate":2.5,"maxCallsPerAgent":1.50,"#
@@ -27,11 +28,14 @@ import Testing
 
     @Test func aStatusChangeSendsEveryOtherByteAsReceived() throws {
         let body = try Self.campaign().with(status: .on).json.jsonText
-        #expect(body == Self.received.replacingOccurrences(of: #""campaignStatus":"off""#, with: #""campaignStatus":"on""#))
+        #expect(
+            body == Self.received.replacingOccurrences(of: #""campaignStatus":"off""#, with: #""campaignStatus":"on""#))
     }
 
     @Test func aMemberOfTheWrongKindReadsAsNilAndIsNamed() throws {
-        let odd = try #require(Campaign(json: try JSONValue(parsing: #"{"id":"c2","name":7,"version":"7","queue":"q1","errors":{"e":1}}"#)))
+        let odd = try #require(
+            Campaign(json: try JSONValue(parsing: #"{"id":"c2","name":7,"version":"7","queue":"q1","errors":{"e":1}}"#))
+        )
         #expect(odd.name == nil && odd.version == nil && odd.queue == nil && odd.errors == nil)
         #expect(odd.errorsAreUnreadable)
         let problems = odd.unreadableFields
@@ -39,7 +43,9 @@ import Testing
         #expect(problems.contains { $0.hasPrefix("name is a number (7), expected text") }, "\(problems)")
         #expect(problems.contains { $0.hasPrefix("queue is text (\"q1\"), expected an object") }, "\(problems)")
         // Sent back exactly as it came.
-        #expect(odd.with(status: .on).json.jsonText == #"{"id":"c2","name":7,"version":"7","queue":"q1","errors":{"e":1},"campaignStatus":"on"}"#)
+        #expect(
+            odd.with(status: .on).json.jsonText
+                == #"{"id":"c2","name":7,"version":"7","queue":"q1","errors":{"e":1},"campaignStatus":"on"}"#)
     }
 
     @Test func aWholeNumberVersionIsReadFromAnySpelling() throws {
@@ -60,6 +66,7 @@ import Testing
             GenesysError(kind: .api, request: "PUT x", status: 400, message: "does not match the current version")
                 .isVersionConflict
         )
-        #expect(!GenesysError(kind: .api, request: "PUT x", status: 400, message: "Invalid transition").isVersionConflict)
+        #expect(
+            !GenesysError(kind: .api, request: "PUT x", status: 400, message: "Invalid transition").isVersionConflict)
     }
 }

@@ -17,7 +17,9 @@ import Testing
 
     @Test func regionsAreFoundByKeyOrDomain() throws {
         #expect(try GenesysEnvironment(region: "eu-west-1").apiBase.absoluteString == "https://api.mypurecloud.ie")
-        #expect(try GenesysEnvironment(region: "MyPureCloud.com.au").loginBase.absoluteString == "https://login.mypurecloud.com.au")
+        #expect(
+            try GenesysEnvironment(region: "MyPureCloud.com.au").loginBase.absoluteString
+                == "https://login.mypurecloud.com.au")
         #expect(throws: EnvironmentError.unknownRegion("mars-1")) { try GenesysEnvironment(region: "mars-1") }
     }
 

@@ -15,7 +15,10 @@ import Testing
             let campaign = try await harness.client.campaign(id: Self.campaignID)
             #expect(campaign.id == Self.campaignID)
             #expect(harness.sleeps.recorded == [.seconds(4), .seconds(4)])
-            #expect(await harness.requests(matching: Self.path) == ["GET \(Self.path) 429", "GET \(Self.path) 429", "GET \(Self.path) 200"])
+            #expect(
+                await harness.requests(matching: Self.path) == [
+                    "GET \(Self.path) 429", "GET \(Self.path) 429", "GET \(Self.path) 200",
+                ])
         }
     }
 
@@ -29,7 +32,9 @@ import Testing
             }
         ) { harness in
             for _ in 0..<3 { _ = try await harness.client.campaign(id: Self.campaignID) }
-            let error = try await #require(throws: GenesysError.self) { try await harness.client.campaign(id: Self.campaignID) }
+            let error = try await #require(throws: GenesysError.self) {
+                try await harness.client.campaign(id: Self.campaignID)
+            }
             #expect(error.kind == .rateLimited)
             #expect(error.status == 429)
             #expect(harness.sleeps.recorded.isEmpty)
@@ -43,7 +48,10 @@ import Testing
         try await EmulatorHarness.run { harness in
             try await harness.control("POST", "/faults", #"{"status":503,"count":2}"#)
             _ = try await harness.client.campaign(id: Self.campaignID)
-            #expect(await harness.requests(matching: Self.path) == ["GET \(Self.path) 503", "GET \(Self.path) 503", "GET \(Self.path) 200"])
+            #expect(
+                await harness.requests(matching: Self.path) == [
+                    "GET \(Self.path) 503", "GET \(Self.path) 503", "GET \(Self.path) 200",
+                ])
             let waits = harness.sleeps.recorded
             #expect(waits.count == 2)
             #expect(waits[0] >= .milliseconds(100) && waits[0] <= .milliseconds(200))
@@ -54,7 +62,9 @@ import Testing
     @Test func persistentServerErrorsSurfaceAfterTheBoundedAttempts() async throws {
         try await EmulatorHarness.run { harness in
             try await harness.control("POST", "/faults", #"{"status":503,"count":50}"#)
-            let error = try await #require(throws: GenesysError.self) { try await harness.client.campaign(id: Self.campaignID) }
+            let error = try await #require(throws: GenesysError.self) {
+                try await harness.client.campaign(id: Self.campaignID)
+            }
             #expect(error.kind == .api)
             #expect(error.status == 503)
             #expect(error.code == "service.unavailable")
@@ -67,10 +77,16 @@ import Testing
         try await EmulatorHarness.run { harness in
             var campaign = try await harness.client.campaign(id: Self.campaignID)
             campaign.name = "Copy of Q4_Renewals"
-            try await harness.control("POST", "/faults", #"{"status":503,"count":1,"path":"/api/v2/outbound/campaigns"}"#)
-            let error = try await #require(throws: GenesysError.self) { try await harness.client.createCampaign(campaign) }
+            try await harness.control(
+                "POST", "/faults", #"{"status":503,"count":1,"path":"/api/v2/outbound/campaigns"}"#)
+            let error = try await #require(throws: GenesysError.self) {
+                try await harness.client.createCampaign(campaign)
+            }
             #expect(error.status == 503)
-            #expect(await harness.requests().filter { $0.hasPrefix("POST /api/v2/outbound/campaigns") } == ["POST /api/v2/outbound/campaigns 503"])
+            #expect(
+                await harness.requests().filter { $0.hasPrefix("POST /api/v2/outbound/campaigns") } == [
+                    "POST /api/v2/outbound/campaigns 503"
+                ])
         }
     }
 

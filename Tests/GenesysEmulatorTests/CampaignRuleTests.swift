@@ -1,7 +1,7 @@
 import Foundation
-import JSONDocument
 import GenesysEmulator
 import GenesysTestSupport
+import JSONDocument
 import NIOHTTP1
 import Testing
 
@@ -34,7 +34,10 @@ import Testing
     }
 
     @Test func theConflictCanBeA400WithAVersionMessage() async throws {
-        try await EmulatorTestClient.run(configure: { $0.versionConflictStatus = 400; $0.versionConflictCode = "bad.version" }) { client in
+        try await EmulatorTestClient.run(configure: {
+            $0.versionConflictStatus = 400
+            $0.versionConflictCode = "bad.version"
+        }) { client in
             let stale = try await client.put(Self.draft) { $0["version"] = 1 }
             #expect(stale.status == 400)
             #expect(stale.json["code"] == "bad.version")
@@ -44,7 +47,9 @@ import Testing
 
     @Test func anotherAdminsEditsLandBeforeTheNextPuts() async throws {
         try await EmulatorTestClient.run { client in
-            #expect(try await client.control(.POST, "/campaigns/\(Self.draft)/bump", #"{"beforeNextPuts":2}"#).status == 200)
+            #expect(
+                try await client.control(.POST, "/campaigns/\(Self.draft)/bump", #"{"beforeNextPuts":2}"#).status == 200
+            )
             let first = try await client.put(Self.draft) { $0["campaignStatus"] = "on" }
             let second = try await client.put(Self.draft) { $0["campaignStatus"] = "on" }
             let third = try await client.put(Self.draft) { $0["campaignStatus"] = "on" }
@@ -64,7 +69,9 @@ import Testing
 
     @Test func aStoppingCampaignIsOffOnceTheDelayHasPassed() async throws {
         try await EmulatorTestClient.run(configure: { $0.stoppingDelay = .milliseconds(200) }) { client in
-            #expect(try await client.put(Self.running) { $0["campaignStatus"] = "off" }.json["campaignStatus"] == "stopping")
+            #expect(
+                try await client.put(Self.running) { $0["campaignStatus"] = "off" }.json["campaignStatus"] == "stopping"
+            )
             try await Task.sleep(for: .milliseconds(250))
             #expect(try await client.status(of: Self.running) == "off")
         }
@@ -126,7 +133,10 @@ import Testing
 
     @Test func atMostTheConfiguredNumberOfCampaignsAreActive() async throws {
         // The demo org has 3 on, 1 stopping and 1 forced_stopping: 5 slots taken while stopping lasts.
-        try await EmulatorTestClient.run(configure: { $0.maxActiveCampaigns = 5; $0.stoppingDelay = .seconds(60) }) { client in
+        try await EmulatorTestClient.run(configure: {
+            $0.maxActiveCampaigns = 5
+            $0.stoppingDelay = .seconds(60)
+        }) { client in
             let refused = try await client.put(Self.draft) { $0["campaignStatus"] = "on" }
             #expect(refused.status == 400)
             #expect(refused.json["message"]?.stringValue?.contains("active at one time is 5") == true)
@@ -175,7 +185,8 @@ import Testing
             let path = "/api/v2/outbound/campaigns/\(Self.running)/stats"
             #expect(try await client.api(.GET, path).json["idleAgents"] == 6)
             let agents = #"{"IDLE":9,"INTERACTING":3,"OFF_QUEUE":2}"#
-            #expect(try await client.control(.PUT, "/queues/\(Demo.queue("Sales Outbound"))/agents", agents).status == 204)
+            #expect(
+                try await client.control(.PUT, "/queues/\(Demo.queue("Sales Outbound"))/agents", agents).status == 204)
             let stats = try await client.api(.GET, path).json
             #expect(stats["idleAgents"] == 9)
             #expect(stats["effectiveIdleAgents"] == 9)
@@ -185,7 +196,8 @@ import Testing
 
     @Test func createForcesOffAndRequiresTheDocumentedFields() async throws {
         try await EmulatorTestClient.run { client in
-            var object = try await client.api(.GET, "/api/v2/outbound/campaigns/\(Self.running)").json.objectValue ?? [:]
+            var object =
+                try await client.api(.GET, "/api/v2/outbound/campaigns/\(Self.running)").json.objectValue ?? [:]
             object["name"] = "Created"
             let body = JSONValue.object(object).jsonText
             let created = try await client.api(.POST, "/api/v2/outbound/campaigns", body)
@@ -204,7 +216,9 @@ import Testing
 
     @Test func dynamicContactFilteringIsFixedAtCreation() async throws {
         try await EmulatorTestClient.run { client in
-            let answer = try await client.put(Self.draft) { $0["dynamicContactQueueingSettings"] = ["sort": false, "filter": true] }
+            let answer = try await client.put(Self.draft) {
+                $0["dynamicContactQueueingSettings"] = ["sort": false, "filter": true]
+            }
             #expect(answer.status == 400)
         }
     }
@@ -237,7 +251,9 @@ import Testing
     @Test func namesFilterByTypeAndIDsByEitherListForm() async throws {
         try await EmulatorTestClient.run { client in
             let names = { @Sendable (query: String) async throws -> [String] in
-                guard case .array(let entities) = try await client.api(.GET, "/api/v2/outbound/campaigns?\(query)").json["entities"]
+                guard
+                    case .array(let entities) = try await client.api(.GET, "/api/v2/outbound/campaigns?\(query)").json[
+                        "entities"]
                 else { return [] }
                 return entities.compactMap { $0["name"]?.stringValue }
             }
@@ -283,14 +299,17 @@ import Testing
                  "metrics":["oOnQueueUsers","oOffQueueUsers"]}
                 """
             let answer = try await client.api(.POST, "/api/v2/analytics/queues/observations/query", query).json
-            #expect(answer["results"] == [[
-                "group": ["queueId": .string(queue)],
-                "data": [
-                    ["metric": "oOnQueueUsers", "qualifier": "IDLE", "stats": ["count": 2]],
-                    ["metric": "oOnQueueUsers", "qualifier": "INTERACTING", "stats": ["count": 5]],
-                    ["metric": "oOffQueueUsers", "stats": ["count": 3]],
-                ],
-            ]])
+            #expect(
+                answer["results"] == [
+                    [
+                        "group": ["queueId": .string(queue)],
+                        "data": [
+                            ["metric": "oOnQueueUsers", "qualifier": "IDLE", "stats": ["count": 2]],
+                            ["metric": "oOnQueueUsers", "qualifier": "INTERACTING", "stats": ["count": 5]],
+                            ["metric": "oOffQueueUsers", "stats": ["count": 3]],
+                        ],
+                    ]
+                ])
         }
     }
 }

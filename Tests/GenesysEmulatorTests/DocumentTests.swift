@@ -35,10 +35,14 @@ enum OddCampaign {
     }
 
     /// The fields the emulator writes itself; every other one must be served exactly as it came.
-    static let managed: Set<String> = ["id", "version", "dateCreated", "dateModified", "selfUri", "campaignStatus", "errors"]
+    static let managed: Set<String> = [
+        "id", "version", "dateCreated", "dateModified", "selfUri", "campaignStatus", "errors",
+    ]
 
     /// The members of `served` that differ in their JSON text from `original`, ignoring `except`.
-    static func changedMembers(_ served: JSONValue, from original: JSONObject, except: Set<String> = managed) -> [String] {
+    static func changedMembers(_ served: JSONValue, from original: JSONObject, except: Set<String> = managed)
+        -> [String]
+    {
         original.keys.filter { !except.contains($0) && served[$0]?.jsonText != original[$0]?.jsonText }
     }
 }
@@ -51,9 +55,10 @@ enum OddCampaign {
         #expect(schema.source["version"] == "269.0.0")
         #expect(schema.hasModel("Campaign"))
         #expect(schema.fields(of: "Campaign")?.contains("maxCallsPerAgentDecimal") == true)
-        for served in ["Campaign", "CampaignEntityListing", "CampaignProgress", "CampaignStats", "QueueMemberEntityListing",
-            "QueueObservationQueryResponse", "ErrorBody", "CampaignPatchRequest", "QueueObservationQuery"]
-        {
+        for served in [
+            "Campaign", "CampaignEntityListing", "CampaignProgress", "CampaignStats", "QueueMemberEntityListing",
+            "QueueObservationQueryResponse", "ErrorBody", "CampaignPatchRequest", "QueueObservationQuery",
+        ] {
             #expect(schema.roots.contains(served))
         }
         #expect(schema.enumValues(of: "RoutingStatus", field: "status")?.contains("IDLE") == true)
@@ -75,18 +80,21 @@ enum OddCampaign {
         odd["queue"] = "q1"
         odd["alwaysRunning"] = "yes"
         let violations = SDKSchema.shared.validate(.object(odd), as: "Campaign", at: "campaigns[3].campaign")
-        #expect(violations.map(\.description) == [
-            #"campaigns[3].campaign.queue: expected an object (DomainEntityRef), got text ("q1")"#,
-            "campaigns[3].campaign.phoneColumns[0].type: expected text, got a number (5)",
-            #"campaigns[3].campaign.alwaysRunning: expected a boolean, got text ("yes")"#,
-        ])
+        #expect(
+            violations.map(\.description) == [
+                #"campaigns[3].campaign.queue: expected an object (DomainEntityRef), got text ("q1")"#,
+                "campaigns[3].campaign.phoneColumns[0].type: expected text, got a number (5)",
+                #"campaigns[3].campaign.alwaysRunning: expected a boolean, got text ("yes")"#,
+            ])
         let error: JSONValue = ["status": 400, "messageParams": ["field": "queue", "count": 2]]
-        #expect(SDKSchema.shared.validate(error, as: "ErrorBody").map(\.description) == [
-            "messageParams.count: expected text, got a number (2)"
-        ])
-        #expect(SDKSchema.shared.validate("text", as: "Campaign").map(\.description) == [
-            #"the document: expected an object (Campaign), got text ("text")"#
-        ])
+        #expect(
+            SDKSchema.shared.validate(error, as: "ErrorBody").map(\.description) == [
+                "messageParams.count: expected text, got a number (2)"
+            ])
+        #expect(
+            SDKSchema.shared.validate("text", as: "Campaign").map(\.description) == [
+                #"the document: expected an object (Campaign), got text ("text")"#
+            ])
     }
 }
 
@@ -131,7 +139,10 @@ enum OddCampaign {
             let stored = try await client.api(.GET, Self.path).json
             #expect(stored["maxCallsPerAgentDecimal"]?.jsonText == "2.50")
             #expect(stored["maxCallsPerAgent"]?.jsonText == "2")
-            #expect(OddCampaign.changedMembers(stored, from: try OddCampaign.document(), except: OddCampaign.managed.union(["maxCallsPerAgent"])) == [])
+            #expect(
+                OddCampaign.changedMembers(
+                    stored, from: try OddCampaign.document(), except: OddCampaign.managed.union(["maxCallsPerAgent"]))
+                    == [])
         }
     }
 
@@ -153,7 +164,9 @@ enum OddCampaign {
             #expect(String(decoding: served.body, as: UTF8.self) == OddCampaign.text(id: id))
 
             // Replacing keeps the id of the path, whatever the document says.
-            #expect(try await client.control(.PUT, "/campaigns/\(id)", OddCampaign.text(id: "other", status: "on")).status == 200)
+            #expect(
+                try await client.control(.PUT, "/campaigns/\(id)", OddCampaign.text(id: "other", status: "on")).status
+                    == 200)
             let replaced = try await client.api(.GET, "/api/v2/outbound/campaigns/\(id)").json
             #expect(replaced["id"] == .string(id))
             #expect(replaced["campaignStatus"] == "on")
@@ -190,14 +203,17 @@ enum OddCampaign {
         let queue = try Self.odd { $0["queue"] = "q1" }
         let seed = #"{"campaigns":[{"campaign":\#(queue),"contactsCalled":0,"totalContacts":1}],"queues":[]}"#
         let error = try #require(throws: EmulatorSeed.Invalid.self) { try EmulatorSeed(parsing: Data(seed.utf8)) }
-        #expect(error.description == #"campaigns[0].campaign.queue: expected an object (DomainEntityRef), got text ("q1")"#)
+        #expect(
+            error.description == #"campaigns[0].campaign.queue: expected an object (DomainEntityRef), got text ("q1")"#)
 
         let columns = try Self.odd { $0["phoneColumns"] = ["columnName": "Cell"] }
         let second = #"{"campaigns":[{"campaign":\#(columns),"contactsCalled":0,"totalContacts":1}],"queues":[]}"#
         let listError = try #require(throws: EmulatorSeed.Invalid.self) { try EmulatorSeed(parsing: Data(second.utf8)) }
         #expect(listError.description == "campaigns[0].campaign.phoneColumns: expected a list, got an object")
 
-        let broken = try #require(throws: EmulatorSeed.Invalid.self) { try EmulatorSeed(parsing: Data(#"{"campaigns": ["#.utf8)) }
+        let broken = try #require(throws: EmulatorSeed.Invalid.self) {
+            try EmulatorSeed(parsing: Data(#"{"campaigns": ["#.utf8))
+        }
         #expect(broken.description.hasPrefix("not valid JSON at byte 15"))
     }
 
@@ -223,14 +239,17 @@ enum OddCampaign {
             let created = try await client.api(.POST, "/api/v2/outbound/campaigns", try Self.odd { $0["queue"] = "q1" })
             #expect(created.status == 400)
             #expect(created.json["code"] == "invalid.property")
-            #expect(created.json["message"]?.stringValue?.contains(#"queue: expected an object (DomainEntityRef), got text ("q1")"#) == true)
+            #expect(
+                created.json["message"]?.stringValue?.contains(
+                    #"queue: expected an object (DomainEntityRef), got text ("q1")"#) == true)
 
             let draft = Demo.campaign("Q4_Renewals")
             let put = try await client.put(draft) { $0["phoneColumns"] = "Cell" }
             #expect(put.status == 400)
             #expect(put.json["message"]?.stringValue?.contains("phoneColumns: expected a list") == true)
 
-            let patch = try await client.api(.PATCH, "/api/v2/outbound/campaigns/\(draft)", #"{"outboundLineCount":"many"}"#)
+            let patch = try await client.api(
+                .PATCH, "/api/v2/outbound/campaigns/\(draft)", #"{"outboundLineCount":"many"}"#)
             #expect(patch.status == 400)
             #expect(patch.json["message"]?.stringValue?.contains("outboundLineCount: expected a number") == true)
 
@@ -254,7 +273,8 @@ enum OddCampaign {
 
             let state = try await client.control(.POST, "/campaigns/\(draft)/state", #"{"errors":"broken"}"#)
             #expect(state.status == 400)
-            #expect(state.json["message"]?.stringValue?.contains(#"errors: expected a list, got text ("broken")"#) == true)
+            #expect(
+                state.json["message"]?.stringValue?.contains(#"errors: expected a list, got text ("broken")"#) == true)
 
             let fault = try await client.control(.POST, "/faults", #"{"status":"503"}"#)
             #expect(fault.status == 400)

@@ -1,7 +1,7 @@
 import Foundation
-import JSONDocument
 import GenesysEmulator
 import GenesysTestSupport
+import JSONDocument
 import NIOHTTP1
 import Testing
 
@@ -22,10 +22,16 @@ import Testing
     }
 
     @Test func portZeroPrintsTheListeningLineFirstAndServes() async throws {
-        let (baseURL, process) = try await Self.start(["--port", "0", "--client-id", "ci", "--client-secret", "ci-secret"])
-        defer { process.terminate(); process.waitUntilExit() }
+        let (baseURL, process) = try await Self.start([
+            "--port", "0", "--client-id", "ci", "--client-secret", "ci-secret",
+        ])
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
         let token = try await RawHTTP.token(baseURL, clientID: "ci", clientSecret: "ci-secret")
-        let answer = try await RawHTTP.send(.GET, baseURL + "/api/v2/outbound/campaigns", headers: [("Authorization", "Bearer \(token)")])
+        let answer = try await RawHTTP.send(
+            .GET, baseURL + "/api/v2/outbound/campaigns", headers: [("Authorization", "Bearer \(token)")])
         #expect(answer.status == 200)
         #expect(answer.json["total"] == 14)
     }
@@ -41,9 +47,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
 
         let (baseURL, process) = try await Self.start(["--port", "0", "--seed", file.path])
-        defer { process.terminate(); process.waitUntilExit() }
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
         let token = try await RawHTTP.token(baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
-        let answer = try await RawHTTP.send(.GET, baseURL + "/api/v2/outbound/campaigns", headers: [("Authorization", "Bearer \(token)")])
+        let answer = try await RawHTTP.send(
+            .GET, baseURL + "/api/v2/outbound/campaigns", headers: [("Authorization", "Bearer \(token)")])
         #expect(answer.json["total"] == 2)
     }
 
@@ -54,7 +64,9 @@ import Testing
         let result = try BuiltProduct.run("genesys-emulator", ["--seed", file.path])
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)
-        let lines = result.stderr.split(separator: "\n").filter { !$0.isEmpty && !$0.hasPrefix("Usage") && !$0.contains("--help") }
+        let lines = result.stderr.split(separator: "\n").filter {
+            !$0.isEmpty && !$0.hasPrefix("Usage") && !$0.contains("--help")
+        }
         #expect(lines.count == 1)
         #expect(lines.first?.contains("cannot read seed file") == true)
         #expect(lines.first?.contains("campaigns") == true)
@@ -63,25 +75,33 @@ import Testing
     @Test func aSeedFileOfTheWrongShapeNamesTheFieldNotJSONSyntax() throws {
         var document = try OddCampaign.document()
         document["queue"] = "q1"
-        let text = #"{"campaigns":[{"campaign":\#(JSONValue.object(document).jsonText),"contactsCalled":0,"totalContacts":1}],"queues":[]}"#
+        let text =
+            #"{"campaigns":[{"campaign":\#(JSONValue.object(document).jsonText),"contactsCalled":0,"totalContacts":1}],"queues":[]}"#
         let file = FileManager.default.temporaryDirectory.appending(path: "seed-\(UUID()).json")
         try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try BuiltProduct.run("genesys-emulator", ["--seed", file.path])
         #expect(result.status != 0)
-        #expect(result.stderr.contains(#"campaigns[0].campaign.queue: expected an object (DomainEntityRef), got text ("q1")"#))
+        #expect(
+            result.stderr.contains(
+                #"campaigns[0].campaign.queue: expected an object (DomainEntityRef), got text ("q1")"#))
         #expect(!result.stderr.contains("not valid JSON"))
     }
 
     @Test func theOpenBehaviourFlagsReachTheEmulator() async throws {
         let (baseURL, process) = try await Self.start([
             "--port", "0", "--stopping-delay", "250ms", "--stop-bumps-version", "--stop-when-not-running", "400",
-            "--allow-on-with-errors", "--refuse-forced-off-to-off", "--idle-available-lines", "7", "--list-entities", "summary",
+            "--allow-on-with-errors", "--refuse-forced-off-to-off", "--idle-available-lines", "7", "--list-entities",
+            "summary",
         ])
-        defer { process.terminate(); process.waitUntilExit() }
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
         let token = try await RawHTTP.token(baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
         func api(_ method: HTTPMethod, _ path: String) async throws -> RawHTTP.Answer {
-            try await RawHTTP.send(method, baseURL + "/api/v2/outbound/campaigns" + path, headers: [("Authorization", "Bearer \(token)")])
+            try await RawHTTP.send(
+                method, baseURL + "/api/v2/outbound/campaigns" + path, headers: [("Authorization", "Bearer \(token)")])
         }
         let draft = Demo.campaign("Q4_Renewals")
         #expect(try await api(.POST, "/\(draft)/stop").status == 400)

@@ -22,10 +22,13 @@ struct EmulatorTestClient: Sendable {
         }
     }
 
-    func api(_ method: HTTPMethod, _ path: String, _ body: String? = nil, token: String? = nil) async throws -> RawHTTP.Answer {
+    func api(_ method: HTTPMethod, _ path: String, _ body: String? = nil, token: String? = nil) async throws
+        -> RawHTTP.Answer
+    {
         try await RawHTTP.send(
             method, emulator.baseURL + path,
-            headers: [("Authorization", "Bearer \(token ?? self.token)"), ("Content-Type", "application/json")], body: body
+            headers: [("Authorization", "Bearer \(token ?? self.token)"), ("Content-Type", "application/json")],
+            body: body
         )
     }
 

@@ -17,7 +17,10 @@ import Testing
     @Test(arguments: [false, true])
     func stoppingToOffBumpsTheVersionOnlyWhenConfigured(_ bumps: Bool) async throws {
         // Long enough that the read right after the stop still sees `stopping` on a loaded machine.
-        try await EmulatorTestClient.run(configure: { $0.stoppingDelay = .seconds(2); $0.stopBumpsVersion = bumps }) { client in
+        try await EmulatorTestClient.run(configure: {
+            $0.stoppingDelay = .seconds(2)
+            $0.stopBumpsVersion = bumps
+        }) { client in
             #expect(EmulatorConfiguration().stopBumpsVersion == false)
             let before = try await client.api(.GET, Self.path(Self.running)).json
             #expect(try await client.api(.POST, Self.path(Self.running, "/stop")).status == 204)
@@ -29,7 +32,9 @@ import Testing
                 off = try await client.api(.GET, Self.path(Self.running)).json
             }
             #expect(off["campaignStatus"] == "off")
-            let (first, second, third) = (before["version"]?.intValue ?? 0, stopping["version"]?.intValue, off["version"]?.intValue)
+            let (first, second, third) = (
+                before["version"]?.intValue ?? 0, stopping["version"]?.intValue, off["version"]?.intValue
+            )
             #expect(second == first + 1)
             #expect(third == first + (bumps ? 2 : 1))
         }
@@ -43,7 +48,9 @@ import Testing
         try await EmulatorTestClient.run(configure: { $0.stopWhenNotRunningStatus = 400 }) { client in
             let refused = try await client.api(.POST, Self.path(Self.draft, "/stop"))
             #expect(refused.status == 400)
-            #expect(refused.json["message"]?.stringValue?.contains("Invalid transition from <OFF> to <OFF> (\(Self.draft))") == true)
+            #expect(
+                refused.json["message"]?.stringValue?.contains("Invalid transition from <OFF> to <OFF> (\(Self.draft))")
+                    == true)
             // A campaign already stopping is on its way off, not refused.
             #expect(try await client.api(.POST, Self.path(Self.stopping, "/stop")).status == 204)
             #expect(try await client.api(.POST, Self.path(Self.running, "/stop")).status == 204)
@@ -71,7 +78,8 @@ import Testing
         try await EmulatorTestClient.run(configure: { $0.refuseForcedOffToOff = true }) { client in
             let refused = try await client.put(Self.forcedOff) { $0["campaignStatus"] = "off" }
             #expect(refused.status == 400)
-            #expect(refused.json["message"]?.stringValue?.contains("Invalid transition from <FORCED_OFF> to <OFF>") == true)
+            #expect(
+                refused.json["message"]?.stringValue?.contains("Invalid transition from <FORCED_OFF> to <OFF>") == true)
             #expect(try await client.status(of: Self.forcedOff) == "forced_off")
         }
     }
@@ -88,7 +96,8 @@ import Testing
 
     @Test func listingsCarrySummariesWhenConfigured() async throws {
         try await EmulatorTestClient.run { client in
-            let entity = try await client.api(.GET, "/api/v2/outbound/campaigns?id=\(Self.draft)").json["entities"]?.arrayValue?.first
+            let entity = try await client.api(.GET, "/api/v2/outbound/campaigns?id=\(Self.draft)").json["entities"]?
+                .arrayValue?.first
             #expect(entity == (try await client.api(.GET, Self.path(Self.draft)).json))
         }
         try await EmulatorTestClient.run(configure: { $0.listEntities = .summary }) { client in
@@ -114,7 +123,8 @@ import Testing
             #expect(try await client.status(of: Self.running) == "stopping")
         }
         try await EmulatorTestClient.run(configure: { $0.stoppingDelay = .seconds(60) }) { client in
-            #expect(try await client.control(.POST, "/campaigns/\(Self.running)/state", #"{"errors":[{}]}"#).status == 200)
+            #expect(
+                try await client.control(.POST, "/campaigns/\(Self.running)/state", #"{"errors":[{}]}"#).status == 200)
             let put = try await client.put(Self.running) { $0["campaignStatus"] = "off" }
             #expect(put.status == 200)
             #expect(put.json["campaignStatus"] == "stopping")

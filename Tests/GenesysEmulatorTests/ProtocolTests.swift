@@ -1,7 +1,7 @@
 import Foundation
-import JSONDocument
 import GenesysEmulator
 import GenesysTestSupport
+import JSONDocument
 import NIOHTTP1
 import Testing
 
@@ -32,7 +32,11 @@ import Testing
                 body: "grant_type=client_credentials"
             )
             #expect(refused.status == 401)
-            #expect(refused.json == ["error": "invalid_client", "description": "authentication failed", "error_description": "authentication failed"])
+            #expect(
+                refused.json == [
+                    "error": "invalid_client", "description": "authentication failed",
+                    "error_description": "authentication failed",
+                ])
             let inBody = try await RawHTTP.send(
                 .POST, emulator.baseURL + "/oauth/token", headers: [Self.form],
                 body: "grant_type=client_credentials&client_id=campaignsh-sandbox&client_secret=sandbox-secret"
@@ -51,7 +55,8 @@ import Testing
         var configuration = EmulatorConfiguration()
         configuration.authenticationFailureStatus = 400
         try await GenesysEmulator.withRunning(configuration) { emulator in
-            let refused = try await RawHTTP.send(.POST, emulator.baseURL + "/oauth/token", headers: [Self.form], body: "grant_type=client_credentials")
+            let refused = try await RawHTTP.send(
+                .POST, emulator.baseURL + "/oauth/token", headers: [Self.form], body: "grant_type=client_credentials")
             #expect(refused.status == 400)
         }
     }
@@ -100,7 +105,8 @@ import Testing
             #expect(limited.headers.first(name: "inin-ratelimit-count") == "4")
 
             // The limit is per token: a new token has a window of its own.
-            let other = try await RawHTTP.token(client.emulator.baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
+            let other = try await RawHTTP.token(
+                client.emulator.baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
             #expect(try await client.api(.GET, "/api/v2/outbound/campaigns", token: other).status == 200)
         }
     }
@@ -108,7 +114,9 @@ import Testing
     @Test func injectedFaultsAnswerInsteadOfTheAPI() async throws {
         try await EmulatorTestClient.run { client in
             #expect(try await client.control(.POST, "/faults", #"{"status":503,"count":2}"#).status == 204)
-            let statuses = try await (0..<3).asyncMap { _ in try await client.api(.GET, "/api/v2/outbound/campaigns").status }
+            let statuses = try await (0..<3).asyncMap { _ in
+                try await client.api(.GET, "/api/v2/outbound/campaigns").status
+            }
             #expect(statuses == [503, 503, 200])
 
             try await client.control(.POST, "/faults", #"{"status":429,"count":1,"retryAfter":7}"#)
@@ -134,19 +142,25 @@ import Testing
                 Issue.record("no requests array")
                 return
             }
-            #expect(entries.map { "\($0["method"]?.stringValue ?? "") \($0["path"]?.stringValue ?? "") \($0["status"]?.intValue ?? 0)" } == [
-                "POST /oauth/token 200", "GET /api/v2/outbound/campaigns 200",
-                "DELETE /api/v2/outbound/campaigns/\(Demo.campaign("Q4_Promo_East")) 400",
-            ])
+            #expect(
+                entries.map {
+                    "\($0["method"]?.stringValue ?? "") \($0["path"]?.stringValue ?? "") \($0["status"]?.intValue ?? 0)"
+                } == [
+                    "POST /oauth/token 200", "GET /api/v2/outbound/campaigns 200",
+                    "DELETE /api/v2/outbound/campaigns/\(Demo.campaign("Q4_Promo_East")) 400",
+                ])
             #expect(entries[1]["query"] == "pageSize=3")
 
             try await client.control(.POST, "/campaigns/\(Demo.campaign("Q4_Renewals"))/bump")
             #expect(try await client.control(.POST, "/reset").status == 204)
             #expect(try await client.control(.GET, "/requests").json["requests"] == [])
-            let token = try await RawHTTP.token(client.emulator.baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
-            let campaign = try await client.api(.GET, "/api/v2/outbound/campaigns/\(Demo.campaign("Q4_Renewals"))", token: token)
+            let token = try await RawHTTP.token(
+                client.emulator.baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
+            let campaign = try await client.api(
+                .GET, "/api/v2/outbound/campaigns/\(Demo.campaign("Q4_Renewals"))", token: token)
             #expect(campaign.json["version"] == 5)
-            #expect(try await client.api(.GET, "/api/v2/outbound/campaigns").status == 401)  // reset revoked the old token
+            // The reset revoked the old token.
+            #expect(try await client.api(.GET, "/api/v2/outbound/campaigns").status == 401)
         }
     }
 }

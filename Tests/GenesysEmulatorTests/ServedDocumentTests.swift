@@ -1,6 +1,7 @@
-@testable import GenesysEmulator
 import JSONDocument
 import Testing
+
+@testable import GenesysEmulator
 
 /// What the emulator serves is checked against the SDK's response models; a document that breaks one is
 /// an emulator bug, answered as a 500 so the test that met it fails. Tested on the encoder itself, since
@@ -17,14 +18,19 @@ import Testing
         let body = try Self.body(outgoing)
         #expect(body["code"] == "internal.server.error")
         #expect(body["contextId"] == "c-1")
-        #expect(body["message"] == #"The emulator served a CampaignStats that does not fit the SDK's model: idleAgents: expected a number, got text ("six")"#)
+        #expect(
+            body["message"]
+                == #"The emulator served a CampaignStats that does not fit the SDK's model: idleAgents: expected a number, got text ("six")"#
+        )
     }
 
     @Test func listsAndErrorBodiesAreCheckedToo() throws {
         let progress = Reply(status: 200, body: .document([["percentage": "half"]], .listOf("CampaignProgress")))
         let refused = EmulatorResponder.outgoing(progress, correlationID: "c-2")
         #expect(refused.status == 500)
-        #expect(try Self.body(refused)["message"]?.stringValue?.contains(#"[0].percentage: expected a number, got text ("half")"#) == true)
+        #expect(
+            try Self.body(refused)["message"]?.stringValue?.contains(
+                #"[0].percentage: expected a number, got text ("half")"#) == true)
 
         let error = EmulatorResponder.outgoing(.badRequest("no"), correlationID: "c-3")
         #expect(error.status == 400)

@@ -4,7 +4,8 @@ import Foundation
 public enum BuiltProduct {
     /// The path of the executable product `name`.
     public static func path(_ name: String) -> String {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: name)
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(
+            path: name)
         if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests.path }
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
@@ -26,7 +27,9 @@ public enum BuiltProduct {
     }
 
     /// Runs `name` with `arguments` to completion: exit status, standard output and standard error.
-    public static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ name: String, _ arguments: [String]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path(name))
         process.arguments = arguments

@@ -73,7 +73,9 @@ import Testing
 
     @Test func prettyTextIsIndentedAndReadsBack() throws {
         let value = try JSONValue(parsing: #"{"a":[1,{"b":1.50}],"c":{},"d":[]}"#)
-        #expect(value.prettyText == "{\n  \"a\": [\n    1,\n    {\n      \"b\": 1.50\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}\n")
+        #expect(
+            value.prettyText
+                == "{\n  \"a\": [\n    1,\n    {\n      \"b\": 1.50\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}\n")
         #expect(try JSONValue(parsing: value.prettyText) == value)
     }
 }

@@ -25,7 +25,10 @@ import Testing
 
     @Test func prometheusTextHasTypesBucketsAndEscapedLabels() {
         let registry = MetricsRegistry()
-        Counter(label: "genesys_api_requests_total", dimensions: [("route", "/x/{id}"), ("note", "a\"b\\c\nd")], factory: registry).increment()
+        Counter(
+            label: "genesys_api_requests_total", dimensions: [("route", "/x/{id}"), ("note", "a\"b\\c\nd")],
+            factory: registry
+        ).increment()
         let timer = Timer(label: "latency_seconds", dimensions: [("route", "/x")], factory: registry)
         timer.recordNanoseconds(20_000_000)
         timer.recordNanoseconds(3_000_000_000)

@@ -22,60 +22,65 @@ private func words(_ line: String) throws -> [[String]] {
 @Suite struct CommandLineParserTests {
     // MARK: Words and commands
 
-    @Test(arguments: [
-        ("status", [["status"]]),
-        ("pause  camp1   camp2", [["pause", "camp1", "camp2"]]),
-        ("  \tpause\tcamp1 \t ", [["pause", "camp1"]]),
-        ("a;b", [["a"], ["b"]]),
-        ("a ; b c ;d", [["a"], ["b", "c"], ["d"]]),
-        ("a;;b", [["a"], ["b"]]),
-        ("a;", [["a"]]),
-        (";a", [["a"]]),
-        ("a 'b;c' \"d;e\"", [["a", "b;c", "d;e"]]),
-        ("a\nb", [["a"], ["b"]]),
-    ] as [(String, [[String]])])
+    @Test(
+        arguments: [
+            ("status", [["status"]]),
+            ("pause  camp1   camp2", [["pause", "camp1", "camp2"]]),
+            ("  \tpause\tcamp1 \t ", [["pause", "camp1"]]),
+            ("a;b", [["a"], ["b"]]),
+            ("a ; b c ;d", [["a"], ["b", "c"], ["d"]]),
+            ("a;;b", [["a"], ["b"]]),
+            ("a;", [["a"]]),
+            (";a", [["a"]]),
+            ("a 'b;c' \"d;e\"", [["a", "b;c", "d;e"]]),
+            ("a\nb", [["a"], ["b"]]),
+        ] as [(String, [[String]])])
     func whitespaceSeparatesWordsAndSemicolonsSeparateCommands(line: String, expected: [[String]]) throws {
         #expect(try words(line) == expected)
     }
 
-    @Test(arguments: ["", "   ", "\t", ";", ";;", " ; ; ", "# a comment", "   # indented comment", "# it's fine; really", ";# x"])
+    @Test(arguments: [
+        "", "   ", "\t", ";", ";;", " ; ; ", "# a comment", "   # indented comment", "# it's fine; really", ";# x",
+    ])
     func emptyCommandsProduceNothing(line: String) throws {
         #expect(try parse(line).isEmpty)
     }
 
     // MARK: Comments
 
-    @Test(arguments: [
-        ("list # all campaigns", [["list"]]),
-        ("list #all campaigns", [["list"]]),
-        ("a#b", [["a#b"]]),
-        ("a#b c#d", [["a#b", "c#d"]]),
-        ("a '#b' \"#c\" \\#d", [["a", "#b", "#c", "#d"]]),
-        ("a ''#b", [["a", "#b"]]),
-        ("a; # b; c", [["a"]]),
-        ("a;#b", [["a"]]),
-        ("a # ${unknown} 'unclosed", [["a"]]),
-    ] as [(String, [[String]])])
+    @Test(
+        arguments: [
+            ("list # all campaigns", [["list"]]),
+            ("list #all campaigns", [["list"]]),
+            ("a#b", [["a#b"]]),
+            ("a#b c#d", [["a#b", "c#d"]]),
+            ("a '#b' \"#c\" \\#d", [["a", "#b", "#c", "#d"]]),
+            ("a ''#b", [["a", "#b"]]),
+            ("a; # b; c", [["a"]]),
+            ("a;#b", [["a"]]),
+            ("a # ${unknown} 'unclosed", [["a"]]),
+        ] as [(String, [[String]])])
     func hashStartsACommentOnlyAtTheStartOfAWord(line: String, expected: [[String]]) throws {
         #expect(try words(line) == expected)
     }
 
     // MARK: Quotes, escapes and joins
 
-    @Test(arguments: [
-        ("a'b c'", ["ab c"]),
-        ("a\"b c\"'d'", ["ab cd"]),
-        ("'a'\"b\"c", ["abc"]),
-        ("'' x", ["", "x"]),
-        ("\"\"", [""]),
-        ("a \"\" b", ["a", "", "b"]),
-        ("''\"\"", [""]),
-        ("'${camp}'", ["${camp}"]),
-        ("'a\\b'", ["a\\b"]),
-        ("'say \"hi\"'", ["say \"hi\""]),
-        ("\"it's\"", ["it's"]),
-        ("'  spaced  '", ["  spaced  "]),
-    ] as [(String, [String])])
+    @Test(
+        arguments: [
+            ("a'b c'", ["ab c"]),
+            ("a\"b c\"'d'", ["ab cd"]),
+            ("'a'\"b\"c", ["abc"]),
+            ("'' x", ["", "x"]),
+            ("\"\"", [""]),
+            ("a \"\" b", ["a", "", "b"]),
+            ("''\"\"", [""]),
+            ("'${camp}'", ["${camp}"]),
+            ("'a\\b'", ["a\\b"]),
+            ("'say \"hi\"'", ["say \"hi\""]),
+            ("\"it's\"", ["it's"]),
+            ("'  spaced  '", ["  spaced  "]),
+        ] as [(String, [String])])
     func quotedAndUnquotedPiecesJoin(line: String, expected: [String]) throws {
         #expect(try words(line) == [expected])
     }
@@ -93,21 +98,22 @@ private func words(_ line: String) throws -> [[String]] {
         #expect(try words(line) == [[expected]])
     }
 
-    @Test(arguments: [
-        (#"a\ b"#, ["a b"]),
-        (#"a\;b"#, ["a;b"]),
-        (#"a\|b"#, ["a|b"]),
-        (#"a\>b"#, ["a>b"]),
-        (##"\#b"##, ["#b"]),
-        (#"\"a\""#, [#""a""#]),
-        (#"\'a"#, ["'a"]),
-        (#"a\\b"#, [#"a\b"#]),
-        (#"\$\{camp}"#, ["${camp}"]),
-        (#"\${camp}"#, ["${camp}"]),
-        (#"a\nb"#, ["anb"]),
-        (#"x \  y"#, ["x", " ", "y"]),
-        (#"\é"#, ["é"]),
-    ] as [(String, [String])])
+    @Test(
+        arguments: [
+            (#"a\ b"#, ["a b"]),
+            (#"a\;b"#, ["a;b"]),
+            (#"a\|b"#, ["a|b"]),
+            (#"a\>b"#, ["a>b"]),
+            (##"\#b"##, ["#b"]),
+            (#"\"a\""#, [#""a""#]),
+            (#"\'a"#, ["'a"]),
+            (#"a\\b"#, [#"a\b"#]),
+            (#"\$\{camp}"#, ["${camp}"]),
+            (#"\${camp}"#, ["${camp}"]),
+            (#"a\nb"#, ["anb"]),
+            (#"x \  y"#, ["x", " ", "y"]),
+            (#"\é"#, ["é"]),
+        ] as [(String, [String])])
     func backslashOutsideQuotesEscapesTheNextCharacter(line: String, expected: [String]) throws {
         #expect(try words(line) == [expected])
     }
@@ -118,20 +124,21 @@ private func words(_ line: String) throws -> [[String]] {
 
     // MARK: Variables
 
-    @Test(arguments: [
-        ("pause ${camp}", ["pause", "Réactivation Clients"]),
-        ("pause \"${camp}\"", ["pause", "Réactivation Clients"]),
-        ("x${queue}y", ["xSupporty"]),
-        ("\"[${queue}]\"'[${queue}]'", ["[Support][${queue}]"]),
-        ("${queue}${queue}", ["SupportSupport"]),
-        ("${a.b-c_1} ${_x}", ["dotted", "underscore"]),
-        ("a ${empty} b", ["a", "", "b"]),
-        ("a \"${empty}\" b", ["a", "", "b"]),
-        ("${rocket}!", ["🚀 go!"]),
-        ("cost $5 $ $camp {camp}", ["cost", "$5", "$", "$camp", "{camp}"]),
-        ("a$", ["a$"]),
-        ("\"a$\" \"$x\"", ["a$", "$x"]),
-    ] as [(String, [String])])
+    @Test(
+        arguments: [
+            ("pause ${camp}", ["pause", "Réactivation Clients"]),
+            ("pause \"${camp}\"", ["pause", "Réactivation Clients"]),
+            ("x${queue}y", ["xSupporty"]),
+            ("\"[${queue}]\"'[${queue}]'", ["[Support][${queue}]"]),
+            ("${queue}${queue}", ["SupportSupport"]),
+            ("${a.b-c_1} ${_x}", ["dotted", "underscore"]),
+            ("a ${empty} b", ["a", "", "b"]),
+            ("a \"${empty}\" b", ["a", "", "b"]),
+            ("${rocket}!", ["🚀 go!"]),
+            ("cost $5 $ $camp {camp}", ["cost", "$5", "$", "$camp", "{camp}"]),
+            ("a$", ["a$"]),
+            ("\"a$\" \"$x\"", ["a$", "$x"]),
+        ] as [(String, [String])])
     func variablesExpandOutsideQuotesAndInDoubleQuotes(line: String, expected: [String]) throws {
         #expect(try words(line) == [expected])
     }
@@ -145,7 +152,8 @@ private func words(_ line: String) throws -> [[String]] {
 
     @Test func variablesAreLookedUpOnlyWhereTheyExpand() throws {
         var asked: [String] = []
-        let commands = try CommandLineParser.parse("a ${queue} '${single}' \"${camp}\" | grep ${pipe} # ${comment}") { name in
+        let commands = try CommandLineParser.parse("a ${queue} '${single}' \"${camp}\" | grep ${pipe} # ${comment}") {
+            name in
             asked.append(name)
             return variables[name]
         }
@@ -156,29 +164,32 @@ private func words(_ line: String) throws -> [[String]] {
 
     @Test func theTextIsKeptBeforeExpansion() throws {
         let commands = try parse("pause ${camp} > \"${queue}.txt\"")
-        #expect(commands == [
-            ParsedCommand(words: ["pause", "Réactivation Clients"], redirection: .write(path: "Support.txt"),
-                          text: "pause ${camp} > \"${queue}.txt\""),
-        ])
+        #expect(
+            commands == [
+                ParsedCommand(
+                    words: ["pause", "Réactivation Clients"], redirection: .write(path: "Support.txt"),
+                    text: "pause ${camp} > \"${queue}.txt\"")
+            ])
     }
 
     // MARK: Redirection
 
-    @Test(arguments: [
-        ("list > out.txt", Redirection.write(path: "out.txt")),
-        ("list >out.txt", .write(path: "out.txt")),
-        ("list>out.txt", .write(path: "out.txt")),
-        ("list >> log.txt", .append(path: "log.txt")),
-        ("list >>log.txt", .append(path: "log.txt")),
-        ("list>>log.txt", .append(path: "log.txt")),
-        ("list > 'my file.txt'", .write(path: "my file.txt")),
-        ("list > my\\ file.txt", .write(path: "my file.txt")),
-        ("list > \"${queue} report.csv\"", .write(path: "Support report.csv")),
-        ("list > ${camp}.txt", .write(path: "Réactivation Clients.txt")),
-        ("list > out.txt # saved", .write(path: "out.txt")),
-        ("list > '|;#'", .write(path: "|;#")),
-        ("list '>' x", nil),
-    ] as [(String, Redirection?)])
+    @Test(
+        arguments: [
+            ("list > out.txt", Redirection.write(path: "out.txt")),
+            ("list >out.txt", .write(path: "out.txt")),
+            ("list>out.txt", .write(path: "out.txt")),
+            ("list >> log.txt", .append(path: "log.txt")),
+            ("list >>log.txt", .append(path: "log.txt")),
+            ("list>>log.txt", .append(path: "log.txt")),
+            ("list > 'my file.txt'", .write(path: "my file.txt")),
+            ("list > my\\ file.txt", .write(path: "my file.txt")),
+            ("list > \"${queue} report.csv\"", .write(path: "Support report.csv")),
+            ("list > ${camp}.txt", .write(path: "Réactivation Clients.txt")),
+            ("list > out.txt # saved", .write(path: "out.txt")),
+            ("list > '|;#'", .write(path: "|;#")),
+            ("list '>' x", nil),
+        ] as [(String, Redirection?)])
     func redirectionToAFile(line: String, expected: Redirection?) throws {
         let commands = try parse(line)
         #expect(commands.count == 1)
@@ -187,11 +198,12 @@ private func words(_ line: String) throws -> [[String]] {
     }
 
     @Test func redirectionEndsAtTheSemicolon() throws {
-        #expect(try parse("a > x; b >> y ; c") == [
-            ParsedCommand(words: ["a"], redirection: .write(path: "x"), text: "a > x"),
-            ParsedCommand(words: ["b"], redirection: .append(path: "y"), text: "b >> y"),
-            ParsedCommand(words: ["c"], redirection: nil, text: "c"),
-        ])
+        #expect(
+            try parse("a > x; b >> y ; c") == [
+                ParsedCommand(words: ["a"], redirection: .write(path: "x"), text: "a > x"),
+                ParsedCommand(words: ["b"], redirection: .append(path: "y"), text: "b >> y"),
+                ParsedCommand(words: ["c"], redirection: nil, text: "c"),
+            ])
     }
 
     @Test func quotedOrEscapedOperatorsAreWords() throws {
@@ -225,12 +237,14 @@ private func words(_ line: String) throws -> [[String]] {
     }
 
     @Test func pipelineEndsAtTheFirstUnquotedSemicolon() throws {
-        #expect(try parse("list --all | grep 'x;y' | sort; status ; a | b") == [
-            ParsedCommand(words: ["list", "--all"], redirection: .pipe(command: "grep 'x;y' | sort"),
-                          text: "list --all | grep 'x;y' | sort"),
-            ParsedCommand(words: ["status"], text: "status"),
-            ParsedCommand(words: ["a"], redirection: .pipe(command: "b"), text: "a | b"),
-        ])
+        #expect(
+            try parse("list --all | grep 'x;y' | sort; status ; a | b") == [
+                ParsedCommand(
+                    words: ["list", "--all"], redirection: .pipe(command: "grep 'x;y' | sort"),
+                    text: "list --all | grep 'x;y' | sort"),
+                ParsedCommand(words: ["status"], text: "status"),
+                ParsedCommand(words: ["a"], redirection: .pipe(command: "b"), text: "a | b"),
+            ])
     }
 
     // MARK: Text
@@ -259,10 +273,12 @@ private func words(_ line: String) throws -> [[String]] {
     ])
     func utf8NamesSurviveUntouched(name: String) throws {
         if !name.contains(" ") {
-            #expect(try parse("pause \(name) > \(name).txt") == [
-                ParsedCommand(words: ["pause", name], redirection: .write(path: "\(name).txt"),
-                              text: "pause \(name) > \(name).txt"),
-            ])
+            #expect(
+                try parse("pause \(name) > \(name).txt") == [
+                    ParsedCommand(
+                        words: ["pause", name], redirection: .write(path: "\(name).txt"),
+                        text: "pause \(name) > \(name).txt")
+                ])
         }
         #expect(try words("pause '\(name)' \"\(name)\" x'\(name)'y") == [["pause", name, name, "x\(name)y"]])
         let commands = try CommandLineParser.parse("pause ${n}") { $0 == "n" ? name : nil }

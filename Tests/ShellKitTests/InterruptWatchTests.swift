@@ -1,6 +1,7 @@
-@testable import ShellKit
 import Synchronization
 import Testing
+
+@testable import ShellKit
 
 struct InterruptWatchTests {
     final class Flag: Sendable {

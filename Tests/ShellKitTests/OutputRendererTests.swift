@@ -28,8 +28,11 @@ import Testing
     }
 
     @Test func tablesAlignColumnsAndOnlyColorWhenAsked() {
-        let table = Table(columns: ["name", "n"], rows: [[.text("Réactivation"), .integer(12)], [.text("ab"), .integer(1)]])
-        #expect(OutputRenderer(format: .table, color: false).render(.table(table)) == "name          n\nRéactivation  12\nab            1\n")
+        let table = Table(
+            columns: ["name", "n"], rows: [[.text("Réactivation"), .integer(12)], [.text("ab"), .integer(1)]])
+        #expect(
+            OutputRenderer(format: .table, color: false).render(.table(table))
+                == "name          n\nRéactivation  12\nab            1\n")
         #expect(OutputRenderer(format: .table, color: true).render(.table(table)).contains("\u{1B}[1m"))
     }
 
@@ -39,8 +42,12 @@ import Testing
             rows: [[.text("c1"), .text("Q4"), .text("on")]]
         )
         #expect(OutputRenderer(format: .table, color: false).render(.table(table)) == "name  status\nQ4    on\n")
-        #expect(OutputRenderer(format: .csv, color: false).render(.table(table)) == "id,name,campaignStatus\r\nc1,Q4,on\r\n")
-        #expect(OutputRenderer(format: .jsonl, color: false).render(.table(table)) == #"{"id": "c1", "name": "Q4", "campaignStatus": "on"}"# + "\n")
+        #expect(
+            OutputRenderer(format: .csv, color: false).render(.table(table)) == "id,name,campaignStatus\r\nc1,Q4,on\r\n"
+        )
+        #expect(
+            OutputRenderer(format: .jsonl, color: false).render(.table(table))
+                == #"{"id": "c1", "name": "Q4", "campaignStatus": "on"}"# + "\n")
     }
 
     @Test func recordsBecomeObjectsOrFieldValueLines() throws {

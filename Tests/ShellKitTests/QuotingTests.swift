@@ -2,7 +2,9 @@ import ShellKit
 import Testing
 
 struct QuotingTests {
-    static let hostileNames = ["Spring Sale 2026", "O'Brien's list", #"The "Big" \ one"#, "a;b|c>d#e${f}", "Réactivation_Clients"]
+    static let hostileNames = [
+        "Spring Sale 2026", "O'Brien's list", #"The "Big" \ one"#, "a;b|c>d#e${f}", "Réactivation_Clients",
+    ]
 
     @Test(arguments: hostileNames)
     func quotedAndEscapedWordsParseBackToTheName(name: String) throws {
@@ -46,7 +48,10 @@ struct QuotingTests {
         #expect(plain.replacements(for: [names[0]], editorWord: "Spr") == [#"Spring\ Sale\ 2026"#])
 
         let escaped = try #require(CompletionRequest(lineUpToCursor: #"use Spring\ Sa"#))
-        #expect(escaped.replacements(for: names, editorWord: #"Spring\ Sa"#) == [#"Spring\ Sale\ 2026"#, #"Spring\ Sale\ 2027"#])
+        #expect(
+            escaped.replacements(for: names, editorWord: #"Spring\ Sa"#) == [
+                #"Spring\ Sale\ 2026"#, #"Spring\ Sale\ 2027"#,
+            ])
         #expect(escaped.replacements(for: names, editorWord: "Sa") == [#"Sale\ 2026"#, #"Sale\ 2027"#])
 
         let quoted = try #require(CompletionRequest(lineUpToCursor: "use 'Spring Sa"))
@@ -64,9 +69,13 @@ struct QuotingTests {
         for typed in ["use Spr", #"use Spring\ S"#, "use 'Spring S", #"use "Spr"#] {
             let request = try #require(CompletionRequest(lineUpToCursor: typed))
             let editorWord = String(typed.split(separator: " ").last!)
-            let replacement = try #require(request.replacements(for: ["Spring Sale 2026"], editorWord: editorWord).first)
+            let replacement = try #require(
+                request.replacements(for: ["Spring Sale 2026"], editorWord: editorWord).first)
             let line = typed.dropLast(editorWord.count) + replacement
-            #expect(try CommandLineParser.parse(String(line), variable: { _ in nil }).map(\.words) == [["use", "Spring Sale 2026"]])
+            #expect(
+                try CommandLineParser.parse(String(line), variable: { _ in nil }).map(\.words) == [
+                    ["use", "Spring Sale 2026"]
+                ])
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
-@testable import ShellKit
 import Testing
+
+@testable import ShellKit
 
 /// A plugin for the tests: a command with a subcommand, options and values to complete.
 enum SamplePlugin: ShellPlugin {
@@ -23,7 +24,8 @@ enum SamplePlugin: ShellPlugin {
     }
 
     struct Group: ShellCommand {
-        static let configuration = CommandConfiguration(commandName: "group", abstract: "Parent.", subcommands: [Child.self])
+        static let configuration = CommandConfiguration(
+            commandName: "group", abstract: "Parent.", subcommands: [Child.self])
         func run(in context: CommandContext) async throws {}
 
         struct Child: ShellCommand {
@@ -41,9 +43,13 @@ enum SamplePlugin: ShellPlugin {
         let components = ShellComponents()
         #expect(catalog.completions(words: [], partial: "gr", components: components) == ["greet", "group"])
         #expect(catalog.completions(words: ["group"], partial: "", components: components) == ["child"])
-        #expect(catalog.completions(words: ["greet"], partial: "--", components: components) == ["--format", "--help", "--loud", "--times"])
+        #expect(
+            catalog.completions(words: ["greet"], partial: "--", components: components) == [
+                "--format", "--help", "--loud", "--times",
+            ])
         #expect(catalog.completions(words: ["group", "child"], partial: "--d", components: components) == ["--depth"])
-        #expect(catalog.completions(words: ["greet"], partial: "Ré", components: components) == ["Réactivation_Clients"])
+        #expect(
+            catalog.completions(words: ["greet"], partial: "Ré", components: components) == ["Réactivation_Clients"])
         #expect(catalog.completions(words: ["nope"], partial: "", components: components).isEmpty)
     }
 

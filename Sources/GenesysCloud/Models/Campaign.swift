@@ -181,7 +181,8 @@ public struct DomainEntityRef: Codable, Sendable, Hashable {
     /// The reference in `json`; `nil` unless it is an object.
     public init?(_ json: JSONValue?) {
         guard let object = json?.objectValue else { return nil }
-        self.init(id: object["id"]?.stringValue, name: object["name"]?.stringValue, selfUri: object["selfUri"]?.stringValue)
+        self.init(
+            id: object["id"]?.stringValue, name: object["name"]?.stringValue, selfUri: object["selfUri"]?.stringValue)
     }
 }
 
