@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // Exact: before 1.0 a minor version may change the API.
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // Core
@@ -50,6 +52,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        // Configuration: profiles (config.toml, through TOMLKit), .env, the XDG paths.
+        .target(
+            name: "ShellConfiguration",
+            dependencies: ["CampaignControl", "GenesysCloud", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "AuditStore",
@@ -85,7 +92,10 @@ let package = Package(
         // Plugins: ordinary library targets contributing shell commands.
         .target(
             name: "SessionPlugin",
-            dependencies: ["ShellKit", "CampaignControl", "GenesysCloud", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ShellKit", "CampaignControl", "ShellConfiguration", "GenesysCloud",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Plugins/SessionPlugin"
         ),
         .target(
@@ -141,6 +151,7 @@ let package = Package(
                 "GenesysCloud",
                 "GenesysEmulator",
                 "CampaignControl",
+                "ShellConfiguration",
                 "ShellKit",
                 "AuditStore",
                 "SessionPlugin",
@@ -199,6 +210,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .testTarget(
+            name: "ShellConfigurationTests", dependencies: ["ShellConfiguration", "CampaignControl", "GenesysCloud"]
         ),
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
         .testTarget(

@@ -2,6 +2,7 @@ import ArgumentParser
 import CampaignControl
 import Foundation
 import GenesysCloud
+import ShellConfiguration
 import ShellKit
 
 /// login, logout, whoami, profile: the connection to Genesys Cloud.
@@ -89,8 +90,8 @@ struct Profile: ShellCommand {
                         columns: ["profile", "region", Column("clientId", title: "client id"), "active"],
                         rows: configuration.profiles.map { profile in
                             [
-                                .text(profile.name), Cell(profile.values["region"] ?? profile.values["api_base"]),
-                                Cell(profile.values["client_id"]), .bool(profile.name == active),
+                                .text(profile.name), Cell(profile.region ?? profile.apiBase), Cell(profile.clientID),
+                                .bool(profile.name == active),
                             ]
                         }
                     )

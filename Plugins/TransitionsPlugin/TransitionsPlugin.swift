@@ -180,8 +180,8 @@ extension CommandContext {
                     rows: results.map { result in
                         [
                             .text(result.campaignID), Cell(result.campaignName ?? result.campaignID),
-                            Cell(result.fromStatus),
-                            Cell(result.toStatus), .text(result.outcome.rawValue), .integer(result.attempts),
+                            Cell(result.from?.description),
+                            Cell(result.to?.description), .text(result.outcome.rawValue), .integer(result.attempts),
                             .integer(Int(result.latency.nanoseconds / 1_000_000)),
                             Cell(result.message),
                         ]
@@ -219,26 +219,34 @@ extension CommandContext {
         options.maxConflicts = arguments.maxConflicts
         options.command = commandText
         options.minAgents = (try await org.settings?.minAgents) ?? 1
-        if isInteractive, campaigns.count == 1 {
-            options.progress = { OutputDestination.standardError.write("\r\u{1B}[K" + $0) }
-        }
         configure(&options)
         if !options.dryRun, destructive || campaigns.count > 1 {
             try await confirm(verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
         }
         try await noteForRecording(arguments, campaigns)
+        try await perform(
+            verb, campaigns.map(TransitionSubject.campaign), options: options, parallel: arguments.parallel)
+    }
+
+    /// Runs a verb through the engine's one door for every subject, then reports.
+    func perform(_ verb: Verb, _ subjects: [TransitionSubject], options: TransitionOptions, parallel: Int = 4)
+        async throws
+    {
+        var options = options
         let interactive = isInteractive
-        let total = campaigns.count
+        if interactive { options.progress = { OutputDestination.standardError.write("\r\u{1B}[K" + $0) } }
+        let total = subjects.count
         let results: [TransitionResult]
         do {
-            results = try await BulkRun(engine: engine, parallel: arguments.parallel, rateLimit: try org.rateLimit).run(
-                verb, campaigns: campaigns, options: options,
-                progress: { done, _ in
-                    if interactive, total > 1 {
-                        OutputDestination.standardError.write("\r\(verb.rawValue): \(done)/\(total)")
+            results = try await BulkRun(engine: try await engine(), parallel: parallel, rateLimit: try org.rateLimit)
+                .run(
+                    verb, subjects, options: options,
+                    progress: { done, _ in
+                        if interactive, total > 1 {
+                            OutputDestination.standardError.write("\r\(verb.rawValue): \(done)/\(total)")
+                        }
                     }
-                }
-            )
+                )
         } catch is CancellationError {
             note("stopped waiting; campaigns already changed stay as they are (a pause may still be stopping)")
             throw CancellationError()
@@ -393,8 +401,7 @@ struct Restore: ShellCommand {
         let sessionDryRun = await context.session.dryRun
         options.dryRun = dryRun || sessionDryRun
         options.command = context.commandText
-        let result = try await context.engine().restore(archived, options: options)
-        try context.report([result])
+        try await context.perform(.restore, [.archived(archived)], options: options)
     }
 }
 

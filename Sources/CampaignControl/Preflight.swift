@@ -29,30 +29,31 @@ public struct PreflightCheck: Sendable, Equatable {
 }
 
 /// Counts the pre-flight needs, read once per run and shared by its campaigns: the org's active slots and
-/// each queue's idle agents. A count that could not be read stays unknown, with why.
+/// each queue's idle agents. Campaigns asking at once share the one read in flight. A count that could
+/// not be read stays unknown, with why.
 public actor PreflightCounts {
-    private var active: Result<Int, PreflightReadError>?
-    private var idle: [String: Result<Int, PreflightReadError>] = [:]
+    private var active: Task<Result<Int, PreflightReadError>, Never>?
+    /// Campaigns this run turned on since the count was read.
+    private var taken = 0
+    private var idle: [String: Task<Result<Int, PreflightReadError>, Never>] = [:]
 
     public init() {}
 
     func activeCount(_ preflight: Preflight) async -> Result<Int, PreflightReadError> {
-        if let active { return active }
-        let counted = await PreflightReadError.reading { try await preflight.activeCount() }
-        active = counted
-        return counted
+        let read = active ?? Task { await PreflightReadError.reading { try await preflight.activeCount() } }
+        active = read
+        return await read.value.map { $0 + taken }
     }
 
     /// A campaign of this run was turned on: it takes a slot the next ones must count.
-    func takeSlot() {
-        if case .success(let count) = active { active = .success(count + 1) }
-    }
+    func takeSlot() { taken += 1 }
 
     func idleAgents(_ queueID: String, _ preflight: Preflight) async -> Result<Int, PreflightReadError> {
-        if let known = idle[queueID] { return known }
-        let counted = await PreflightReadError.reading { try await preflight.idleAgents(queueID: queueID) }
-        idle[queueID] = counted
-        return counted
+        let read =
+            idle[queueID]
+            ?? Task { await PreflightReadError.reading { try await preflight.idleAgents(queueID: queueID) } }
+        idle[queueID] = read
+        return await read.value
     }
 }
 

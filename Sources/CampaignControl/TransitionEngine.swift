@@ -1,14 +1,14 @@
 import AuditStore
 import CoreMetrics
-import Foundation
 import GenesysCloud
+import JSONDocument
 
 /// How a transition runs.
 public struct TransitionOptions: Sendable {
     public var dryRun = false
     /// Version conflicts retried before giving up.
     public var maxConflicts = 3
-    /// Pause (and archive) wait until the campaign is off.
+    /// Pause waits until the campaign is not dialing (archive always does).
     public var wait = true
     public var timeout: Duration = .seconds(300)
     public var pollInterval: Duration = .seconds(1)
@@ -21,8 +21,10 @@ public struct TransitionOptions: Sendable {
     public var reason: String?
     /// The command as typed, for the audit.
     public var command = ""
-    /// Told about a wait in progress, e.g. "Q4_Promo_East: stopping, 12 s", for a progress line on a terminal.
+    /// Told about a wait in progress, e.g. "waiting for 3 to stop: 3 stopping, 12 s", for a terminal's progress line.
     public var progress: (@Sendable (String) -> Void)?
+    /// Real time, or a test's clock that never sleeps.
+    public var clock = EngineClock.continuous
 
     public init() {}
 }
@@ -31,10 +33,10 @@ public struct TransitionOptions: Sendable {
 public struct TransitionResult: Sendable {
     public var campaignID: String
     public var campaignName: String?
-    public var fromStatus: String?
-    public var toStatus: String?
+    public var from: TransitionState?
+    public var to: TransitionState?
     public var outcome: AuditOutcome
-    /// PUT attempts (1 + conflict retries), 0 when nothing was sent.
+    /// Mutating requests sent (1 + conflict retries for a PUT), 0 when nothing was sent.
     public var attempts = 0
     public var latency: Duration = .zero
     /// Why it was refused, failed or did nothing, or what is left (still stopping).
@@ -44,14 +46,15 @@ public struct TransitionResult: Sendable {
     /// The requests a dry run would have sent.
     public var plan: [String] = []
     public var checks: [PreflightCheck] = []
+
     /// Whether the operator should see this as a failure (exit status 1): an error or a refusal.
     /// A change whose wait timed out is ``timedOut`` instead.
     public var failed: Bool { outcome == .error || outcome == .refused }
 }
 
-/// Moves one campaign through a verb (docs/ARCHITECTURE.md, "The path of a transition"): lifecycle check, pre-flight,
-/// GET → PUT with that version and bounded conflict retries, waiting, then one audit row per attempt,
-/// metrics, and a webhook event per state change.
+/// Moves one campaign through a verb (docs/ARCHITECTURE.md, "The path of a transition"). ``perform(_:on:options:run:)``
+/// is the only entry, single or bulk, restore included: it asks ``TransitionPlanner`` for the plan, runs its
+/// steps, and records one audit row per attempt, metrics, and a webhook event per state change.
 public struct TransitionEngine: Sendable {
     public let client: GenesysClient
     public let audit: AuditLog?
@@ -69,279 +72,386 @@ public struct TransitionEngine: Sendable {
     }
 
     /// The lifecycle of `campaign`. Telling draft from paused costs a progress request; only `recycle`
-    /// (and what is shown or announced) needs it: every other verb treats the two alike, so they skip it.
+    /// (and what is announced) needs it: every other verb treats the two alike, so they skip it.
     public func lifecycle(of campaign: Campaign, distinguishingDraft: Bool = true) async throws -> Lifecycle {
-        let needsProgress = distinguishingDraft && Lifecycle.needsProgress(campaign)
-        let called =
-            needsProgress ? try await client.progress(ofCampaign: campaign.id ?? "").numberOfContactsCalled : nil
+        guard distinguishingDraft, Lifecycle.needsProgress(campaign) else {
+            return Lifecycle(campaign, contactsCalled: nil)
+        }
+        let called = try await client.progress(ofCampaign: campaign.id ?? "").numberOfContactsCalled
         return Lifecycle(campaign, contactsCalled: called)
     }
 
-    /// Runs `verb` on `campaign` (as just read from Genesys). Pause waits here only when `options.wait`.
-    public func run(
-        _ verb: Verb, on campaign: Campaign, options: TransitionOptions, counts: PreflightCounts = PreflightCounts()
+    /// Runs `verb` on `subject` (a campaign as just read from Genesys, or an archived one for `restore`).
+    /// - Parameter run: what the transitions of one run share; a run of its own by default.
+    public func perform(
+        _ verb: Verb, on subject: TransitionSubject, options: TransitionOptions, run: TransitionRun? = nil
     ) async throws -> TransitionResult {
-        let started = ContinuousClock.now
-        let id = campaign.id ?? ""
-        var result = TransitionResult(
-            campaignID: id, campaignName: campaign.name, fromStatus: campaign.campaignStatus?.rawValue,
-            toStatus: campaign.campaignStatus?.rawValue, outcome: .noop
-        )
+        let run = run ?? TransitionRun(client: client, options: options)
         Counter(label: TransitionMetrics.attempts, dimensions: [("verb", verb.rawValue)]).increment()
-        var current = campaign
-        while true {
-            let state = try await lifecycle(of: current, distinguishingDraft: verb == .recycle)
-            switch LifecyclePolicy.decide(verb, from: state) {
-            case .refuse(let reason):
-                Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)]).increment()
-                result.outcome = .refused
-                result.message = reason
-                if state == .invalid, let errors = current.errors, !errors.isEmpty {
-                    result.message = reason + ": " + errors.map(\.summary).joined(separator: "; ")
-                }
-                try await record(verb, current, result, options)
-                return result
-            case .noop(let why):
-                result.outcome = .noop
-                result.message = why
-                try await record(verb, current, result, options)
-                return result
-            case .waitUntilOff:
-                result.outcome = .noop
-                try await record(verb, current, result, options)
-                if options.wait { try await waitUntilOff(&result, options) }
-                return result
-            case .stop:
-                return try await stop(current, verb, &result, options, started: started)
-            case .turnOn:
-                if result.checks.isEmpty {
-                    // What the pre-flight checks is what gets turned on: the full campaign as it is now.
-                    current = try await client.campaign(id: id)
-                    result.fromStatus = current.campaignStatus?.rawValue
-                    if LifecyclePolicy.decide(verb, from: try await lifecycle(of: current, distinguishingDraft: false))
-                        != .turnOn
-                    {
-                        continue
-                    }
-                    result.checks = await Preflight(client: client).checks(
-                        for: current, minAgents: options.minAgents, counts: counts
-                    )
-                    let blocking = result.checks.filter { !$0.bypassed(by: options.overrides) && $0.state != .pass }
-                    if !blocking.isEmpty {
-                        Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)])
-                            .increment()
-                        result.outcome = .refused
-                        let names = blocking.map(\.name.rawValue).joined(separator: ",")
-                        result.message =
-                            "pre-flight failed: "
-                            + blocking.map { "\($0.name.rawValue) \($0.state.rawValue) (\($0.figure))" }.joined(
-                                separator: ", ")
-                            + (blocking.allSatisfy { $0.canBeOverridden }
-                                ? "; --override \(names) --reason \"…\" to proceed" : "")
-                        try await record(verb, current, result, options)
-                        return result
-                    }
-                }
-                let target = CampaignStatus.on
-                if options.dryRun {
-                    result.outcome = .dryRun
-                    result.toStatus = target.rawValue
-                    result.plan =
-                        options.viaStart
-                        ? ["POST /api/v2/outbound/campaigns/\(id)/start (no body, no version)"]
-                        : [
-                            "GET /api/v2/outbound/campaigns/\(id) → version \(current.version.map(String.init) ?? "?")",
-                            "PUT /api/v2/outbound/campaigns/\(id)?useMaxCallsPerAgentDecimal=true with version \(current.version.map(String.init) ?? "?"): campaignStatus \(current.campaignStatus?.rawValue ?? "?") → \(target.rawValue), every other field as received",
-                        ]
-                    try await record(verb, current, result, options)
-                    return result
-                }
-                result.attempts += 1
-                let attemptStarted = ContinuousClock.now
-                do {
-                    let (updated, response) = try await sending {
-                        guard options.viaStart else { return try await client.setStatus(of: current, to: target) }
-                        try await client.startCampaign(id: id)
-                        return try await client.campaign(id: id)
-                    }
-                    Timer(label: TransitionMetrics.duration, dimensions: [("verb", verb.rawValue)])
-                        .recordNanoseconds((ContinuousClock.now - attemptStarted).nanoseconds)
-                    await counts.takeSlot()
-                    result.outcome = .success
-                    result.toStatus = updated.campaignStatus?.rawValue
-                    result.latency = ContinuousClock.now - started
-                    let row = try await record(
-                        verb, current, result, options, after: updated, httpStatus: response?.status,
-                        correlationID: response?.correlationID
-                    )
-                    await announce(current, updated, audit: row?.anchor, options)
-                    return result
-                } catch let error as GenesysError where error.isVersionConflict {
-                    guard result.attempts <= options.maxConflicts else {
-                        result.outcome = .error
-                        result.message =
-                            "version conflict persisted after \(options.maxConflicts) retries: \(error.message)"
-                        try await record(
-                            verb, current, result, options, httpStatus: error.status, correlationID: error.correlationID
-                        )
-                        return result
-                    }
-                    Counter(label: TransitionMetrics.conflictRetries, dimensions: [("verb", verb.rawValue)]).increment()
-                    var retry = result
-                    retry.outcome = .conflictRetry
-                    retry.message = error.message
-                    try await record(
-                        verb, current, retry, options, httpStatus: error.status, correlationID: error.correlationID)
-                    // Another admin changed it: check it again, pre-flight included, before turning it on.
-                    result.checks = []
-                } catch let error as GenesysError {
-                    result.outcome = .error
-                    result.message = error.description
-                    result.latency = ContinuousClock.now - started
-                    try await record(
-                        verb, current, result, options, httpStatus: error.status, correlationID: error.correlationID)
-                    return result
-                }
-            case .recycle, .archive, .pauseThenArchive, .recreate:
-                throw TransitionError("'\(verb.rawValue)' is not a status change")
+        var execution = Execution(engine: self, verb: verb, options: options, run: run, subject: subject)
+        return try await execution.perform()
+    }
+}
+
+/// One transition as it runs: the campaign as last read, the result so far, and the steps of its plan.
+private struct Execution {
+    let engine: TransitionEngine
+    let verb: Verb
+    let options: TransitionOptions
+    let run: TransitionRun
+    let subject: TransitionSubject
+    /// The campaign as last read (empty for a restore until it is created).
+    var current: Campaign
+    var result: TransitionResult
+    let started: ContinuousClock.Instant
+
+    init(
+        engine: TransitionEngine, verb: Verb, options: TransitionOptions, run: TransitionRun, subject: TransitionSubject
+    ) {
+        self.engine = engine
+        self.verb = verb
+        self.options = options
+        self.run = run
+        self.subject = subject
+        started = options.clock.now()
+        switch subject {
+        case .campaign(let campaign):
+            current = campaign
+            let state = TransitionState(campaign.campaignStatus)
+            result = TransitionResult(
+                campaignID: subject.id, campaignName: subject.name, from: state, to: state, outcome: .noop)
+        case .archived:
+            current = Campaign()
+            result = TransitionResult(
+                campaignID: subject.id, campaignName: subject.name, from: .archived, to: .archived, outcome: .noop)
+        }
+    }
+
+    var client: GenesysClient { engine.client }
+
+    /// `GET` the campaign in a slot of the run.
+    func read(_ id: String) async throws -> Campaign {
+        let client = self.client
+        return try await run.slots.run { try await client.campaign(id: id) }
+    }
+
+    mutating func perform() async throws -> TransitionResult {
+        let state: Lifecycle
+        switch subject {
+        case .campaign: state = try await engine.lifecycle(of: current, distinguishingDraft: verb == .recycle)
+        case .archived(let archived): state = archived.restoredAs == nil ? .archived : .unknown
+        }
+        switch TransitionPlanner.plan(verb, from: state, options: options) {
+        case .refuse(var reason):
+            if case .archived(let archived) = subject, let restoredAs = archived.restoredAs {
+                reason = "already restored as \(restoredAs)"
+            } else if state == .invalid, let errors = current.errors, !errors.isEmpty {
+                reason += ": " + errors.map(\.summary).joined(separator: "; ")
+            }
+            Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)]).increment()
+            return try await finish(.refused, message: reason)
+        case .noop(let why):
+            return try await finish(.noop, message: why)
+        case .steps(let steps) where options.dryRun:
+            result.plan = steps.map { $0.describe(current, id: result.campaignID, options: options) }
+            result.to = Self.expectedState(after: verb)
+            return try await finish(.dryRun)
+        case .steps(let steps):
+            for step in steps {
+                guard try await execute(step) else { return result }
+            }
+            if result.outcome == .noop { try await record() }
+            return result
+        }
+    }
+
+    /// The state a verb leads to, for a dry run's summary.
+    static func expectedState(after verb: Verb) -> TransitionState {
+        switch verb {
+        case .activate: .status(.on)
+        case .pause, .recycle, .restore: .status(.off)
+        case .archive: .archived
+        }
+    }
+
+    /// Runs one step; `false` when the transition ended there (refused, failed, timed out).
+    mutating func execute(_ step: TransitionStep) async throws -> Bool {
+        switch step {
+        case .readAndCheck: return try await readAndCheck()
+        case .turnOn: return try await turnOn()
+        case .stop: return try await stop()
+        case .waitUntilNotDialing: return try await waitUntilNotDialing()
+        case .keepSnapshot: return try await keepSnapshot()
+        case .delete:
+            let id = result.campaignID
+            return try await send(after: .archived) { try await $0.deleteCampaign(id: id) }
+        case .resetProgress:
+            let id = result.campaignID
+            guard try await send(after: nil, { try await $0.recycleCampaign(id: id) }) else { return false }
+            let after = try await read(id)
+            result.to = TransitionState(after.campaignStatus)
+            await announce(from: current, to: after)
+            return true
+        case .create: return try await create()
+        }
+    }
+
+    // MARK: Steps
+
+    mutating func readAndCheck() async throws -> Bool {
+        let id = result.campaignID
+        current = try await read(id)
+        result.from = TransitionState(current.campaignStatus)
+        let state = try await engine.lifecycle(of: current, distinguishingDraft: false)
+        guard TransitionPlanner.plan(verb, from: state, options: options) == .steps([.readAndCheck, .turnOn]) else {
+            // Someone else moved it since it was listed: decide again from what it is now.
+            var again = Execution(engine: engine, verb: verb, options: options, run: run, subject: .campaign(current))
+            result = try await again.perform()
+            return false
+        }
+        result.checks = await Preflight(client: client).checks(
+            for: current, minAgents: options.minAgents, counts: run.counts)
+        if let refusal = TransitionPlanner.refusal(result.checks, overrides: options.overrides) {
+            Counter(label: TransitionMetrics.validationErrors, dimensions: [("verb", verb.rawValue)]).increment()
+            _ = try await finish(.refused, message: refusal)
+            return false
+        }
+        return true
+    }
+
+    mutating func turnOn() async throws -> Bool {
+        let (id, campaign, viaStart, client) = (result.campaignID, current, options.viaStart, client)
+        let attemptStarted = options.clock.now()
+        do {
+            result.attempts += 1
+            let (updated, response) = try await sending {
+                guard viaStart else { return try await client.setStatus(of: campaign, to: .on) }
+                try await client.startCampaign(id: id)
+                return try await client.campaign(id: id)
+            }
+            Timer(label: TransitionMetrics.duration, dimensions: [("verb", verb.rawValue)])
+                .recordNanoseconds(Int64((options.clock.now() - attemptStarted) / .nanoseconds(1)))
+            await run.counts.takeSlot()
+            result.outcome = .success
+            result.to = TransitionState(updated.campaignStatus)
+            result.latency = options.clock.now() - started
+            let row = try await record(result, after: updated, response: response)
+            await announce(from: current, to: updated, anchor: row?.anchor)
+            return true
+        } catch let error as GenesysError where error.isVersionConflict {
+            guard result.attempts <= options.maxConflicts else {
+                _ = try await fail(
+                    error, message: "version conflict persisted after \(options.maxConflicts) retries: \(error.message)"
+                )
+                return false
+            }
+            Counter(label: TransitionMetrics.conflictRetries, dimensions: [("verb", verb.rawValue)]).increment()
+            var retry = result
+            retry.outcome = .conflictRetry
+            retry.message = error.message
+            try await record(retry, status: error.status, correlationID: error.correlationID)
+            // Another admin changed it: read and check it again before turning it on.
+            return try await readAndCheck() ? try await turnOn() : false
+        } catch let error as GenesysError {
+            return try await fail(error)
+        }
+    }
+
+    /// `POST …/stop`. Genesys answers with no body, so the row has no status after; a wait reads it.
+    mutating func stop() async throws -> Bool {
+        let (id, client) = (result.campaignID, client)
+        result.to = nil
+        do {
+            result.attempts += 1
+            let (_, response) = try await sending { try await client.stopCampaign(id: id) }
+            result.outcome = .success
+            result.latency = options.clock.now() - started
+            try await record(response: response)
+            return true
+        } catch let error as GenesysError {
+            // A 400 may mean it stopped since it was read, or that a retried stop found it stopping already.
+            let now = error.kind == .api && error.status == 400 ? try? await read(id) : nil
+            result.to = TransitionState(now?.campaignStatus)
+            switch now?.campaignStatus {
+            case let status? where status.isSettledOff:
+                current = now ?? current
+                result.attempts = 0
+                _ = try await finish(.noop, message: "not dialing: it is \(status.rawValue)")
+                return verb == .archive
+            case .stopping?, .forcedStopping?:
+                result.outcome = .success
+                try await record(status: error.status, correlationID: error.correlationID)
+                return true
+            default:
+                return try await fail(error)
             }
         }
     }
 
-    /// `POST …/stop`, then (when asked) waits until the campaign is not dialing. Genesys answers the stop
-    /// with no body, so the audit row has no status after; the wait reads it.
-    func stop(
-        _ campaign: Campaign, _ verb: Verb, _ result: inout TransitionResult, _ options: TransitionOptions,
-        started: ContinuousClock.Instant
-    ) async throws -> TransitionResult {
-        let id = result.campaignID
-        if options.dryRun {
-            result.outcome = .dryRun
-            result.toStatus = CampaignStatus.off.rawValue
-            result.plan =
-                ["POST /api/v2/outbound/campaigns/\(id)/stop (no body, no version)"]
-                + (options.wait ? ["wait until it is off"] : [])
-            try await record(verb, campaign, result, options)
-            return result
-        }
-        result.attempts = 1
-        result.toStatus = nil
-        let attemptStarted = ContinuousClock.now
-        do {
-            let (_, response) = try await sending { try await client.stopCampaign(id: id) }
-            Timer(label: TransitionMetrics.duration, dimensions: [("verb", verb.rawValue)])
-                .recordNanoseconds((ContinuousClock.now - attemptStarted).nanoseconds)
-            result.outcome = .success
-            result.latency = ContinuousClock.now - started
-            try await record(
-                verb, campaign, result, options, httpStatus: response?.status, correlationID: response?.correlationID)
-        } catch let error as GenesysError {
-            // A 400 may mean it stopped since it was read, or that a retried stop found it stopping already.
-            let now = error.kind == .api && error.status == 400 ? try? await client.campaign(id: id) : nil
-            result.toStatus = now?.campaignStatus?.rawValue
-            switch now?.campaignStatus {
-            case let status? where status.isSettledOff:
-                result.outcome = .noop
-                result.message = "not dialing: it is \(status.rawValue)"
-                try await record(verb, now ?? campaign, result, options)
-                return result
-            case .stopping?, .forcedStopping?:
-                result.outcome = .success
-                try await record(
-                    verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
-            default:
+    mutating func waitUntilNotDialing() async throws -> Bool {
+        let outcome = try await run.waiter.untilNotDialing(result.campaignID, lastKnown: result.to?.status)
+        result.to = TransitionState(outcome.status)
+        if outcome.timedOut {
+            result.timedOut = true
+            result.message =
+                "still \(outcome.status?.rawValue ?? "stopping") after \(options.timeout.components.seconds) s"
+            if verb == .archive {
                 result.outcome = .error
-                result.message = error.description
-                result.latency = ContinuousClock.now - started
-                try await record(
-                    verb, campaign, result, options, httpStatus: error.status, correlationID: error.correlationID)
-                return result
+                result.message = "not archived: " + (result.message ?? "")
+                try await record()
             }
+            return false
         }
-        if options.wait { try await waitUntilOff(&result, options) }
-        if notifier != nil, let status = result.toStatus {
-            var after = campaign
-            after.campaignStatus = CampaignStatus(rawValue: status)
-            await announce(campaign, after, audit: nil, options)
+        if verb == .pause, result.outcome == .success, let status = outcome.status {
+            var after = current
+            after.campaignStatus = status
+            await announce(from: current, to: after)
         }
+        return true
+    }
+
+    mutating func keepSnapshot() async throws -> Bool {
+        guard let audit = engine.audit else {
+            throw TransitionError("archiving needs the audit store, which keeps the archive")
+        }
+        let id = result.campaignID
+        current = try await read(id)
+        // The document exactly as Genesys sent it: restore sends back what this client cannot model too.
+        try await audit.store().archive(campaignID: id, name: current.name ?? id, snapshot: current.json.jsonText)
+        result.from = TransitionState(current.campaignStatus)
+        return true
+    }
+
+    mutating func create() async throws -> Bool {
+        guard case .archived(let archived) = subject else { return false }
+        guard var campaign = (try? JSONValue(parsing: archived.snapshot)).flatMap(Campaign.init(json:)) else {
+            throw TransitionError("the archived snapshot of \(archived.name) is not a campaign document")
+        }
+        // Read-only or server-assigned fields go; the rest is sent as it was.
+        for field in ["id", "version", "dateCreated", "dateModified", "selfUri", "errors"] {
+            campaign.document[field] = nil
+        }
+        campaign.campaignStatus = .off
+        let (toCreate, client) = (campaign, client)
+        do {
+            result.attempts += 1
+            let (created, response) = try await sending { try await client.createCampaign(toCreate) }
+            try await engine.audit?.store().markRestored(archived.id, as: created.id ?? "")
+            result.outcome = .success
+            result.campaignID = created.id ?? ""
+            result.to = TransitionState(created.campaignStatus)
+            var row = result
+            row.message = "restored from archived campaign \(archived.campaignID)"
+            let recorded = try await record(row, after: created, response: response)
+            await announce(from: nil, to: created, anchor: recorded?.anchor)
+            return true
+        } catch let error as GenesysError {
+            return try await fail(error)
+        }
+    }
+
+    /// A mutating request whose answer is not needed; `after` is the state it leads to.
+    mutating func send<Answer: Sendable>(
+        after: TransitionState?, _ request: @escaping @Sendable (GenesysClient) async throws -> Answer
+    ) async throws -> Bool {
+        let client = self.client
+        do {
+            result.attempts += 1
+            let (_, response) = try await sending { try await request(client) }
+            result.outcome = .success
+            result.to = after ?? result.to
+            result.latency = options.clock.now() - started
+            let row = try await record(response: response)
+            if after == .archived { await announce(from: current, to: nil, anchor: row?.anchor) }
+            return true
+        } catch let error as GenesysError {
+            return try await fail(error)
+        }
+    }
+
+    // MARK: Recording
+
+    /// Runs one mutating request in a slot of the run; returns its answer and the attempt that got it, whose
+    /// status and correlation id go into the audit row.
+    func sending<Answer: Sendable>(_ call: @escaping @Sendable () async throws -> Answer) async throws -> (
+        Answer, RequestRecord?
+    ) {
+        try await run.slots.run {
+            let (answer, trace) = try await RequestTrace.collecting(call)
+            return (answer, trace.records.last)
+        }
+    }
+
+    mutating func finish(_ outcome: AuditOutcome, message: String? = nil) async throws -> TransitionResult {
+        result.outcome = outcome
+        result.message = message
+        try await record()
         return result
     }
 
-    /// Polls until the campaign is not dialing (off, forced off, complete or invalid); past the timeout
-    /// the result is a timed-out wait that says what the campaign still is.
-    func waitUntilOff(_ result: inout TransitionResult, _ options: TransitionOptions) async throws {
-        let started = ContinuousClock.now
-        let deadline = started + options.timeout
-        while true {
-            let campaign = try await client.campaign(id: result.campaignID)
-            result.toStatus = campaign.campaignStatus?.rawValue
-            options.progress?(
-                "\(campaign.name ?? result.campaignID): \(campaign.campaignStatus?.rawValue ?? "?"), \((ContinuousClock.now - started).components.seconds) s"
-            )
-            if campaign.campaignStatus?.isSettledOff == true { return }
-            guard ContinuousClock.now < deadline else {
-                result.timedOut = true
-                result.message =
-                    "still \(campaign.campaignStatus?.rawValue ?? "?") after \(options.timeout.components.seconds) s"
-                return
-            }
-            try await Task.sleep(for: min(options.pollInterval, deadline - ContinuousClock.now))
-        }
+    /// The transition failed on `error`: the row says so, with the response's status and correlation id.
+    mutating func fail(_ error: GenesysError, message: String? = nil) async throws -> Bool {
+        result.outcome = .error
+        result.message = message ?? error.description
+        result.latency = options.clock.now() - started
+        try await record(status: error.status, correlationID: error.correlationID)
+        return false
     }
 
-    /// Runs one mutating call; returns its answer and the attempt that got it, whose status and
-    /// correlation id go into the audit row.
-    func sending<Answer>(_ call: () async throws -> Answer) async throws -> (answer: Answer, response: RequestRecord?) {
-        let (answer, trace) = try await RequestTrace.collecting(call)
-        return (answer, trace.records.last)
+    @discardableResult
+    func record(response: RequestRecord?) async throws -> AuditRecord? {
+        try await record(result, response: response)
+    }
+
+    @discardableResult
+    func record(status: Int? = nil, correlationID: String? = nil) async throws -> AuditRecord? {
+        try await record(result, status: status, correlationID: correlationID)
+    }
+
+    @discardableResult
+    func record(_ row: TransitionResult, after: Campaign? = nil, response: RequestRecord?) async throws -> AuditRecord?
+    {
+        try await record(row, after: after, status: response?.status, correlationID: response?.correlationID)
     }
 
     /// One audit row for this attempt; durable when this returns.
     @discardableResult
     func record(
-        _ verb: Verb, _ campaign: Campaign, _ result: TransitionResult, _ options: TransitionOptions,
-        after updated: Campaign? = nil, httpStatus: Int? = nil, correlationID: String? = nil
+        _ row: TransitionResult, after: Campaign? = nil, status: Int? = nil, correlationID: String? = nil
     ) async throws -> AuditRecord? {
-        guard let audit else { return nil }
-        let overridden = result.checks.filter { $0.state != .pass && $0.bypassed(by: options.overrides) }.map(
+        guard let audit = engine.audit else { return nil }
+        let overridden = row.checks.filter { $0.state != .pass && $0.bypassed(by: options.overrides) }.map(
             \.name.rawValue)
         return try await audit.store().append(
             AuditEntry(
-                actor: actor, session: session, command: options.command, campaignID: result.campaignID,
-                campaignName: result.campaignName, verb: verb.rawValue, fromStatus: campaign.campaignStatus?.rawValue,
-                toStatus: updated?.campaignStatus?.rawValue ?? result.toStatus, outcome: result.outcome,
-                attempt: max(result.attempts, 1), versionBefore: campaign.version, versionAfter: updated?.version,
-                latencyMs: Int(result.latency.nanoseconds / 1_000_000), httpStatus: httpStatus,
-                correlationID: correlationID,
+                actor: engine.actor, session: engine.session, command: options.command, campaignID: row.campaignID,
+                campaignName: row.campaignName, verb: verb.rawValue, fromStatus: row.from?.description,
+                toStatus: row.to?.description, outcome: row.outcome, attempt: max(row.attempts, 1),
+                versionBefore: current.version, versionAfter: after?.version,
+                latencyMs: Int(row.latency / .milliseconds(1)), httpStatus: status, correlationID: correlationID,
                 overrideChecks: overridden.isEmpty ? nil : overridden.joined(separator: ","),
-                overrideReason: overridden.isEmpty ? nil : options.reason, errorMessage: result.message
+                overrideReason: overridden.isEmpty ? nil : options.reason, errorMessage: row.message
             )
         )
     }
 
-    func announce(_ before: Campaign, _ after: Campaign, audit anchor: AuditAnchor?, _ options: TransitionOptions) async
-    {
+    /// A webhook event for a state change; `nil` is archived (not in Genesys).
+    func announce(from before: Campaign?, to after: Campaign?, anchor: AuditAnchor? = nil) async {
         // Lifecycles cost requests: read them only for a webhook that will send them.
-        guard let notifier, await notifier.configuration != nil else { return }
-        let previous = try? await lifecycle(of: before)
-        let current = try? await lifecycle(of: after)
+        guard let notifier = engine.notifier, await notifier.configuration != nil else { return }
+        func state(_ campaign: Campaign?) async -> CampaignStateChange.CampaignState {
+            guard let campaign else { return .init(status: nil, lifecycle: Lifecycle.archived.rawValue) }
+            return .init(
+                status: campaign.campaignStatus?.rawValue, lifecycle: try? await engine.lifecycle(of: campaign).rawValue
+            )
+        }
         await notifier.notify(
             CampaignStateChange(
-                campaignId: after.id ?? "", campaignName: after.name,
-                previous: .init(status: before.campaignStatus?.rawValue, lifecycle: previous?.rawValue),
-                current: .init(status: after.campaignStatus?.rawValue, lifecycle: current?.rawValue), actor: actor,
-                audit: anchor
+                campaignId: after?.id ?? result.campaignID, campaignName: after?.name ?? result.campaignName,
+                previous: await state(before), current: await state(after), actor: engine.actor, audit: anchor
             ),
             command: options.command
         )
-    }
-
-}
-
-extension Duration {
-    /// The whole duration in nanoseconds.
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }
 

@@ -94,20 +94,23 @@ public actor WebhookNotifier {
     private let environment: [String: String]
     private let audit: AuditLog?
     private let auditContext: (actor: AuditActor, session: String)
-    private let maxAttempts: Int
-    private let baseDelay: Duration
+    /// The API client's policy (backoff, `Retry-After`, bounded attempts); a receiver's 500 and 408 count
+    /// as transient too, since a WFM system answers them while it restarts.
+    private let retryPolicy: RetryPolicy
+    public static let retryPolicy = RetryPolicy(
+        baseDelay: .milliseconds(500), transientStatuses: RetryPolicy.gatewayStatuses.union([500, 408])
+    )
     private var pending: [String: Task<WebhookDelivery, Never>] = [:]
 
     public init(
         configuration: WebhookConfiguration?, environment: [String: String], audit: AuditLog?, actor: AuditActor,
-        session: String, maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(500)
+        session: String, retryPolicy: RetryPolicy = WebhookNotifier.retryPolicy
     ) {
         self.configuration = configuration
         self.environment = environment
         self.audit = audit
         self.auditContext = (actor, session)
-        self.maxAttempts = maxAttempts
-        self.baseDelay = baseDelay
+        self.retryPolicy = retryPolicy
     }
 
     public func configure(_ configuration: WebhookConfiguration?) {
@@ -174,26 +177,32 @@ public actor WebhookNotifier {
         request.body = .bytes(ByteBuffer(bytes: body))
         let started = ContinuousClock.now
         var delivery = WebhookDelivery(id: id, attempts: 0, status: nil, latency: .zero, error: nil)
-        while delivery.attempts < maxAttempts {
+        var rateLimited = 0
+        while true {
             delivery.attempts += 1
+            var retryAfter: Int?
             do {
                 let response = try await GenesysClient.sharedHTTPClient.execute(request, timeout: .seconds(10))
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 delivery.status = Int(response.status.code)
-                if (200..<300).contains(delivery.status!) {
+                if (200..<300).contains(response.status.code) {
                     delivery.error = nil
                     break
                 }
                 delivery.error = "HTTP \(response.status.code)"
-                let retryable = delivery.status! >= 500 || delivery.status == 429 || delivery.status == 408
-                if !retryable { break }
+                retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
             } catch {
                 delivery.status = nil
                 delivery.error = "\(error)"
             }
-            guard delivery.attempts < maxAttempts else { break }
-            let ceiling = baseDelay * (1 << min(delivery.attempts - 1, 10))
-            do { try await Task.sleep(for: ceiling * Double.random(in: 0.5...1)) } catch { break }
+            // The delivery id lets the receiver drop a repeat: sending it again is harmless.
+            let decision = retryPolicy.decide(
+                status: delivery.status, retryAfterSeconds: retryAfter, attempt: delivery.attempts,
+                rateLimitRetries: rateLimited, idempotent: true, jitter: Double.random(in: 0...1)
+            )
+            guard case .retry(let wait) = decision else { break }
+            if delivery.status == 429 { rateLimited += 1 }
+            do { try await Task.sleep(for: wait) } catch { break }
         }
         delivery.latency = ContinuousClock.now - started
         lastDelivery = delivery
@@ -208,7 +217,7 @@ public actor WebhookNotifier {
             AuditEntry(
                 actor: auditContext.actor, session: auditContext.session, command: command, campaignID: campaign?.id,
                 campaignName: campaign?.name, verb: "webhook", outcome: delivery.succeeded ? .success : .error,
-                attempt: delivery.attempts, latencyMs: Int(delivery.latency.nanoseconds / 1_000_000),
+                attempt: delivery.attempts, latencyMs: Int(delivery.latency / .milliseconds(1)),
                 httpStatus: delivery.status, correlationID: delivery.id, errorMessage: delivery.error
             )
         )

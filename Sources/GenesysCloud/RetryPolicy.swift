@@ -12,11 +12,13 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxRetryAfter: Duration
     /// How many 429s in a row one request accepts before giving up.
     public var maxRateLimitRetries: Int
+    /// Statuses worth repeating (besides 429 and connection errors).
+    public var transientStatuses: Set<Int>
 
     public init(
         maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10),
         defaultRetryAfter: Duration = .seconds(3), maxRetryAfter: Duration = .seconds(180),
-        maxRateLimitRetries: Int = 10
+        maxRateLimitRetries: Int = 10, transientStatuses: Set<Int> = RetryPolicy.gatewayStatuses
     ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
@@ -24,6 +26,7 @@ public struct RetryPolicy: Sendable, Equatable {
         self.defaultRetryAfter = defaultRetryAfter
         self.maxRetryAfter = maxRetryAfter
         self.maxRateLimitRetries = maxRateLimitRetries
+        self.transientStatuses = transientStatuses
     }
 
     public enum Decision: Equatable, Sendable {
@@ -33,8 +36,9 @@ public struct RetryPolicy: Sendable, Equatable {
         case rateLimitTooLong(Duration)
     }
 
-    /// Statuses worth repeating: the server did not process the request, or a gateway lost it.
-    public static let transientStatuses: Set<Int> = [502, 503, 504]
+    /// The Genesys API's transient statuses, as the Java SDK retries them: the server did not process the
+    /// request, or a gateway lost it.
+    public static let gatewayStatuses: Set<Int> = [502, 503, 504]
 
     /// - Parameters:
     ///   - status: the response status, or `nil` for a connection error or timeout.
@@ -51,7 +55,7 @@ public struct RetryPolicy: Sendable, Equatable {
             if wait > maxRetryAfter { return .rateLimitTooLong(wait) }
             return rateLimitRetries < maxRateLimitRetries ? .retry(after: wait) : .fail
         }
-        guard idempotent, attempt < maxAttempts, status.map(Self.transientStatuses.contains) ?? true else {
+        guard idempotent, attempt < maxAttempts, status.map(transientStatuses.contains) ?? true else {
             return .fail
         }
         if let retryAfterSeconds, retryAfterSeconds >= 0 {

@@ -6,6 +6,7 @@ import GenesysCloud
 import GenesysEmulator
 import Metrics
 import MetricsPlugin
+import ShellConfiguration
 import ShellKit
 
 /// `campaignsh`: the options of the shell contract (README.md, "The shell"), then the shell itself.
@@ -129,22 +130,19 @@ struct Campaignsh: AsyncParsableCommand {
         components.register(org)
         components.register(configuration)
         components.register(metrics)
-        let audit = AuditLog(path: auditPath(environment))
+        let audit = AuditLog(path: auditDB ?? configuration.paths.auditDatabase)
         components.register(audit)
         let session = AuditSession(id: UUID().uuidString.lowercased())
         components.register(session)
         let webhook = WebhookNotifier(
-            configuration: try environment["CAMPAIGNSH_WEBHOOK_URL"].map {
-                try WebhookConfiguration(url: $0, secretVariable: environment["CAMPAIGNSH_WEBHOOK_SECRET_ENV"])
-            },
+            configuration: try configuration.webhook(),
             environment: environment, audit: audit,
             actor: .current(profile: settings?.profile, clientID: settings?.credentials.clientID), session: session.id
         )
         components.register(webhook)
         let credentials = settings?.credentials
-        let history =
-            interactive
-            ? HistoryFile(path: historyPath(environment)) { credentials?.secretAppears(in: $0) ?? false } : nil
+        let historyPath = historyFile ?? configuration.paths.history
+        let history = interactive ? HistoryFile(path: historyPath) { credentials?.secretAppears(in: $0) ?? false } : nil
         if let history { components.register(history) }
 
         let shellSession = ShellSession(
@@ -190,22 +188,5 @@ struct Campaignsh: AsyncParsableCommand {
             }
         }
         return await runner.runScript(input: PlainLineInput())
-    }
-
-    private func auditPath(_ environment: [String: String]) -> String {
-        if let auditDB { return auditDB }
-        return Self.xdgFolder("XDG_DATA_HOME", default: ".local/share", environment) + "/campaignsh/audit.sqlite"
-    }
-
-    private static func xdgFolder(_ variable: String, default relative: String, _ environment: [String: String])
-        -> String
-    {
-        environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? NSHomeDirectory()) + "/"
-            + relative
-    }
-
-    private func historyPath(_ environment: [String: String]) -> String {
-        if let historyFile { return historyFile }
-        return Self.xdgFolder("XDG_STATE_HOME", default: ".local/state", environment) + "/campaignsh/history"
     }
 }

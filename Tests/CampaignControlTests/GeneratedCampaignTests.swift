@@ -164,6 +164,7 @@ import Testing
             var options = TransitionOptions()
             options.pollInterval = .milliseconds(20)
             options.timeout = .seconds(10)
+            options.clock = .immediate()
             await propertyCheck(count: 40, input: Self.cases()) { generated in
                 let id = generated.document["id"]!.stringValue!
                 let sent = JSONValue.object(generated.document)
@@ -174,10 +175,11 @@ import Testing
                 let shown = try await harness.client.campaign(id: id)
                 #expect(shown.json.prettyText.isEmpty == false)
 
-                let on = try await engine.run(.activate, on: shown, options: options)
+                let on = try await engine.perform(.activate, on: .campaign(shown), options: options)
                 #expect(on.outcome == .success, "activate: \(on.message ?? "")")
-                let off = try await engine.run(.pause, on: try await harness.client.campaign(id: id), options: options)
-                #expect(off.outcome == .success && off.toStatus == "off", "pause: \(off.message ?? "")")
+                let off = try await engine.perform(
+                    .pause, on: .campaign(try await harness.client.campaign(id: id)), options: options)
+                #expect(off.outcome == .success && off.to == .status(.off), "pause: \(off.message ?? "")")
 
                 let stored = try await harness.client.campaign(id: id).document
                 for member in generated.document.members

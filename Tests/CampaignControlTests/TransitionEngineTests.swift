@@ -39,7 +39,11 @@ import Testing
         configure: @escaping @Sendable (inout EmulatorConfiguration) -> Void = { _ in },
         _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
-        try await EmulatorHarness.run(configure: { configure(&$0) }) { harness in
+        // Campaigns stop at once unless a test says otherwise; the engine's clock never sleeps (options()).
+        try await EmulatorHarness.run(configure: {
+            $0.stoppingDelay = .zero
+            configure(&$0)
+        }) { harness in
             let audit = AuditLog(
                 path: FileManager.default.temporaryDirectory.appending(path: "engine-\(UUID())/audit.sqlite").path)
             let engine = TransitionEngine(
@@ -55,6 +59,7 @@ import Testing
         options.pollInterval = .milliseconds(50)
         options.timeout = .seconds(10)
         options.command = "test"
+        options.clock = .immediate()
         configure(&options)
         return options
     }
@@ -67,12 +72,12 @@ import Testing
 
     @Test func activateAndPauseReachTheirStatesAndAuditOnce() async throws {
         try await Self.run { fixture in
-            let on = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
-            #expect(on.outcome == .success && on.toStatus == "on")
-            let off = try await fixture.engine.run(
-                .pause, on: fixture.client.campaign(id: Self.draft), options: Self.options())
-            #expect(off.outcome == .success && off.toStatus == "off" && off.message == nil)
+            let on = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: Self.draft)), options: Self.options())
+            #expect(on.outcome == .success && on.to == .status(.on))
+            let off = try await fixture.engine.perform(
+                .pause, on: .campaign(fixture.client.campaign(id: Self.draft)), options: Self.options())
+            #expect(off.outcome == .success && off.to == .status(.off) && off.message == nil)
             #expect(try await fixture.client.campaign(id: Self.draft).campaignStatus == .off)
             let rows = try fixture.auditRows()
             #expect(rows.map(\.entry.verb) == ["activate", "pause"])
@@ -103,8 +108,8 @@ import Testing
             )
             let campaign = try await fixture.client.campaign(id: Self.active)
             #expect(try await fixture.engine.lifecycle(of: campaign) == .active)
-            let result = try await fixture.engine.run(.pause, on: campaign, options: Self.options())
-            #expect(result.outcome == .success && result.toStatus == "off", "\(result.message ?? "")")
+            let result = try await fixture.engine.perform(.pause, on: .campaign(campaign), options: Self.options())
+            #expect(result.outcome == .success && result.to == .status(.off), "\(result.message ?? "")")
             #expect(await fixture.mutations() == ["POST /api/v2/outbound/campaigns/\(Self.active)/stop 204"])
         }
     }
@@ -113,7 +118,7 @@ import Testing
     func pausingACampaignThatIsNotDialingIsANoopThatSaysWhy(name: String) async throws {
         try await Self.run { fixture in
             let campaign = try await fixture.client.campaign(id: EmulatorHarness.demoCampaignID(name))
-            let result = try await fixture.engine.run(.pause, on: campaign, options: Self.options())
+            let result = try await fixture.engine.perform(.pause, on: .campaign(campaign), options: Self.options())
             #expect(result.outcome == .noop && !result.failed && !result.timedOut)
             if campaign.campaignStatus != .forcedOff { #expect(result.message?.contains("not dialing") == true) }
             #expect(await fixture.mutations().isEmpty)
@@ -122,8 +127,8 @@ import Testing
 
     @Test func aPauseWhoseWaitRunsOutIsATimedOutWait() async throws {
         try await Self.run(configure: { $0.stoppingDelay = .seconds(60) }) { fixture in
-            let result = try await fixture.engine.run(
-                .pause, on: fixture.client.campaign(id: Self.active),
+            let result = try await fixture.engine.perform(
+                .pause, on: .campaign(fixture.client.campaign(id: Self.active)),
                 options: Self.options { $0.timeout = .milliseconds(200) }
             )
             #expect(result.outcome == .success && result.timedOut && !result.failed)
@@ -134,7 +139,7 @@ import Testing
     @Test func activatingACampaignWithErrorsIsRefusedNamingThem() async throws {
         try await Self.run { fixture in
             let campaign = try await fixture.client.campaign(id: Self.invalid)
-            let result = try await fixture.engine.run(.activate, on: campaign, options: Self.options())
+            let result = try await fixture.engine.perform(.activate, on: .campaign(campaign), options: Self.options())
             #expect(result.outcome == .refused)
             #expect(result.message?.contains("Contact list not found") == true, "\(result.message ?? "")")
             #expect(await fixture.mutations().isEmpty)
@@ -145,15 +150,15 @@ import Testing
         try await Self.run { fixture in
             try await fixture.harness.control(
                 "POST", "/faults", #"{"status":403,"count":1,"path":"/api/v2/routing/queues/"}"#)
-            let refused = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
+            let refused = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: Self.draft)), options: Self.options())
             #expect(refused.outcome == .refused)
             #expect(refused.checks.first { $0.name == .agents }?.state == .unknown)
             #expect(refused.message?.contains("agents unknown") == true, "\(refused.message ?? "")")
             try await fixture.harness.control(
                 "POST", "/faults", #"{"status":403,"count":1,"path":"/api/v2/routing/queues/"}"#)
-            let overridden = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: Self.draft),
+            let overridden = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: Self.draft)),
                 options: Self.options {
                     $0.overrides = [.agents]
                     $0.reason = "the roster API is down"
@@ -166,8 +171,8 @@ import Testing
 
     @Test func alreadyThereIsANoopWithoutAPut() async throws {
         try await Self.run { fixture in
-            let result = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: Self.active), options: Self.options())
+            let result = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: Self.active)), options: Self.options())
             #expect(result.outcome == .noop)
             #expect(await fixture.mutations().isEmpty)
             #expect(try fixture.auditRows().map(\.entry.outcome) == [.noop])
@@ -182,8 +187,8 @@ import Testing
             let campaign = try await fixture.client.campaign(id: EmulatorHarness.demoCampaignID(name))
             let result =
                 verb == .recycle
-                ? try await fixture.engine.recycle(campaign, options: Self.options())
-                : try await fixture.engine.run(verb, on: campaign, options: Self.options())
+                ? try await fixture.engine.perform(.recycle, on: .campaign(campaign), options: Self.options())
+                : try await fixture.engine.perform(verb, on: .campaign(campaign), options: Self.options())
             #expect(result.outcome == .refused)
             #expect(
                 result.message?.contains("cannot \(verb.rawValue)") == true
@@ -196,8 +201,8 @@ import Testing
     @Test func aConcurrentEditIsRetriedAndConverges() async throws {
         try await Self.run { fixture in
             try await fixture.harness.control("POST", "/campaigns/\(Self.draft)/bump", #"{"beforeNextPuts":1}"#)
-            let result = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: Self.draft), options: Self.options())
+            let result = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: Self.draft)), options: Self.options())
             #expect(result.outcome == .success)
             #expect(result.attempts == 2)
             #expect(try fixture.auditRows().map(\.entry.outcome) == [.conflictRetry, .success])
@@ -208,8 +213,9 @@ import Testing
     @Test func conflictsBeyondTheBoundFailCleanly() async throws {
         try await Self.run { fixture in
             try await fixture.harness.control("POST", "/campaigns/\(Self.draft)/bump", #"{"beforeNextPuts":10}"#)
-            let result = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: Self.draft), options: Self.options { $0.maxConflicts = 3 }
+            let result = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: Self.draft)),
+                options: Self.options { $0.maxConflicts = 3 }
             )
             #expect(result.outcome == .error)
             #expect(result.message?.contains("version conflict persisted after 3 retries") == true)
@@ -225,12 +231,14 @@ import Testing
     @Test func dryRunSendsNoMutation() async throws {
         try await Self.run { fixture in
             let options = Self.options { $0.dryRun = true }
-            let activate = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: Self.draft), options: options)
-            let pause = try await fixture.engine.run(
-                .pause, on: fixture.client.campaign(id: Self.active), options: options)
-            let archive = try await fixture.engine.archive(fixture.client.campaign(id: Self.paused), options: options)
-            let recycle = try await fixture.engine.recycle(fixture.client.campaign(id: Self.complete), options: options)
+            let activate = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: Self.draft)), options: options)
+            let pause = try await fixture.engine.perform(
+                .pause, on: .campaign(fixture.client.campaign(id: Self.active)), options: options)
+            let archive = try await fixture.engine.perform(
+                .archive, on: .campaign(fixture.client.campaign(id: Self.paused)), options: options)
+            let recycle = try await fixture.engine.perform(
+                .recycle, on: .campaign(fixture.client.campaign(id: Self.complete)), options: options)
             #expect([activate, pause, archive, recycle].map(\.outcome) == [.dryRun, .dryRun, .dryRun, .dryRun])
             #expect(activate.plan.last?.contains("with version 5: campaignStatus off → on") == true)
             #expect(await fixture.mutations().isEmpty)
@@ -241,12 +249,12 @@ import Testing
     @Test func failedPreflightRefusesUnlessOverriddenWithAReason() async throws {
         try await Self.run { fixture in
             let retention = EmulatorHarness.demoCampaignID("Retention_Save")  // its queue has no idle agent
-            let refused = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: retention), options: Self.options())
+            let refused = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: retention)), options: Self.options())
             #expect(refused.outcome == .refused)
             #expect(refused.checks.first { $0.name == .agents }?.state == .fail)
-            let overridden = try await fixture.engine.run(
-                .activate, on: fixture.client.campaign(id: retention),
+            let overridden = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: retention)),
                 options: Self.options {
                     $0.overrides = [.agents]
                     $0.reason = "agents log in at 9"
@@ -260,22 +268,22 @@ import Testing
     }
 
     @Test func recycleResetsProgressAndArchiveRestoreRoundTrips() async throws {
-        try await Self.run(configure: { $0.stoppingDelay = .milliseconds(100) }) { fixture in
-            let recycled = try await fixture.engine.recycle(
-                fixture.client.campaign(id: Self.complete), options: Self.options())
+        try await Self.run(configure: { $0.stoppingDelay = .zero }) { fixture in
+            let recycled = try await fixture.engine.perform(
+                .recycle, on: .campaign(fixture.client.campaign(id: Self.complete)), options: Self.options())
             #expect(recycled.outcome == .success)
             #expect(try await fixture.client.progress(ofCampaign: Self.complete).numberOfContactsCalled == 0)
 
             let original = try await fixture.client.campaign(id: Self.active)
-            let archived = try await fixture.engine.archive(original, options: Self.options())
-            #expect(archived.outcome == .success && archived.toStatus == "archived")
+            let archived = try await fixture.engine.perform(.archive, on: .campaign(original), options: Self.options())
+            #expect(archived.outcome == .success && archived.to == .archived)
             let gone = try await #require(throws: GenesysError.self) {
                 try await fixture.client.campaign(id: Self.active)
             }
             #expect(gone.status == 404)
 
             let entry = try #require(try fixture.audit.store().archives().first)
-            let restored = try await fixture.engine.restore(entry, options: Self.options())
+            let restored = try await fixture.engine.perform(.restore, on: .archived(entry), options: Self.options())
             #expect(restored.outcome == .success)
             let copy = try await fixture.client.campaign(id: restored.campaignID)
             #expect(copy.id != Self.active && copy.campaignStatus == .off)
@@ -289,9 +297,10 @@ import Testing
             #expect(actual == expected)
             #expect(try fixture.audit.store().archives().first?.restoredAs == restored.campaignID)
             let rows = try fixture.auditRows()
-            #expect(rows.map(\.entry.verb).suffix(3) == ["pause", "archive", "restore"])
+            // The stop and the delete of an archive are both the operator's archive.
+            #expect(rows.map(\.entry.verb).suffix(3) == ["archive", "archive", "restore"])
             let recycleRow = try #require(rows.first { $0.entry.verb == "recycle" })
-            let archiveRow = try #require(rows.first { $0.entry.verb == "archive" })
+            let archiveRow = try #require(rows.last { $0.entry.verb == "archive" })
             let restoreRow = try #require(rows.last)
             #expect(
                 recycleRow.entry.correlationID
@@ -336,9 +345,9 @@ import Testing
             let options = TransitionEngineTests.options()
             let result: TransitionResult =
                 switch verb {
-                case .archive: try await fixture.engine.archive(campaign, options: options)
-                case .recycle: try await fixture.engine.recycle(campaign, options: options)
-                default: try await fixture.engine.run(verb, on: campaign, options: options)
+                case .archive: try await fixture.engine.perform(.archive, on: .campaign(campaign), options: options)
+                case .recycle: try await fixture.engine.perform(.recycle, on: .campaign(campaign), options: options)
+                default: try await fixture.engine.perform(verb, on: .campaign(campaign), options: options)
                 }
             let decision = LifecyclePolicy.decide(verb, from: state)
             switch decision {
@@ -378,11 +387,17 @@ import Testing
             let campaign = try await fixture.client.campaign(id: id)
             #expect(try await fixture.engine.lifecycle(of: campaign) == .pausing)
             let options = TransitionEngineTests.options { $0.wait = false }
-            #expect(try await fixture.engine.run(.activate, on: campaign, options: options).outcome == .refused)
-            #expect(try await fixture.engine.run(.pause, on: campaign, options: options).outcome == .noop)
-            #expect(try await fixture.engine.recycle(campaign, options: options).outcome == .refused)
-            let archive = try await fixture.engine.archive(
-                campaign, options: TransitionEngineTests.options { $0.timeout = .milliseconds(200) })
+            #expect(
+                try await fixture.engine.perform(.activate, on: .campaign(campaign), options: options).outcome
+                    == .refused)
+            #expect(
+                try await fixture.engine.perform(.pause, on: .campaign(campaign), options: options).outcome == .noop)
+            #expect(
+                try await fixture.engine.perform(.recycle, on: .campaign(campaign), options: options).outcome
+                    == .refused)
+            let archive = try await fixture.engine.perform(
+                .archive, on: .campaign(campaign),
+                options: TransitionEngineTests.options { $0.timeout = .milliseconds(200) })
             #expect(archive.outcome == .error)
             #expect(archive.message?.contains("still stopping") == true)
             #expect(await fixture.mutations().isEmpty)

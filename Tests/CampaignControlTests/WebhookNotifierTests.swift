@@ -2,6 +2,7 @@ import AuditStore
 import CampaignControl
 import Crypto
 import Foundation
+import GenesysCloud
 import GenesysTestSupport
 import Testing
 
@@ -17,7 +18,11 @@ import Testing
         WebhookNotifier(
             configuration: try WebhookConfiguration(url: url, secretVariable: secret == nil ? nil : "HOOK_SECRET"),
             environment: ["HOOK_SECRET": secret ?? ""], audit: audit, actor: actor, session: "session-1",
-            baseDelay: .milliseconds(10)
+            retryPolicy: {
+                var fast = WebhookNotifier.retryPolicy
+                fast.baseDelay = .milliseconds(10)
+                return fast
+            }()
         )
     }
 

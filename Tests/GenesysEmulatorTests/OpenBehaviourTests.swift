@@ -45,7 +45,12 @@ import Testing
         try await EmulatorTestClient.run { client throws in
             #expect(try await client.api(.POST, Self.path(Self.draft, "/stop")).status == 204)
         }
-        try await EmulatorTestClient.run(configure: { $0.stopWhenNotRunningStatus = 400 }) { client in
+        // Long enough that the seeded stopping campaign is still stopping on a loaded machine.
+        try await EmulatorTestClient.run(configure: {
+            $0.stopWhenNotRunningStatus = 400
+            $0.stoppingDelay = .seconds(60)
+        }) {
+            client in
             let refused = try await client.api(.POST, Self.path(Self.draft, "/stop"))
             #expect(refused.status == 400)
             #expect(

@@ -1,0 +1,191 @@
+import GenesysCloud
+import Synchronization
+
+/// Time as the engine sees it: real time, or a test's clock that never sleeps.
+public struct EngineClock: Sendable {
+    public var now: @Sendable () -> ContinuousClock.Instant
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    public init(
+        now: @escaping @Sendable () -> ContinuousClock.Instant,
+        sleep: @escaping @Sendable (Duration) async throws -> Void
+    ) {
+        self.now = now
+        self.sleep = sleep
+    }
+
+    public static let continuous = EngineClock(now: { .now }, sleep: { try await Task.sleep(for: $0) })
+
+    /// A clock whose sleeps return at once, moving its time on by what was asked: waits and timeouts run
+    /// through their logic without waiting in real time.
+    public static func immediate() -> EngineClock {
+        let offset = Mutex(Duration.zero)
+        let start = ContinuousClock.now
+        return EngineClock(
+            now: { start + offset.withLock { $0 } },
+            sleep: { duration in
+                offset.withLock { $0 += duration }
+                await Task.yield()
+                try Task.checkCancellation()
+            }
+        )
+    }
+}
+
+/// What the transitions of one run share: the pre-flight's counts, the budget of requests in flight,
+/// and the one waiter that polls every campaign still stopping.
+public struct TransitionRun: Sendable {
+    let counts: PreflightCounts
+    let slots: RequestSlots
+    let waiter: StatusWaiter
+
+    public init(
+        client: GenesysClient, options: TransitionOptions, parallel: Int = 4, rateLimit: RateLimitMonitor? = nil
+    ) {
+        counts = PreflightCounts()
+        slots = RequestSlots(parallel: parallel, rateLimit: rateLimit, clock: options.clock)
+        waiter = StatusWaiter(client: client, options: options)
+    }
+}
+
+/// At most `parallel` requests of a run in flight, and none while the token's window is nearly spent
+/// (a few requests are kept in reserve for the others). Waits hold no slot.
+actor RequestSlots {
+    private let parallel: Int
+    private let rateLimit: RateLimitMonitor?
+    private let clock: EngineClock
+    private var inFlight = 0
+    private var queued: [CheckedContinuation<Void, Never>] = []
+
+    init(parallel: Int, rateLimit: RateLimitMonitor?, clock: EngineClock) {
+        self.parallel = max(1, parallel)
+        self.rateLimit = rateLimit
+        self.clock = clock
+    }
+
+    func run<Answer: Sendable>(_ request: @Sendable () async throws -> Answer) async throws -> Answer {
+        if inFlight >= parallel { await withCheckedContinuation { queued.append($0) } } else { inFlight += 1 }
+        defer { releaseSlot() }
+        if let delay = rateLimit?.delayBeforeNextRequest(reserve: parallel * 2), delay > .zero {
+            try await clock.sleep(delay)
+        }
+        return try await request()
+    }
+
+    /// Hands the slot to the next request waiting, or frees it.
+    private func releaseSlot() {
+        if queued.isEmpty { inFlight -= 1 } else { queued.removeFirst().resume() }
+    }
+}
+
+/// Waits for campaigns to stop dialing, for all the transitions of a run at once: each poll is one list
+/// request for every campaign still waited for (100 ids a page), never one request per campaign.
+public actor StatusWaiter {
+    /// How a wait ended: the campaign's last status, and whether the timeout ran out first.
+    public struct Outcome: Sendable, Equatable {
+        public var status: CampaignStatus?
+        public var timedOut: Bool
+    }
+
+    private struct Waiting {
+        var token: Int
+        var deadline: ContinuousClock.Instant
+        var continuation: CheckedContinuation<Outcome, any Error>
+    }
+
+    private let client: GenesysClient
+    private let options: TransitionOptions
+    private var waiting: [String: [Waiting]] = [:]
+    private var lastStatus: [String: CampaignStatus] = [:]
+    private var started: ContinuousClock.Instant?
+    private var polling = false
+    private var nextToken = 0
+    /// When the last campaign started waiting: polls wait a whole interval after it, so the stops of a bulk
+    /// run all land before the first poll (one poll for all of them, not one per stop).
+    private var lastArrival: ContinuousClock.Instant?
+    private var lastPoll: ContinuousClock.Instant?
+
+    init(client: GenesysClient, options: TransitionOptions) {
+        self.client = client
+        self.options = options
+    }
+
+    /// Returns once the campaign is off, forced off, complete or invalid, or when the run's timeout is spent.
+    public func untilNotDialing(_ id: String, lastKnown: CampaignStatus?) async throws -> Outcome {
+        if let lastKnown, lastKnown.isSettledOff { return Outcome(status: lastKnown, timedOut: false) }
+        if let lastKnown { lastStatus[id] = lastKnown }
+        let deadline = options.clock.now() + options.timeout
+        started = started ?? options.clock.now()
+        lastArrival = options.clock.now()
+        nextToken += 1
+        let token = nextToken
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
+                waiting[id, default: []].append(Waiting(token: token, deadline: deadline, continuation: continuation))
+                if !polling {
+                    polling = true
+                    Task { await poll() }
+                }
+            }
+        } onCancel: {
+            Task { await self.cancel(id, token) }
+        }
+    }
+
+    /// Ctrl-C: the caller stops waiting; the campaign goes on stopping.
+    private func cancel(_ id: String, _ token: Int) {
+        guard let entries = waiting[id] else { return }
+        for entry in entries where entry.token == token { entry.continuation.resume(throwing: CancellationError()) }
+        let left = entries.filter { $0.token != token }
+        waiting[id] = left.isEmpty ? nil : left
+    }
+
+    private func poll() async {
+        defer { polling = false }
+        while !waiting.isEmpty {
+            do {
+                // A whole interval after the last poll and after the last arrival, or at the next deadline.
+                while true {
+                    let now = options.clock.now()
+                    let nextDeadline = waiting.values.joined().map(\.deadline).min() ?? now
+                    let since = [lastArrival, lastPoll].compactMap { $0 }.max() ?? now
+                    let wake = min(since + options.pollInterval, nextDeadline)
+                    guard wake > now else { break }
+                    try await options.clock.sleep(wake - now)
+                }
+                lastPoll = options.clock.now()
+                let ids = Array(waiting.keys)
+                for campaign in try await client.campaigns(CampaignQuery(ids: ids)) {
+                    if let id = campaign.id, let status = campaign.campaignStatus { lastStatus[id] = status }
+                }
+            } catch {
+                for (_, entries) in waiting { for entry in entries { entry.continuation.resume(throwing: error) } }
+                waiting = [:]
+                return
+            }
+            report()
+            let checked = options.clock.now()
+            for (id, entries) in waiting {
+                let status = lastStatus[id]
+                let settled = status?.isSettledOff == true
+                let (done, left) = (
+                    entries.filter { settled || checked >= $0.deadline },
+                    entries.filter { !settled && checked < $0.deadline }
+                )
+                for entry in done { entry.continuation.resume(returning: Outcome(status: status, timedOut: !settled)) }
+                waiting[id] = left.isEmpty ? nil : left
+            }
+        }
+    }
+
+    /// The progress line: how many campaigns are still waited for, in which statuses.
+    private func report() {
+        guard let progress = options.progress, let started else { return }
+        let seconds = (options.clock.now() - started).components.seconds
+        var byStatus: [String: Int] = [:]
+        for id in waiting.keys { byStatus[lastStatus[id]?.rawValue ?? "?", default: 0] += 1 }
+        let counts = byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        progress("waiting for \(waiting.count) to stop: \(counts), \(seconds) s")
+    }
+}

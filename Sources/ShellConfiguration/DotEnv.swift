@@ -1,0 +1,32 @@
+import Foundation
+
+/// A `.env` file: the variables a shell would export, for the environment to override.
+enum DotEnv {
+    /// `KEY=VALUE` lines; `export `, quotes and `#` comments as shells write them.
+    static func parse(_ text: String) -> [(String, String)] {
+        text.split(whereSeparator: \.isNewline).compactMap { raw in
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.hasPrefix("#") else { return nil }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+            guard let equals = line.firstIndex(of: "=") else { return nil }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote {
+                value = String(value.dropFirst().dropLast())
+            } else if let comment = value.range(of: " #") {
+                value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
+            }
+            return (key, value)
+        }
+    }
+
+    /// `environment` with the variables of `directory/.env` it lacks; a missing or unreadable file adds none.
+    static func merged(into environment: [String: String], from directory: URL) -> [String: String] {
+        guard let text = try? String(contentsOfFile: directory.appending(path: ".env").path, encoding: .utf8) else {
+            return environment
+        }
+        var environment = environment
+        for (key, value) in parse(text) where environment[key] == nil { environment[key] = value }
+        return environment
+    }
+}
