@@ -14,10 +14,6 @@ struct Metrics: ShellCommand {
         commandName: "metrics", abstract: "Show this session's request and command metrics; reset or export them.",
         subcommands: [Show.self, Reset.self, Export.self], defaultSubcommand: Show.self)
 
-    func run(in context: CommandContext) async throws {
-        try await Show().run(in: context)
-    }
-
     struct Show: ShellCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the metrics as a table.")
 

@@ -14,10 +14,6 @@ struct Webhook: ShellCommand {
         commandName: "webhook", abstract: "Show, set or test the WFM webhook that hears about state changes.",
         subcommands: [Show.self, Set.self, Test.self], defaultSubcommand: Show.self)
 
-    func run(in context: CommandContext) async throws {
-        try await Show().run(in: context)
-    }
-
     struct Show: ShellCommand {
         static let configuration = CommandConfiguration(
             commandName: "show", abstract: "Show the webhook's configuration.")

@@ -183,10 +183,6 @@ struct RecordCommand: ShellCommand {
         abstract: "Record the commands that succeed into a runbook: record start FILE, record stop.",
         subcommands: [Start.self, Stop.self, Status.self], defaultSubcommand: Status.self)
 
-    func run(in context: CommandContext) async throws {
-        try await Status().run(in: context)
-    }
-
     struct Start: ShellCommand {
         static let isRecorded = false
         static let configuration = CommandConfiguration(commandName: "start", abstract: "Start recording into FILE.")

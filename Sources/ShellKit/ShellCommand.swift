@@ -18,6 +18,11 @@ public protocol ShellCommand: ParsableCommand, Sendable {
 }
 
 extension ShellCommand {
+    /// A group with a default subcommand never runs itself: the parser always picks a subcommand.
+    public func run(in context: CommandContext) async throws {
+        throw ShellError.usage("'\(Self._commandName)' needs a subcommand", hint: "see 'help \(Self._commandName)'")
+    }
+
     public static var isMutating: Bool { false }
     public static var isRecorded: Bool { true }
 }
