@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         // Exact: before 1.0 a minor version may change the API.
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
     ],
     targets: [
         // Core
@@ -73,6 +74,14 @@ let package = Package(
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // The executable's swift-metrics backend: counters, timers, their quantiles and the Prometheus text.
+        .target(
+            name: "MetricsBackend",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // Stores JSON documents checked against the SDK's schema, never the client's models.
@@ -126,8 +135,8 @@ let package = Package(
             dependencies: [
                 "ShellKit",
                 "CampaignControl",
+                "MetricsBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Plugins/MetricsPlugin"
         ),
@@ -154,6 +163,7 @@ let package = Package(
                 "ShellConfiguration",
                 "ShellKit",
                 "AuditStore",
+                "MetricsBackend",
                 "SessionPlugin",
                 "CampaignsPlugin",
                 "AuditPlugin",
@@ -197,7 +207,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsPluginTests",
-            dependencies: ["MetricsPlugin", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["MetricsBackend", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         .testTarget(
             name: "AuditStoreTests",

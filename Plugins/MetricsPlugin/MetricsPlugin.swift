@@ -1,6 +1,7 @@
 import ArgumentParser
 import CampaignControl
 import Foundation
+import MetricsBackend
 import ShellKit
 
 /// metrics, metrics reset, metrics export: how the tool and the API behave in this session.

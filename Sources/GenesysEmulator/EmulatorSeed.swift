@@ -172,64 +172,39 @@ private struct SeedReader {
         violations.append(SchemaViolation(path: path, reason: reason))
     }
 
-    mutating func object(_ value: JSONValue?, at path: String) -> JSONObject? {
+    /// The member at `path` read by `convert`; a missing one or one of another kind is refused, naming `expected`.
+    mutating func read<Value>(_ value: JSONValue?, at path: String, expected: String, _ convert: (JSONValue) -> Value?)
+        -> Value?
+    {
         guard let value else {
             refuse(path, "required")
             return nil
         }
-        guard let object = value.objectValue else {
-            refuse(path, "expected an object, got \(SDKSchema.describe(value))")
+        guard let converted = convert(value) else {
+            refuse(path, "expected \(expected), got \(SDKSchema.describe(value))")
             return nil
         }
-        return object
+        return converted
+    }
+
+    mutating func object(_ value: JSONValue?, at path: String) -> JSONObject? {
+        read(value, at: path, expected: "an object", \.objectValue)
     }
 
     mutating func list(_ value: JSONValue?, at path: String) -> [JSONValue] {
-        guard let value else {
-            refuse(path, "required")
-            return []
-        }
-        guard let elements = value.arrayValue else {
-            refuse(path, "expected a list, got \(SDKSchema.describe(value))")
-            return []
-        }
-        return elements
+        read(value, at: path, expected: "a list", \.arrayValue) ?? []
     }
 
     mutating func string(_ value: JSONValue?, at path: String) -> String? {
-        guard let value else {
-            refuse(path, "required")
-            return nil
-        }
-        guard let text = value.stringValue else {
-            refuse(path, "expected text, got \(SDKSchema.describe(value))")
-            return nil
-        }
-        return text
+        read(value, at: path, expected: "text", \.stringValue)
     }
 
     mutating func count(_ value: JSONValue?, at path: String) -> Int? {
-        guard let value else {
-            refuse(path, "required")
-            return nil
-        }
-        guard let number = value.intValue, number >= 0 else {
-            refuse(path, "expected a whole number of at least 0, got \(SDKSchema.describe(value))")
-            return nil
-        }
-        return number
+        read(value, at: path, expected: "a whole number of at least 0") { $0.intValue.flatMap { $0 >= 0 ? $0 : nil } }
     }
 
     mutating func bool(_ value: JSONValue?, at path: String) -> Bool? {
-        guard let value else {
-            refuse(path, "required")
-            return nil
-        }
-        guard let flag = value.boolValue else {
-            refuse(path, "expected a boolean, got \(SDKSchema.describe(value))")
-            return nil
-        }
-        return flag
+        read(value, at: path, expected: "a boolean", \.boolValue)
     }
 
     mutating func campaign(_ value: JSONValue, at path: String) -> EmulatorSeed.SeedCampaign? {

@@ -5,7 +5,7 @@ import Foundation
 import GenesysCloud
 import GenesysEmulator
 import Metrics
-import MetricsPlugin
+import MetricsBackend
 import ShellConfiguration
 import ShellKit
 

@@ -1,7 +1,7 @@
 import CoreMetrics
 import Testing
 
-@testable import MetricsPlugin
+@testable import MetricsBackend
 
 @Suite struct MetricsRegistryTests {
     @Test func countersAndTimersAccumulatePerLabelSet() {
@@ -21,6 +21,23 @@ import Testing
         #expect(series[0].percentile(0.99) == 0.099)
         registry.reset()
         #expect(registry.series.allSatisfy { $0.count == 0 })
+    }
+
+    @Test func quantilesCoverEveryValueWithinATenthOfAPercent() throws {
+        let registry = MetricsRegistry()
+        let timer = Timer(label: "latency_seconds", dimensions: [], factory: registry)
+        // 100,000 values from 1 µs to 100 s: all of them count, not only the most recent.
+        let values = (1...100_000).map { Int64($0) * Int64($0) * 10 }
+        for value in values.reversed() { timer.recordNanoseconds(value) }
+        let series = registry.series[0]
+        for fraction in [0.5, 0.95, 0.99] {
+            let exact = Double(values[Int((Double(values.count) * fraction).rounded(.up)) - 1]) / 1e9
+            let quantile = try #require(series.percentile(fraction))
+            #expect(abs(quantile - exact) <= exact * 0.001, "p\(fraction * 100): \(quantile) for \(exact)")
+        }
+        #expect(MetricsRegistry.Series.roundest(49_971_200...50_003_967) == 50_000_000)
+        #expect(MetricsRegistry.Series.roundest(1234...1234) == 1234)
+        #expect(MetricsRegistry.Series.roundest(0...0) == 0)
     }
 
     @Test func prometheusTextHasTypesBucketsAndEscapedLabels() {

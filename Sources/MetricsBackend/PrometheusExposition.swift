@@ -1,8 +1,8 @@
 import Foundation
 
 /// The Prometheus text exposition format (version 0.0.4) of a registry's series.
-enum PrometheusExposition {
-    static func render(_ series: [MetricsRegistry.Series]) -> String {
+public enum PrometheusExposition {
+    public static func render(_ series: [MetricsRegistry.Series]) -> String {
         var text = ""
         var lastFamily = ""
         for item in series {
