@@ -100,6 +100,16 @@ import Testing
         }
     }
 
+    @Test func activateViaStartSendsNoBodyAndNoVersion() async throws {
+        try await Self.run { fixture in
+            let result = try await fixture.engine.perform(
+                .activate, on: .campaign(fixture.client.campaign(id: Self.draft)),
+                options: Self.options { $0.viaStart = true })
+            #expect(result.outcome == .success && result.to == .status(.on), "\(result.message ?? "")")
+            #expect(await fixture.mutations() == ["POST /api/v2/outbound/campaigns/\(Self.draft)/start 204"])
+        }
+    }
+
     @Test func aRunningCampaignWithErrorsIsStopped() async throws {
         try await Self.run { fixture in
             try await fixture.harness.control(
