@@ -248,6 +248,7 @@ extension CommandContext {
                     }
                 )
         } catch is CancellationError {
+            if interactive { OutputDestination.standardError.write("\r\u{1B}[K") }
             note("stopped waiting; campaigns already changed stay as they are (a pause may still be stopping)")
             throw CancellationError()
         }

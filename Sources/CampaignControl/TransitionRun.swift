@@ -181,7 +181,8 @@ public actor StatusWaiter {
 
     /// The progress line: how many campaigns are still waited for, in which statuses.
     private func report() {
-        guard let progress = options.progress, let started else { return }
+        // Nobody left waiting (a Ctrl-C took the last one): nothing to show, the command has ended.
+        guard let progress = options.progress, let started, !waiting.isEmpty else { return }
         let seconds = (options.clock.now() - started).components.seconds
         var byStatus: [String: Int] = [:]
         for id in waiting.keys { byStatus[lastStatus[id]?.rawValue ?? "?", default: 0] += 1 }
