@@ -110,7 +110,15 @@ enum AuditBench {
     }
 
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: audit-bench append|export|verify PATH [ROWS [BATCH]]\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                """
+                usage: audit-bench append PATH ROWS [BATCH]
+                       audit-bench append-concurrent PATH ROWS WRITERS
+                       audit-bench export PATH
+                       audit-bench verify PATH
+
+                """.utf8))
         exit(2)
     }
 }

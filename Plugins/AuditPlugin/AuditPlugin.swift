@@ -14,10 +14,6 @@ struct Audit: ShellCommand {
         commandName: "audit", abstract: "Show recent audit rows; export them; verify the hash chain.",
         subcommands: [Recent.self, Export.self, Verify.self], defaultSubcommand: Recent.self)
 
-    func run(in context: CommandContext) async throws {
-        try await Recent().run(in: context)
-    }
-
     /// Filters shared by `audit` and `audit export`.
     struct Filters: ParsableArguments {
         @Option(help: "Rows at or after: ISO-8601 (2026-11-29, 2026-11-29T08:00:00Z) or an age (30m, 1h, 7d).")
@@ -61,7 +57,7 @@ struct Audit: ShellCommand {
                         rows: records.map { record in
                             let entry = record.entry
                             return [
-                                .integer(Int(record.seq)), .text(AuditColumns.timestamp(entry.time)),
+                                .integer(Int(record.seq)), .text(AuditExport.timestamp(entry.time)),
                                 .text(
                                     [entry.actor.profile, entry.actor.osUser].compactMap { $0 }.joined(separator: "/")),
                                 Cell(entry.campaignName ?? entry.campaignID), .text(entry.verb), Cell(entry.fromStatus),
@@ -81,12 +77,12 @@ struct Audit: ShellCommand {
 
         func run(in context: CommandContext) async throws {
             let store = try context.components.require(AuditLog.self).store()
-            var stream = context.renderer.stream(AuditColumns.names)
+            var stream = context.renderer.stream(AuditExport.header)
             var buffer = stream.header
             buffer.reserveCapacity(1 << 17)
             for try await batch in store.batches(filters.filter) {
                 try Task.checkCancellation()
-                for record in batch { stream.append(AuditColumns.cells(record), to: &buffer) }
+                for record in batch { stream.append(AuditExport.cells(record), to: &buffer) }
                 if buffer.count >= 1 << 16 {
                     context.output.write(buffer)
                     buffer.removeAll(keepingCapacity: true)
@@ -124,34 +120,29 @@ struct Audit: ShellCommand {
     }
 }
 
-/// Every field of a row, in export order.
-enum AuditColumns {
-    static let names = [
-        "seq", "time", "actor_profile", "actor_client_id", "actor_os_user", "actor_host", "session", "command",
-        "campaign_id", "campaign_name", "verb", "from_status", "to_status", "outcome", "attempt", "version_before",
-        "version_after", "latency_ms", "http_status", "correlation_id", "override_checks", "override_reason",
-        "error_message", "prev_hash", "hash",
-    ]
+/// Rows as `audit export` writes them: every column of the audit table, in its order.
+enum AuditExport {
+    static let header = AuditTable.columns.map(\.exportName)
 
     static func cells(_ record: AuditRecord) -> [Cell] {
-        let entry = record.entry
-        return [
-            .integer(Int(record.seq)), .text(timestamp(entry.time)), Cell(entry.actor.profile),
-            Cell(entry.actor.clientID),
-            .text(entry.actor.osUser), .text(entry.actor.host), .text(entry.session), .text(entry.command),
-            Cell(entry.campaignID), Cell(entry.campaignName), .text(entry.verb), Cell(entry.fromStatus),
-            Cell(entry.toStatus), .text(entry.outcome.rawValue), .integer(entry.attempt), Cell(entry.versionBefore),
-            Cell(entry.versionAfter), Cell(entry.latencyMs), Cell(entry.httpStatus), Cell(entry.correlationID),
-            Cell(entry.overrideChecks), Cell(entry.overrideReason), Cell(entry.errorMessage), .text(record.prevHash),
-            .text(record.hash),
-        ]
+        AuditTable.columns.map { column in
+            switch column.value(of: record) {
+            case .null: .empty
+            case .integer(let value): .integer(Int(value))
+            case .text(let value): .text(value)
+            case .time(let milliseconds): .text(timestamp(milliseconds: milliseconds))
+            }
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        timestamp(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 
     /// UTC with milliseconds: `2026-11-29T08:00:00.123Z`.
     /// Written by hand from the stored milliseconds: Foundation's formatter cost more than the rest of an
     /// exported row.
-    static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+    static func timestamp(milliseconds: Int64) -> String {
         let (days, inDay) = (milliseconds.floorDivided(by: 86_400_000), milliseconds.floorModulo(86_400_000))
         // Days since 1970-01-01 to a civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
         let shifted = days + 719_468
@@ -164,7 +155,8 @@ enum AuditColumns {
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         guard (0...9999).contains(year) else {
-            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            return Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(
+                Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         }
         var text = [UInt8]()
         text.reserveCapacity(24)

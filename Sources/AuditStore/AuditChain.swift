@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 
 /// The hash chain: each row's hash is SHA-256 over the previous row's hash and a canonical encoding of
-/// the row's stored values (its `seq` included, so moving rows breaks the chain as surely as editing or
-/// deleting them).
+/// the row's stored values in the columns of its hash version (`seq` among them, so moving rows breaks the
+/// chain as surely as editing or deleting them).
 ///
 /// The encoding works on the bytes SQLite stores, so `verify` hashes rows straight from the database
 /// without decoding them into records, and appending hashes the same bytes it is about to store.
@@ -11,35 +11,38 @@ enum AuditChain {
     /// The `prev_hash` of the first row.
     static let genesis = String(repeating: "0", count: 64)
 
-    /// The hash of a row whose stored values (``storedFields(seq:entry:)``) are `fields`.
-    static func hash(fields: [String?], prevHash: String) -> String {
+    /// The columns each hash version's input is made of, as indexes into `AuditTable.columns`: version v's
+    /// are at v - 1. A row records its version, so a version that hashes more columns leaves older rows
+    /// verifiable.
+    static let inputColumns: [[Int32]] = {
+        let versions = AuditTable.columns.compactMap(\.hashedSince).max() ?? 1
+        return (1...versions).map { version in
+            AuditTable.columns.indices.filter { AuditTable.columns[$0].hashedSince.map { $0 <= version } ?? false }
+                .map(Int32.init)
+        }
+    }()
+
+    /// The hash version new rows are written with.
+    static var currentVersion: Int { inputColumns.count }
+
+    /// The hash of a row whose stored values, in `AuditTable.columns` order, are `values`.
+    static func hash(_ values: [AuditValue], version: Int, prevHash: String) -> String {
         var canonical = CanonicalRow()
         canonical.begin(previousHash: prevHash.utf8)
-        for field in fields {
-            if var field {
-                field.withUTF8 { canonical.append(field: UnsafeRawBufferPointer($0)) }
-            } else {
+        for column in inputColumns[version - 1] {
+            switch values[Int(column)] {
+            case .null:
                 canonical.append(field: nil)
+            case .text(var text):
+                text.withUTF8 { canonical.append(field: UnsafeRawBufferPointer($0)) }
+            case .integer(let number), .time(let number):
+                // SQLite hands an integer out as its decimal text, which is what `verify` hashes.
+                var text = String(number)
+                text.withUTF8 { canonical.append(field: UnsafeRawBufferPointer($0)) }
             }
         }
         return String(decoding: canonical.hexDigest(), as: UTF8.self)
     }
-
-    /// The row's values in column order (`seq` … `error_message`), as text; nil for NULL. They are bound
-    /// as they are: the integer columns' affinity stores the numbers as integers.
-    static func storedFields(seq: Int64, entry: AuditEntry) -> [String?] {
-        [
-            String(seq), String(timeMilliseconds(entry.time)), entry.actor.profile, entry.actor.clientID,
-            entry.actor.osUser, entry.actor.host, entry.session, entry.command, entry.campaignID, entry.campaignName,
-            entry.verb, entry.fromStatus, entry.toStatus, entry.outcome.rawValue, String(entry.attempt),
-            entry.versionBefore.map(String.init), entry.versionAfter.map(String.init), entry.latencyMs.map(String.init),
-            entry.httpStatus.map(String.init), entry.correlationID, entry.overrideChecks, entry.overrideReason,
-            entry.errorMessage,
-        ]
-    }
-
-    /// How many of the leading columns the hash covers: all but `prev_hash` and `hash`.
-    static let hashedColumnCount = 23
 
     static func timeMilliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())

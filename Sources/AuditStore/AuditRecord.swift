@@ -96,6 +96,8 @@ public struct AuditRecord: Sendable, Equatable {
     public var entry: AuditEntry
     public var prevHash: String
     public var hash: String
+    /// The version of the hash input: which columns `hash` covers.
+    public var hashVersion: Int
 
     /// This row as an anchor for a later `verify`.
     public var anchor: AuditAnchor { AuditAnchor(seq: seq, hash: hash) }

@@ -47,46 +47,15 @@ public final class AuditStore: Sendable {
 
     /// Creates or upgrades the schema in one IMMEDIATE transaction: two processes opening a new file at
     /// once take turns, and the second finds the tables made. (GRDB's migrator reads which migrations ran
-    /// before it locks, so both would create them.) `user_version` counts the steps applied.
+    /// before it locks, so both would create them.)
     private static func prepareSchema(_ database: DatabasePool) throws {
         try database.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                for (step, sql) in schemaSteps.enumerated() where step >= version {
-                    try db.execute(sql: sql)
-                }
-                try db.execute(sql: "PRAGMA user_version = \(schemaSteps.count)")
+                try AuditTable.prepare(db)
                 return .commit
             }
         }
     }
-
-    /// The schema, step by step; never edit a step, add one. `IF NOT EXISTS` keeps files made before
-    /// `user_version` was kept.
-    private static let schemaSteps = [
-        """
-        CREATE TABLE IF NOT EXISTS audit (
-            seq INTEGER PRIMARY KEY,
-            time_ms INTEGER NOT NULL,
-            actor_profile TEXT, actor_client_id TEXT, actor_os_user TEXT NOT NULL, actor_host TEXT NOT NULL,
-            session TEXT NOT NULL, command TEXT NOT NULL,
-            campaign_id TEXT, campaign_name TEXT, verb TEXT NOT NULL, from_status TEXT, to_status TEXT,
-            outcome TEXT NOT NULL, attempt INTEGER NOT NULL, version_before INTEGER, version_after INTEGER,
-            latency_ms INTEGER, http_status INTEGER, correlation_id TEXT,
-            override_checks TEXT, override_reason TEXT, error_message TEXT,
-            prev_hash TEXT NOT NULL, hash TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS audit_time ON audit(time_ms);
-        CREATE INDEX IF NOT EXISTS audit_campaign ON audit(campaign_id);
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS archives (
-            id INTEGER PRIMARY KEY,
-            campaign_id TEXT NOT NULL, name TEXT NOT NULL, snapshot TEXT NOT NULL,
-            archived_at_ms INTEGER NOT NULL, restored_as TEXT, restored_at_ms INTEGER
-        )
-        """,
-    ]
 
     /// Appends one row; it is durable when this returns.
     ///
@@ -146,14 +115,18 @@ public final class AuditStore: Sendable {
                     .map { (seq: $0[0] as Int64, hash: $0[1] as String) } ?? (seq: 0, hash: AuditChain.genesis)
                 var records: [AuditRecord] = []
                 records.reserveCapacity(entries.count)
-                let statement = try db.cachedStatement(sql: Self.insertSQL)
+                let statement = try db.cachedStatement(sql: AuditTable.insertSQL)
                 for entry in entries {
-                    let seq = last.seq + 1
-                    let fields = AuditChain.storedFields(seq: seq, entry: entry)
-                    let hash = AuditChain.hash(fields: fields, prevHash: last.hash)
-                    try statement.execute(arguments: StatementArguments(fields + [last.hash, hash]))
-                    records.append(AuditRecord(seq: seq, entry: entry, prevHash: last.hash, hash: hash))
-                    last = (seq, hash)
+                    var record = AuditRecord(
+                        seq: last.seq + 1, entry: entry, prevHash: last.hash, hash: "",
+                        hashVersion: AuditChain.currentVersion)
+                    var values = AuditTable.columns.map { $0.value(of: record) }
+                    record.hash = AuditChain.hash(values, version: record.hashVersion, prevHash: last.hash)
+                    values[AuditTable.hashIndex] = .text(record.hash)
+                    // The values hashed are the values bound.
+                    try statement.execute(arguments: StatementArguments(values.map(\.databaseValue)))
+                    records.append(record)
+                    last = (record.seq, record.hash)
                 }
                 return records
             }
@@ -161,13 +134,6 @@ public final class AuditStore: Sendable {
             throw AuditStoreError("cannot write the audit database \(path): \(error)")
         }
     }
-
-    private static let insertSQL = """
-        INSERT INTO audit (seq, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command,
-            campaign_id, campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after,
-            latency_ms, http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
 
     // MARK: Reading
 
@@ -179,7 +145,7 @@ public final class AuditStore: Sendable {
             try database.read { db in
                 let (sql, arguments) = filter.query()
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                while let row = try rows.next() { try body(Self.record(row)) }
+                while let row = try rows.next() { try body(AuditTable.record(row)) }
             }
         } catch let error as AuditStoreError {
             throw error
@@ -313,7 +279,7 @@ public final class AuditStore: Sendable {
         // Hashes the bytes SQLite hands out, stepping the statement itself: no record, string, date or
         // `Data` per row, which is what keeps this at hundreds of thousands of rows a second.
         let statement = try db.makeStatement(
-            sql: "SELECT \(columns) FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq")
+            sql: "SELECT \(AuditTable.selectList) FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq")
         try statement.setArguments([lower, upper])
         let rows = statement.sqliteStatement
         func value(_ column: Int32) -> UnsafeRawBufferPointer? {
@@ -329,6 +295,11 @@ public final class AuditStore: Sendable {
             guard let stored = value(column), stored.count == bytes.count else { return false }
             return bytes.withUnsafeBytes { memcmp($0.baseAddress!, stored.baseAddress!, bytes.count) == 0 }
         }
+        let (seqColumn, outcomeColumn, prevHashColumn, hashColumn, hashVersionColumn) = (
+            Int32(AuditTable.seqIndex), Int32(AuditTable.outcomeIndex), Int32(AuditTable.prevHashIndex),
+            Int32(AuditTable.hashIndex), Int32(AuditTable.hashVersionIndex)
+        )
+        let inputColumns = AuditChain.inputColumns
         var span = VerifiedSpan()
         var canonical = CanonicalRow()
         // The previous row's hash and this row's, swapped after each row.
@@ -343,9 +314,9 @@ public final class AuditStore: Sendable {
                     resultCode: ResultCode(rawValue: step),
                     message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
-            let seq = sqlite3_column_int64(rows, 0)
+            let seq = sqlite3_column_int64(rows, seqColumn)
             if span.first == nil {
-                guard let previousHash = value(23) else {
+                guard let previousHash = value(prevHashColumn) else {
                     span.broken = .broken(
                         seq: seq, reason: "its prev_hash does not match the hash of the row before it")
                     return span
@@ -356,17 +327,26 @@ public final class AuditStore: Sendable {
                 span.broken = .broken(
                     seq: seq, reason: "expected row \(previousSeq + 1) here: rows are missing or were moved")
                 return span
-            } else if !stored(23, equals: previous) {
+            } else if !stored(prevHashColumn, equals: previous) {
                 span.broken = .broken(seq: seq, reason: "its prev_hash does not match the hash of the row before it")
                 return span
             }
+            let hashVersion = sqlite3_column_int64(rows, hashVersionColumn)
+            guard (1...Int64(inputColumns.count)).contains(hashVersion) else {
+                span.broken = .broken(
+                    seq: seq,
+                    reason:
+                        "its hash_version \(hashVersion) is unknown: the row was altered, or a newer campaignsh wrote it"
+                )
+                return span
+            }
             canonical.begin(previousHash: previous)
-            for column in 0..<Int32(AuditChain.hashedColumnCount) {
+            for column in inputColumns[Int(hashVersion) - 1] {
                 canonical.append(field: value(column))
             }
             hash.withUnsafeMutableBytes { canonical.writeHexDigest(into: $0) }
             // An outcome the tool never writes is tampering, even with a hash recomputed to match.
-            guard stored(24, equals: hash), let outcome = value(13),
+            guard stored(hashColumn, equals: hash), let outcome = value(outcomeColumn),
                 AuditOutcome(rawValue: String(decoding: outcome, as: UTF8.self)) != nil
             else {
                 span.broken = .broken(seq: seq, reason: "its contents do not match its hash (the row was altered)")
@@ -383,27 +363,6 @@ public final class AuditStore: Sendable {
         }
         if span.rows > 0 { span.last = (previousSeq, previous) }
         return span
-    }
-
-    /// The columns every read selects, in the order `record(_:)` reads them by index (faster than by name).
-    static let columns = """
-        seq, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command, campaign_id, \
-        campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after, latency_ms, \
-        http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash
-        """
-
-    private static func record(_ row: Row) throws -> AuditRecord {
-        let entry = AuditEntry(
-            time: Date(timeIntervalSince1970: Double(row[1] as Int64) / 1000),
-            actor: AuditActor(profile: row[2], clientID: row[3], osUser: row[4], host: row[5]),
-            session: row[6], command: row[7], campaignID: row[8], campaignName: row[9], verb: row[10],
-            fromStatus: row[11], toStatus: row[12], outcome: AuditOutcome(rawValue: row[13]) ?? .error,
-            attempt: row[14], versionBefore: row[15],
-            versionAfter: row[16], latencyMs: row[17], httpStatus: row[18], correlationID: row[19],
-            overrideChecks: row[20], overrideReason: row[21], errorMessage: row[22]
-        )
-        // An outcome the tool never writes reads as an error; `verify` names the row.
-        return AuditRecord(seq: row[0], entry: entry, prevHash: row[23], hash: row[24])
     }
 }
 
@@ -472,7 +431,7 @@ public struct AuditFilter: Sendable {
             conditions.append("outcome = ?")
             arguments.append(outcome.rawValue)
         }
-        var sql = "SELECT \(AuditStore.columns) FROM audit"
+        var sql = "SELECT \(AuditTable.selectList) FROM audit"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += newestFirst ? " ORDER BY seq DESC" : " ORDER BY seq"
         if let limit { sql += " LIMIT \(limit)" }
@@ -513,74 +472,4 @@ public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
 public struct AuditStoreError: Error, Equatable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A campaign as it was before `archive` deleted it from Genesys.
-public struct ArchivedCampaign: Sendable, Equatable {
-    public var id: Int64
-    public var campaignID: String
-    public var name: String
-    /// The campaign's full JSON as Genesys returned it.
-    public var snapshot: String
-    public var archivedAt: Date
-    public var restoredAs: String?
-    public var restoredAt: Date?
-}
-
-extension AuditStore {
-    /// Keeps a campaign's snapshot; durable when this returns.
-    @discardableResult
-    public func archive(campaignID: String, name: String, snapshot: String) async throws(AuditStoreError)
-        -> ArchivedCampaign
-    {
-        let now = Date()
-        do {
-            return try await database.write { db in
-                try db.execute(
-                    sql: "INSERT INTO archives (campaign_id, name, snapshot, archived_at_ms) VALUES (?, ?, ?, ?)",
-                    arguments: [campaignID, name, snapshot, AuditChain.timeMilliseconds(now)]
-                )
-                return ArchivedCampaign(
-                    id: db.lastInsertedRowID, campaignID: campaignID, name: name, snapshot: snapshot, archivedAt: now
-                )
-            }
-        } catch {
-            throw AuditStoreError("cannot write the archive in \(path): \(error)")
-        }
-    }
-
-    /// Every archived campaign, oldest first.
-    public func archives() throws(AuditStoreError) -> [ArchivedCampaign] {
-        do {
-            return try database.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql:
-                        "SELECT id, campaign_id, name, snapshot, archived_at_ms, restored_as, restored_at_ms FROM archives ORDER BY id"
-                ).map { row in
-                    ArchivedCampaign(
-                        id: row[0], campaignID: row[1], name: row[2], snapshot: row[3],
-                        archivedAt: Date(timeIntervalSince1970: Double(row[4] as Int64) / 1000), restoredAs: row[5],
-                        restoredAt: (row[6] as Int64?).map { Date(timeIntervalSince1970: Double($0) / 1000) }
-                    )
-                }
-            }
-        } catch {
-            throw AuditStoreError("cannot read the archive in \(path): \(error)")
-        }
-    }
-
-    /// Records that archive `id` was restored as the campaign `newID`.
-    public func markRestored(_ id: Int64, as newID: String) async throws(AuditStoreError) {
-        do {
-            try await database.write { db in
-                try db.execute(
-                    sql: "UPDATE archives SET restored_as = ?, restored_at_ms = ? WHERE id = ?",
-                    arguments: [newID, AuditChain.timeMilliseconds(Date()), id]
-                )
-            }
-        } catch {
-            throw AuditStoreError("cannot write the archive in \(path): \(error)")
-        }
-    }
 }

@@ -21,7 +21,7 @@ struct TimestampTests {
                 Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(seconds).dropLast()
                 + String(format: ".%03lldZ", milliseconds - wholeSeconds * 1000)
             #expect(
-                AuditColumns.timestamp(Date(timeIntervalSince1970: Double(milliseconds) / 1000)) == expected,
+                AuditExport.timestamp(Date(timeIntervalSince1970: Double(milliseconds) / 1000)) == expected,
                 "\(milliseconds) ms")
         }
     }

@@ -20,6 +20,13 @@ import Testing
         )
     }
 
+    /// The entry as it reads back: its time is stored in whole milliseconds.
+    static func storedToTheMillisecond(_ entry: AuditEntry) -> AuditEntry {
+        var entry = entry
+        entry.time = Date(timeIntervalSince1970: Double(AuditChain.timeMilliseconds(entry.time)) / 1000)
+        return entry
+    }
+
     /// Runs SQL on the file behind the store's back, as the sqlite3 command line would.
     static func tamper(_ path: String, _ sql: String) throws {
         let queue = try DatabaseQueue(path: path)
@@ -118,7 +125,8 @@ import Testing
         "UPDATE audit SET seq = 100 WHERE seq = 17",
         "UPDATE audit SET prev_hash = hash WHERE seq = 25",
         "UPDATE audit SET hash = prev_hash WHERE seq = 40",
-        "INSERT INTO audit SELECT 41, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command, campaign_id, campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after, latency_ms, http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash FROM audit WHERE seq = 40",
+        "INSERT INTO audit SELECT 41, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command, campaign_id, campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after, latency_ms, http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash, hash_version FROM audit WHERE seq = 40",
+        "UPDATE audit SET hash_version = 2 WHERE seq = 12",
     ])
     func spansReachTheVerdictOfAWalkFromTheStart(tampering: String) async throws {
         let path = Self.temporaryPath()
@@ -242,8 +250,11 @@ import Testing
         }
     }
 
-    @Test func twoProcessesAppendingAtOnceKeepOneChain() async throws {
-        let path = Self.temporaryPath()  // a new file: both writers also race to create it
+    /// On a new file both writers race to create it; on a file made before `hash_version`, to add it.
+    @Test(arguments: [nil, .beforeHashVersion] as [LegacyFile?])
+    func twoProcessesAppendingAtOnceKeepOneChain(existing: LegacyFile?) async throws {
+        let path = Self.temporaryPath()
+        let existingRows = try existing?.make(at: path) ?? 0
         let processes = try (0..<2).map { _ in
             let process = Process()
             process.executableURL = Self.bench
@@ -256,7 +267,7 @@ import Testing
             await Task.detached { process.waitUntilExit() }.value
             #expect(process.terminationStatus == 0)
         }
-        #expect(try AuditStore(path: path).verify().intactRows == 800)
+        #expect(try AuditStore(path: path).verify().intactRows == existingRows + 800)
     }
 
     @Test func aWriterKilledMidTransactionLeavesAVerifiableStore() async throws {
