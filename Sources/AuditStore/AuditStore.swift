@@ -22,10 +22,10 @@ public final class AuditStore: Sendable {
             }
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
             database = try Self.openPool(path: path, configuration: configuration)
+            // After the pool is open: opening it switches the writer to WAL and to `synchronous = NORMAL`
+            // (GRDB's `setUpWALMode`), which syncs at checkpoints only, so a commit could be lost with power.
+            try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.prepareSchema(database)
         } catch {
             throw AuditStoreError("cannot open the audit database \(path): \(error)")
@@ -64,14 +64,7 @@ public final class AuditStore: Sendable {
     @discardableResult
     public func append(_ entry: AuditEntry) async throws(AuditStoreError) -> AuditRecord {
         do {
-            return try await withCheckedThrowingContinuation { continuation in
-                let leads = waiting.withLock { queue in
-                    queue.rows.append((entry, continuation))
-                    defer { queue.writing = true }
-                    return !queue.writing
-                }
-                if leads { Task { await self.writeWaitingRows() } }
-            }
+            return try await withCheckedThrowingContinuation { committer.enqueue(entry, $0, into: self) }
         } catch let error as AuditStoreError {
             throw error
         } catch {
@@ -79,60 +72,58 @@ public final class AuditStore: Sendable {
         }
     }
 
-    /// Rows handed to `append(_:)` and not yet written, and whether a writer is at work.
-    private struct WaitingRows {
-        var rows: [(entry: AuditEntry, continuation: CheckedContinuation<AuditRecord, any Error>)] = []
-        var writing = false
-    }
-
-    private let waiting = Mutex(WaitingRows())
-
-    /// Writes what is waiting, one transaction per round, until nothing is.
-    private func writeWaitingRows() async {
-        while true {
-            let batch = waiting.withLock { queue in
-                defer { queue.rows = [] }
-                if queue.rows.isEmpty { queue.writing = false }
-                return queue.rows
-            }
-            guard !batch.isEmpty else { return }
-            do {
-                let records = try await append(contentsOf: batch.map(\.entry))
-                for (row, record) in zip(batch, records) { row.continuation.resume(returning: record) }
-            } catch {
-                for row in batch { row.continuation.resume(throwing: error) }
-            }
-        }
-    }
+    private let committer = GroupCommitter()
 
     /// Appends rows in one transaction (group commit): one disk sync for all of them.
     @discardableResult
     public func append(contentsOf entries: [AuditEntry]) async throws(AuditStoreError) -> [AuditRecord] {
         do {
-            return try await database.write { db in
-                var last =
-                    try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-                    .map { (seq: $0[0] as Int64, hash: $0[1] as String) } ?? (seq: 0, hash: AuditChain.genesis)
-                var records: [AuditRecord] = []
-                records.reserveCapacity(entries.count)
-                let statement = try db.cachedStatement(sql: AuditTable.insertSQL)
-                for entry in entries {
-                    var record = AuditRecord(
-                        seq: last.seq + 1, entry: entry, prevHash: last.hash, hash: "",
-                        hashVersion: AuditChain.currentVersion)
-                    var values = AuditTable.columns.map { $0.value(of: record) }
-                    record.hash = AuditChain.hash(values, version: record.hashVersion, prevHash: last.hash)
-                    values[AuditTable.hashIndex] = .text(record.hash)
-                    // The values hashed are the values bound.
-                    try statement.execute(arguments: StatementArguments(values.map(\.databaseValue)))
-                    records.append(record)
-                    last = (record.seq, record.hash)
-                }
-                return records
-            }
+            return try await database.write { try Self.insert(entries, db: $0) }
         } catch {
             throw AuditStoreError("cannot write the audit database \(path): \(error)")
         }
+    }
+
+    /// Writes the rows of one group commit, on the committer's thread.
+    fileprivate func commit(_ entries: [AuditEntry]) throws(AuditStoreError) -> [AuditRecord] {
+        do {
+            return try database.write { try Self.insert(entries, db: $0) }
+        } catch {
+            throw AuditStoreError("cannot write the audit database \(path): \(error)")
+        }
+    }
+
+    /// Inserts `entries` after the last row, inside the caller's transaction, chaining their hashes.
+    ///
+    /// Values are bound with SQLite's C API: GRDB's `StatementArguments` box each one, which cost a group
+    /// commit more than its disk sync.
+    private static func insert(_ entries: [AuditEntry], db: Database) throws -> [AuditRecord] {
+        let head = try db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        var last =
+            try Row.fetchOne(head).map { (seq: $0[0] as Int64, hash: $0[1] as String) }
+            ?? (seq: 0, hash: AuditChain.genesis)
+        var records: [AuditRecord] = []
+        records.reserveCapacity(entries.count)
+        let insert = try db.cachedStatement(sql: AuditTable.insertSQL).sqliteStatement
+        for entry in entries {
+            var record = AuditRecord(
+                seq: last.seq + 1, entry: entry, prevHash: last.hash, hash: "", hashVersion: AuditChain.currentVersion)
+            var values = AuditTable.columns.map { $0.value(of: record) }
+            record.hash = AuditChain.hash(values, version: record.hashVersion, prevHash: last.hash)
+            values[AuditTable.hashIndex] = .text(record.hash)
+            // The values hashed are the values bound.
+            sqlite3_reset(insert)
+            for (index, value) in values.enumerated() { value.bind(to: insert, at: Int32(index + 1)) }
+            let step = sqlite3_step(insert)
+            guard step == SQLITE_DONE else {
+                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: message, sql: AuditTable.insertSQL)
+            }
+            records.append(record)
+            last = (record.seq, record.hash)
+        }
+        sqlite3_clear_bindings(insert)
+        return records
     }
 
     // MARK: Reading
@@ -472,4 +463,78 @@ public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
 public struct AuditStoreError: Error, Equatable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Group commit for `AuditStore.append(_:)`: the rows appended while a transaction is being written wait
+/// and share the next one, written by a thread of the committer's own that ends when no row waits.
+///
+/// A thread, not a task: a transaction blocks for the disk sync, which would hold one of the few threads
+/// Swift's concurrency runs on, and a task would hop threads several times per commit.
+private final class GroupCommitter: Sendable {
+    private typealias Waiting = (entry: AuditEntry, continuation: CheckedContinuation<AuditRecord, any Error>)
+
+    private struct State {
+        var rows: [Waiting] = []
+        var writing = false
+        /// Set while the writer waits for this many rows; the appender that brings them clears it and wakes it.
+        var gatheringFor: Int?
+    }
+
+    /// How long the writer waits for the appenders it has just answered: they usually append again at
+    /// once, and without the pause the next transaction would start with the first of them, leaving the
+    /// rest for the one after and halving each transaction's rows.
+    private static let gatheringTime = DispatchTimeInterval.microseconds(500)
+
+    private let state = Mutex(State())
+    private let enoughRows = DispatchSemaphore(value: 0)
+
+    func enqueue(
+        _ entry: AuditEntry, _ continuation: CheckedContinuation<AuditRecord, any Error>, into store: AuditStore
+    ) {
+        let (starts, wakes) = state.withLock { state in
+            state.rows.append((entry, continuation))
+            let wakes = state.gatheringFor.map { state.rows.count >= $0 } ?? false
+            if wakes { state.gatheringFor = nil }
+            defer { state.writing = true }
+            return (!state.writing, wakes)
+        }
+        if wakes { enoughRows.signal() }
+        if starts { Thread { self.writeWaitingRows(into: store) }.start() }
+    }
+
+    private func writeWaitingRows(into store: AuditStore) {
+        var answered = 0
+        while true {
+            if answered > 1 { gather(answered) }
+            let batch = state.withLock { state in
+                defer { state.rows = [] }
+                if state.rows.isEmpty { state.writing = false }
+                return state.rows
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let records = try store.commit(batch.map(\.entry))
+                for (row, record) in zip(batch, records) { row.continuation.resume(returning: record) }
+            } catch {
+                for row in batch { row.continuation.resume(throwing: error) }
+            }
+            answered = batch.count
+        }
+    }
+
+    /// Returns when `expected` rows wait, or after ``gatheringTime``.
+    private func gather(_ expected: Int) {
+        let waits = state.withLock { state in
+            guard state.rows.count < expected else { return false }
+            state.gatheringFor = expected
+            return true
+        }
+        guard waits, enoughRows.wait(timeout: .now() + Self.gatheringTime) == .timedOut else { return }
+        let signalled = state.withLock { state in
+            defer { state.gatheringFor = nil }
+            return state.gatheringFor == nil
+        }
+        // An appender cleared the wait just as it timed out: take its signal, so the next wait is not woken by it.
+        if signalled { enoughRows.wait() }
+    }
 }

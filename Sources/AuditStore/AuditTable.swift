@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The `audit` table: its columns, in order, and everything made from them (the schema, the insert, the
 /// reads, the hash input, the export).
@@ -191,13 +192,21 @@ public enum AuditValue: Sendable, Equatable {
     /// Stored and hashed as the integer; exports write it as a UTC timestamp.
     case time(milliseconds: Int64)
 
-    var databaseValue: DatabaseValue {
+    /// Binds the value to parameter `index` (from 1) of a prepared statement.
+    func bind(to statement: OpaquePointer, at index: Int32) {
         switch self {
-        case .null: .null
-        case .integer(let value), .time(let value): value.databaseValue
-        case .text(let value): value.databaseValue
+        case .null: sqlite3_bind_null(statement, index)
+        case .integer(let value), .time(let value): sqlite3_bind_int64(statement, index, value)
+        case .text(var value):
+            // SQLite copies the bytes (SQLITE_TRANSIENT) before the buffer goes away.
+            _ = value.withUTF8 { bytes in
+                sqlite3_bind_text(statement, index, bytes.baseAddress, Int32(bytes.count), AuditValue.transient)
+            }
         }
     }
+
+    /// SQLite's SQLITE_TRANSIENT, which C macros do not bring to Swift.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
 /// A type a record field of the audit table has: how it is stored, and read back.

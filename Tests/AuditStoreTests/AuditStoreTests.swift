@@ -50,6 +50,15 @@ import Testing
         #expect(try store.verify() == .intact(rows: 5, head: rest.last?.anchor))
     }
 
+    /// Opening a pool sets `synchronous = NORMAL` (GRDB), which syncs the WAL only at checkpoints: a row
+    /// could be lost with power after `append` returned. FULL (2) syncs every commit.
+    @Test func everyCommitIsSyncedToDisk() async throws {
+        let store = try AuditStore(path: Self.temporaryPath())
+        try await store.append(Self.entry(1))
+        let synchronous = try await store.database.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2)
+    }
+
     @Test func filtersSelectByCampaignVerbOutcomeAndTime() async throws {
         let store = try AuditStore(path: Self.temporaryPath())
         var old = Self.entry(1)
