@@ -23,7 +23,7 @@ import Testing
         #expect(registry.series.allSatisfy { $0.count == 0 })
     }
 
-    @Test func quantilesCoverEveryValueWithinATenthOfAPercent() throws {
+    @Test func quantilesCoverEveryValueWithinOnePercent() throws {
         let registry = MetricsRegistry()
         let timer = Timer(label: "latency_seconds", dimensions: [], factory: registry)
         // 100,000 values from 1 µs to 100 s: all of them count, not only the most recent.
@@ -33,9 +33,10 @@ import Testing
         for fraction in [0.5, 0.95, 0.99] {
             let exact = Double(values[Int((Double(values.count) * fraction).rounded(.up)) - 1]) / 1e9
             let quantile = try #require(series.percentile(fraction))
-            #expect(abs(quantile - exact) <= exact * 0.001, "p\(fraction * 100): \(quantile) for \(exact)")
+            #expect(abs(quantile - exact) <= exact * 0.01, "p\(fraction * 100): \(quantile) for \(exact)")
         }
         #expect(MetricsRegistry.Series.roundest(49_971_200...50_003_967) == 50_000_000)
+        #expect(MetricsRegistry.Series.roundest(49_500_000...50_300_000) == 50_000_000)
         #expect(MetricsRegistry.Series.roundest(1234...1234) == 1234)
         #expect(MetricsRegistry.Series.roundest(0...0) == 0)
     }
