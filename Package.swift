@@ -196,7 +196,7 @@ let package = Package(
             path: "Tests/GenesysTestSupport"
         ),
         .testTarget(name: "ShellKitTests", dependencies: ["ShellKit"]),
-        .testTarget(name: "AuditPluginTests", dependencies: ["AuditPlugin"]),
+        .testTarget(name: "AuditPluginTests", dependencies: ["AuditPlugin", "AuditStore", "ShellKit"]),
         .testTarget(
             name: "CampaignControlTests",
             dependencies: [

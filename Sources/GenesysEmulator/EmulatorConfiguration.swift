@@ -8,8 +8,10 @@ public struct EmulatorConfiguration: Sendable {
     public var port = 0
     public var clientID = "campaignsh-sandbox"
     public var clientSecret = "sandbox-secret"
-    /// Requests per token per minute (`client.credentials.token.rate.per.minute`, default 300).
-    public var rateLimitPerMinute = 300
+    /// Requests per token per ``rateLimitWindow`` (`client.credentials.token.rate.per.minute`, default 300).
+    public var rateLimit = 300
+    /// The rate limit's window: a minute at Genesys; shorter only so that a benchmark crosses a few windows quickly.
+    public var rateLimitWindow: Duration = .seconds(60)
     /// A guess: how long `stopping` (and `forced_stopping`) lasts before the campaign is `off` (`forced_off`);
     /// in reality it can take minutes (TF #683).
     public var stoppingDelay: Duration = .seconds(2)

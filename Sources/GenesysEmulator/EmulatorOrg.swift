@@ -173,16 +173,17 @@ actor EmulatorOrg {
         guard var window = tokens[bearer], window.expiresAt > now else {
             return .refused(.error(401, ErrorCode.badCredentials, "Invalid login credentials."))
         }
-        if now - window.windowStart >= .seconds(60) {
+        if now - window.windowStart >= configuration.rateLimitWindow {
             window.windowStart = now
             window.count = 0
         }
-        let reset = Int((window.windowStart + .seconds(60) - now).components.seconds) + 1
-        if window.count >= configuration.rateLimitPerMinute {
+        let reset = Int((window.windowStart + configuration.rateLimitWindow - now).components.seconds) + 1
+        if window.count >= configuration.rateLimit {
             tokens[bearer] = window
             var reply = Reply.error(
                 429, ErrorCode.tooManyRequests,
-                "Rate limit exceeded the maximum. [\(configuration.rateLimitPerMinute)] requests for [60] seconds"
+                "Rate limit exceeded the maximum. [\(configuration.rateLimit)] requests for "
+                    + "[\(configuration.rateLimitWindow.components.seconds)] seconds"
             )
             reply.headers = rateLimitHeaders(window, reset: reset) + [("Retry-After", "\(reset)")]
             return .refused(reply)
@@ -195,7 +196,7 @@ actor EmulatorOrg {
     private func rateLimitHeaders(_ window: TokenWindow, reset: Int) -> [(String, String)] {
         [
             ("inin-ratelimit-count", "\(window.count)"),
-            ("inin-ratelimit-allowed", "\(configuration.rateLimitPerMinute)"),
+            ("inin-ratelimit-allowed", "\(configuration.rateLimit)"),
             ("inin-ratelimit-reset", "\(reset)"),
         ]
     }

@@ -25,7 +25,7 @@ import Testing
     @Test func theTokensOwnRateLimitIsHonouredAndItsHeadersSeen() async throws {
         let records = RecordedRequests()
         try await EmulatorHarness.run(
-            configure: { $0.rateLimitPerMinute = 3 },
+            configure: { $0.rateLimit = 3 },
             client: { configuration in
                 configuration.retryPolicy.maxRetryAfter = .seconds(30)
                 configuration.observer = { records.append($0) }

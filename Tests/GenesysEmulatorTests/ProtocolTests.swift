@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func everyAPIAnswerCountsAgainstTheTokensWindowUntil429() async throws {
-        try await EmulatorTestClient.run(configure: { $0.rateLimitPerMinute = 4 }) { client in
+        try await EmulatorTestClient.run(configure: { $0.rateLimit = 4 }) { client in
             var counts: [String] = []
             for _ in 0..<4 {
                 let answer = try await client.api(.GET, "/api/v2/outbound/campaigns")
