@@ -62,11 +62,18 @@ struct ExitCommand: ShellCommand {
     }
 }
 
-struct SetCommand: ShellCommand {
+struct SetCommand: WordsCommand {
     static let configuration = CommandConfiguration(
         commandName: "set", abstract: "Set a variable, used as ${NAME}; 'set' alone lists them.")
     @Argument(help: "The variable's name.") var name: String?
     @Argument(help: "Its value (the rest of the line, joined by spaces).") var value: [String] = []
+
+    init() {}
+
+    init?(words: [String]) {
+        name = words.first
+        value = Array(words.dropFirst())
+    }
 
     func run(in context: CommandContext) async throws {
         guard let name else { return try await VarsCommand().run(in: context) }
@@ -77,9 +84,16 @@ struct SetCommand: ShellCommand {
     }
 }
 
-struct UnsetCommand: ShellCommand {
+struct UnsetCommand: WordsCommand {
     static let configuration = CommandConfiguration(commandName: "unset", abstract: "Remove a variable.")
     @Argument(help: "The variable's name.") var name: String
+
+    init() {}
+
+    init?(words: [String]) {
+        guard words.count == 1 else { return nil }
+        name = words[0]
+    }
 
     func run(in context: CommandContext) async throws {
         guard await context.session.variables[name] != nil else { throw ShellError.failure("no variable '\(name)'") }
@@ -87,9 +101,15 @@ struct UnsetCommand: ShellCommand {
     }
 }
 
-struct VarsCommand: ShellCommand {
+struct VarsCommand: WordsCommand {
     static let isRecorded = false
     static let configuration = CommandConfiguration(commandName: "vars", abstract: "List the variables.")
+
+    init() {}
+
+    init?(words: [String]) {
+        guard words.isEmpty else { return nil }
+    }
 
     func run(in context: CommandContext) async throws {
         let variables = await context.session.variables.sorted { $0.key < $1.key }
@@ -98,10 +118,16 @@ struct VarsCommand: ShellCommand {
     }
 }
 
-struct EchoCommand: ShellCommand {
+struct EchoCommand: WordsCommand {
     static let configuration = CommandConfiguration(
         commandName: "echo", abstract: "Print the words, after ${NAME} expansion.")
     @Argument(parsing: .allUnrecognized, help: "The words.") var words: [String] = []
+
+    init() {}
+
+    init?(words: [String]) {
+        self.words = words
+    }
 
     func run(in context: CommandContext) async throws {
         context.emit(.text(words.joined(separator: " ")))

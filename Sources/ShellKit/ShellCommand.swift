@@ -27,6 +27,16 @@ extension ShellCommand {
     public static var isRecorded: Bool { true }
 }
 
+/// A builtin that takes plain words and finishes at once (`set`, `echo`, `vars`, `unset`): the shell fills
+/// it from the words itself and runs it without the Ctrl-C watch. ArgumentParser rebuilds a command's
+/// arguments by reflection on every parse, which was most of a runbook line's time.
+///
+/// Words that look like options (`-…`) go to ArgumentParser, so help and errors read as for every command.
+protocol WordsCommand: ShellCommand {
+    /// The command for `words` (after its name), none of which starts with `-`; nil when they do not fit.
+    init?(words: [String])
+}
+
 /// A group of commands contributed to the shell. The executable lists its plugins explicitly, in order.
 public protocol ShellPlugin: Sendable {
     /// The heading of the plugin's section in `help`.

@@ -129,9 +129,15 @@ public struct ShellRunner: Sendable {
             throw ShellError.usage("unknown command '\(name)'", hint: "type 'help' for the list of commands")
         }
         let format = try Self.takeFormat(from: &words)
+        let arguments = Array(words.dropFirst())
+        if let words = type as? any WordsCommand.Type, !arguments.contains(where: { $0.hasPrefix("-") }),
+            let command = words.init(words: arguments)
+        {
+            return try await run(command, parsed, format: format, location: location, watched: false)
+        }
         let command: any ParsableCommand
         do {
-            command = try Self.parse(type, Array(words.dropFirst()))
+            command = try Self.parse(type, arguments)
             // `--help` parses into ArgumentParser's help command, whose run() throws the help request.
             if !(command is any ShellCommand) {
                 var help = command
@@ -158,6 +164,14 @@ public struct ShellRunner: Sendable {
         guard let shellCommand = command as? any ShellCommand else {
             throw ShellError.usage("'\(name)' needs a subcommand", hint: "see 'help \(name)'")
         }
+        try await run(shellCommand, parsed, format: format, location: location, watched: true)
+    }
+
+    /// Runs a parsed command with its output where the line sends it; `watched`: Ctrl-C cancels it.
+    private func run(
+        _ shellCommand: any ShellCommand, _ parsed: ParsedCommand, format: OutputFormat?, location: ScriptLocation?,
+        watched: Bool
+    ) async throws {
         let output = try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)
         defer { output.close() }
         let sessionFormat = await session.format
@@ -169,8 +183,12 @@ public struct ShellRunner: Sendable {
             isInteractive: isInteractive, commandText: parsed.text, location: location, shell: self,
             recording: RecordingNotes()
         )
-        try await runCancellable { try await shellCommand.run(in: context) }
-        if type.isRecorded, SecretPolicy.mayKeep(parsed.text) {
+        if watched {
+            try await runCancellable { try await shellCommand.run(in: context) }
+        } else {
+            try await shellCommand.run(in: context)
+        }
+        if type(of: shellCommand).isRecorded, SecretPolicy.mayKeep(parsed.text) {
             await recorder.record(context.recording.lines(for: parsed.text))
         }
     }
