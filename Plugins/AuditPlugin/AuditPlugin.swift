@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditStore
 import Foundation
 import ShellKit
+import Synchronization
 
 /// audit, audit export, audit verify: reading and checking the audit trail.
 public enum AuditPlugin: ShellPlugin {
@@ -75,20 +76,22 @@ struct Audit: ShellCommand {
             abstract: "Stream every matching row, all fields (e.g. --format jsonl > audit.jsonl, or | gzip).")
         @OptionGroup var filters: Filters
 
+        /// Streams on a thread of its own, straight from SQLite's bytes to the output's: SQLite blocks while
+        /// it reads, which a task must not do for millions of rows. Ctrl-C stops it between two rows.
         func run(in context: CommandContext) async throws {
             let store = try context.components.require(AuditLog.self).store()
-            var stream = context.renderer.stream(AuditExport.header)
-            var buffer = stream.header
-            buffer.reserveCapacity(1 << 17)
-            for try await batch in store.batches(filters.filter) {
-                try Task.checkCancellation()
-                for record in batch { stream.append(AuditExport.cells(record), to: &buffer) }
-                if buffer.count >= 1 << 16 {
-                    context.output.write(buffer)
-                    buffer.removeAll(keepingCapacity: true)
+            let (stream, filter, output) = (context.renderer.stream(AuditExport.header), filters.filter, context.output)
+            let stop = StopRequest()
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    Thread {
+                        continuation.resume(
+                            with: Result { try AuditExport.write(store, filter, stream, to: output, until: stop) })
+                    }.start()
                 }
+            } onCancel: {
+                stop.request()
             }
-            context.output.write(buffer + stream.footer)
         }
     }
 
@@ -124,15 +127,41 @@ struct Audit: ShellCommand {
 enum AuditExport {
     static let header = AuditTable.columns.map(\.exportName)
 
-    static func cells(_ record: AuditRecord) -> [Cell] {
-        AuditTable.columns.map { column in
-            switch column.value(of: record) {
-            case .null: .empty
-            case .integer(let value): .integer(Int(value))
-            case .text(let value): .text(value)
-            case .time(let milliseconds): .text(timestamp(milliseconds: milliseconds))
+    /// Writes every row `filter` selects to `output`, 64 KiB at a time.
+    static func write(
+        _ store: AuditStore, _ filter: AuditFilter, _ stream: OutputRenderer.RowStream, to output: OutputDestination,
+        until stop: StopRequest
+    ) throws {
+        var stream = stream
+        var buffer = stream.header
+        buffer.reserveCapacity(1 << 17)
+        var time: [UInt8] = []
+        let count = AuditTable.columns.count
+        let timeColumn = AuditTable.timeColumns.firstIndex(of: true)
+        try store.forEachStoredRow(filter) { row in
+            if stop.isRequested { throw CancellationError() }
+            time.removeAll(keepingCapacity: true)
+            if let timeColumn, case .time(let milliseconds) = row.value(timeColumn) {
+                appendTimestamp(milliseconds: milliseconds, to: &time)
+            }
+            time.withUnsafeBufferPointer { time in
+                stream.append(
+                    count: count,
+                    borrowing: { index in
+                        switch row.value(index) {
+                        case .null: .empty
+                        case .integer(let value): .integer(value)
+                        case .text(let bytes): .utf8(bytes)
+                        case .time: .utf8(time)
+                        }
+                    }, to: &buffer)
+            }
+            if buffer.count >= 1 << 16 {
+                output.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
             }
         }
+        output.write(buffer + stream.footer)
     }
 
     static func timestamp(_ date: Date) -> String {
@@ -140,9 +169,15 @@ enum AuditExport {
     }
 
     /// UTC with milliseconds: `2026-11-29T08:00:00.123Z`.
+    static func timestamp(milliseconds: Int64) -> String {
+        var text: [UInt8] = []
+        appendTimestamp(milliseconds: milliseconds, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// Written by hand from the stored milliseconds: Foundation's formatter cost more than the rest of an
     /// exported row.
-    static func timestamp(milliseconds: Int64) -> String {
+    static func appendTimestamp(milliseconds: Int64, to text: inout [UInt8]) {
         let (days, inDay) = (milliseconds.floorDivided(by: 86_400_000), milliseconds.floorModulo(86_400_000))
         // Days since 1970-01-01 to a civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
         let shifted = days + 719_468
@@ -155,11 +190,10 @@ enum AuditExport {
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         guard (0...9999).contains(year) else {
-            return Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(
+            let formatted = Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(
                 Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            return text.append(contentsOf: formatted.utf8)
         }
-        var text = [UInt8]()
-        text.reserveCapacity(24)
         func digits(_ value: Int64, _ count: Int, then separator: Character) {
             var divisor: Int64 = 1
             for _ in 1..<count { divisor *= 10 }
@@ -176,8 +210,16 @@ enum AuditExport {
         digits(inDay / 60_000 % 60, 2, then: ":")
         digits(inDay / 1000 % 60, 2, then: ".")
         digits(inDay % 1000, 3, then: "Z")
-        return String(decoding: text, as: UTF8.self)
     }
+}
+
+/// Ctrl-C during a job running on a thread of its own: asked for from the task, read between rows.
+final class StopRequest: Sendable {
+    private let requested = Atomic(false)
+
+    var isRequested: Bool { requested.load(ordering: .relaxed) }
+
+    func request() { requested.store(true, ordering: .relaxed) }
 }
 
 /// A point in time: ISO-8601, or an age such as `30m`, `1h`, `7d` meaning that long ago.

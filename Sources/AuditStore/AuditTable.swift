@@ -102,6 +102,11 @@ public enum AuditTable {
         columns.firstIndex { $0.name == name }!
     }
 
+    /// Which columns hold a time (stored as milliseconds): an export writes them as timestamps.
+    public static let timeColumns = columns.map { column in
+        if case .time = column.value(of: blank) { true } else { false }
+    }
+
     /// Every column, in order: what each read selects.
     static let selectList = columns.map(\.name).joined(separator: ", ")
 

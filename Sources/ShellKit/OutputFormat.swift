@@ -85,22 +85,36 @@ public struct OutputRenderer: Sendable {
             switch format {
             case .json: bytes = Array("[".utf8)
             case .jsonl: break
-            case .csv, .plain, .table: appendDelimited(columns.map(Cell.text), to: &bytes)
+            case .csv, .plain, .table:
+                var header = RowStream(format: format, columns: columns)
+                header.append(columns.map(Cell.text), to: &bytes)
             }
             return bytes
         }
 
         public mutating func append(_ cells: [Cell], to output: inout [UInt8]) {
-            switch format {
-            case .json:
-                output.append(contentsOf: (rows == 0 ? "\n  " : ",\n  ").utf8)
-                appendJSONObject(cells, to: &output)
-            case .jsonl:
-                appendJSONObject(cells, to: &output)
-                output.append(UInt8(ascii: "\n"))
-            case .csv, .plain, .table:
-                appendDelimited(cells, to: &output)
+            appendRow(count: cells.count, to: &output) { index, output in
+                switch cells[index] {
+                case .text(let text): OutputRenderer.withBytes(of: text) { appendValue(.utf8($0), to: &output) }
+                case .integer(let value): appendValue(.integer(Int64(value)), to: &output)
+                case .empty: appendValue(.empty, to: &output)
+                case .number, .bool:
+                    if format == .json || format == .jsonl {
+                        OutputRenderer.appendJSON(cells[index], to: &output)
+                    } else {
+                        OutputRenderer.withBytes(of: cells[index].text) { appendValue(.utf8($0), to: &output) }
+                    }
+                }
             }
+            rows += 1
+        }
+
+        /// Appends a row of `count` cells read in place, `cell(index)` for each column: no `Cell` and no
+        /// `String` per value, for exports of millions of rows read straight from their store.
+        public mutating func append(
+            count: Int, borrowing cell: (Int) -> BorrowedCell, to output: inout [UInt8]
+        ) {
+            appendRow(count: count, to: &output) { index, output in appendValue(cell(index), to: &output) }
             rows += 1
         }
 
@@ -108,27 +122,49 @@ public struct OutputRenderer: Sendable {
             Array((format == .json ? (rows == 0 ? "]\n" : "\n]\n") : "").utf8)
         }
 
-        private func appendJSONObject(_ cells: [Cell], to output: inout [UInt8]) {
-            for (key, cell) in zip(jsonKeys, cells) {
-                output.append(contentsOf: key)
-                OutputRenderer.appendJSON(cell, to: &output)
+        /// The row's framing in the stream's format, `appendCell` writing each value in between.
+        private func appendRow(
+            count: Int, to output: inout [UInt8], _ appendCell: (Int, inout [UInt8]) -> Void
+        ) {
+            switch format {
+            case .json, .jsonl:
+                if format == .json { output.append(contentsOf: (rows == 0 ? "\n  " : ",\n  ").utf8) }
+                for (index, key) in jsonKeys.prefix(count).enumerated() {
+                    output.append(contentsOf: key)
+                    appendCell(index, &output)
+                }
+                output.append(contentsOf: (count == 0 ? "{}" : "}").utf8)
+                if format == .jsonl { output.append(UInt8(ascii: "\n")) }
+            case .csv, .plain, .table:
+                for index in 0..<count {
+                    if index > 0 { output.append(format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")) }
+                    appendCell(index, &output)
+                }
+                output.append(contentsOf: (format == .csv ? "\r\n" : "\n").utf8)
             }
-            output.append(contentsOf: (cells.isEmpty ? "{}" : "}").utf8)
         }
 
-        private func appendDelimited(_ cells: [Cell], to output: inout [UInt8]) {
-            let csv = format == .csv
-            for (index, cell) in cells.enumerated() {
-                if index > 0 { output.append(csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")) }
-                let text = cell.text
-                if csv {
-                    OutputRenderer.appendCSVField(text, to: &output)
-                } else {
-                    OutputRenderer.appendPlainField(text, to: &output)
-                }
+        /// One value in the stream's format.
+        private func appendValue(_ cell: BorrowedCell, to output: inout [UInt8]) {
+            switch (cell, format) {
+            case (.empty, .json), (.empty, .jsonl): output.append(contentsOf: "null".utf8)
+            case (.empty, _): break
+            case (.integer(let value), _): OutputRenderer.appendDecimal(value, to: &output)
+            case (.utf8(let bytes), .json), (.utf8(let bytes), .jsonl):
+                OutputRenderer.appendJSONString(bytes, to: &output)
+            case (.utf8(let bytes), .csv): OutputRenderer.appendCSVField(bytes, to: &output)
+            case (.utf8(let bytes), _): OutputRenderer.appendPlainField(bytes, to: &output)
             }
-            output.append(contentsOf: (csv ? "\r\n" : "\n").utf8)
         }
+    }
+
+    /// A value of a streamed row, read in place from where it is stored: its bytes are valid only while the
+    /// row is being appended.
+    public enum BorrowedCell {
+        case empty
+        case integer(Int64)
+        /// UTF-8 text.
+        case utf8(UnsafeBufferPointer<UInt8>)
     }
 
     private func aligned(_ table: Table) -> String {
@@ -157,29 +193,38 @@ public struct OutputRenderer: Sendable {
     }
 
     /// RFC 4180: quoted only when it holds a comma, a quote, CR or LF; quotes inside are doubled.
-    static func appendCSVField(_ text: String, to output: inout [UInt8]) {
-        withBytes(of: text) { bytes in
-            guard
-                bytes.contains(where: {
-                    $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
-                })
-            else {
-                return output.append(contentsOf: bytes)
-            }
-            output.append(UInt8(ascii: "\""))
-            for byte in bytes {
-                if byte == UInt8(ascii: "\"") { output.append(byte) }
-                output.append(byte)
-            }
-            output.append(UInt8(ascii: "\""))
+    static func appendCSVField(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        guard
+            bytes.contains(where: {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+            })
+        else {
+            return output.append(contentsOf: bytes)
         }
+        output.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { output.append(byte) }
+            output.append(byte)
+        }
+        output.append(UInt8(ascii: "\""))
     }
 
     /// TSV cannot quote: tabs and line breaks inside a value become spaces.
-    static func appendPlainField(_ text: String, to output: inout [UInt8]) {
-        withBytes(of: text) { bytes in
-            for byte in bytes { output.append(byte == 0x09 || byte == 0x0A || byte == 0x0D ? UInt8(ascii: " ") : byte) }
-        }
+    static func appendPlainField(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        for byte in bytes { output.append(byte == 0x09 || byte == 0x0A || byte == 0x0D ? UInt8(ascii: " ") : byte) }
+    }
+
+    /// `value` in decimal, without a `String`.
+    static func appendDecimal(_ value: Int64, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            output.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        } while divisor > 0
     }
 
     static func json(_ cell: Cell) -> String {
@@ -204,10 +249,14 @@ public struct OutputRenderer: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `text` as a JSON string: runs without a quote, backslash or control character are copied whole.
     static func appendJSONString(_ text: String, to output: inout [UInt8]) {
+        withBytes(of: text) { appendJSONString($0, to: &output) }
+    }
+
+    /// UTF-8 text as a JSON string: runs without a quote, backslash or control character are copied whole.
+    static func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        withBytes(of: text) { bytes in
+        do {
             var runStart = 0
             for index in bytes.indices {
                 let byte = bytes[index]
@@ -232,7 +281,7 @@ public struct OutputRenderer: Sendable {
     }
 
     /// The string's UTF-8 bytes without copying them (a native string is contiguous already).
-    private static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         var text = text
         return text.withUTF8(body)
     }

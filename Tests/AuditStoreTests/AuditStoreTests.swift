@@ -148,27 +148,37 @@ import Testing
         }
     }
 
-    @Test func batchesDeliverEveryRowInOrderAndStopWhenTheReaderDoes() async throws {
+    @Test func storedRowsComeInOrderAsStoredAndStopWhenTheReaderDoes() async throws {
         let store = try AuditStore(path: Self.temporaryPath())
-        try await store.append(contentsOf: (1...1_000).map { Self.entry($0) })
+        let records = try await store.append(contentsOf: (1...1_000).map { Self.entry($0) })
+        let errorMessage = try #require(AuditTable.columns.firstIndex { $0.name == "error_message" })
         var seqs: [Int64] = []
-        var sizes: [Int] = []
-        for try await batch in store.batches(size: 300, readAhead: 2) {
-            seqs += batch.map(\.seq)
-            sizes.append(batch.count)
+        var hashes: [String] = []
+        try store.forEachStoredRow { row in
+            guard case .integer(let seq) = row.value(AuditTable.seqIndex),
+                case .text(let hash) = row.value(AuditTable.hashIndex),
+                case .time(let milliseconds) = row.value(1), case .null = row.value(errorMessage)
+            else {
+                Issue.record("a column read back in another kind")
+                return
+            }
+            #expect(milliseconds == AuditChain.timeMilliseconds(records[Int(seq) - 1].entry.time))
+            seqs.append(seq)
+            hashes.append(String(decoding: hash, as: UTF8.self))
         }
         #expect(seqs == Array(1...1_000))
-        #expect(sizes == [300, 300, 300, 100])
+        #expect(hashes == records.map(\.hash))
 
-        // A reader that stops early (a closed pipe, Ctrl-C) releases the thread reading ahead, and what it
-        // leaves behind is freed cleanly (libdispatch once trapped freeing the read-ahead semaphore).
-        for _ in 1...20 {
-            for try await batch in store.batches(AuditFilter(verb: "pause"), size: 10, readAhead: 1) {
-                #expect(batch.first?.seq == 1)
-                break
+        // A reader that stops early (a closed pipe, Ctrl-C) ends the read; the store goes on.
+        struct Stop: Error {}
+        var read = 0
+        #expect(throws: Stop.self) {
+            try store.forEachStoredRow(AuditFilter(verb: "pause")) { _ in
+                read += 1
+                throw Stop()
             }
         }
-        try await Task.sleep(for: .milliseconds(100))  // for the readers' threads to end
+        #expect(read == 1)
         try await store.append(Self.entry(1_001))
         #expect(try store.verify().intactRows == 1_001)
     }
