@@ -279,7 +279,7 @@ public final class AuditStore: Sendable {
         let rows = statement.sqliteStatement
         // An integer's decimal text, which is what was hashed, written here: asking SQLite for an integer's
         // bytes makes it convert the value in place, which cost a fifth of the time.
-        let integerColumns = AuditTable.columns.map { $0.declaration.hasPrefix("INTEGER") }
+        let integerColumns = AuditTable.integerColumns
         let decimal = UnsafeMutableRawBufferPointer.allocate(byteCount: 24, alignment: 1)
         defer { decimal.deallocate() }
         func value(_ column: Int32) -> UnsafeRawBufferPointer? {
@@ -303,6 +303,9 @@ public final class AuditStore: Sendable {
         )
         let inputColumns = AuditChain.inputColumns
         let outcomes = AuditOutcome.allCases.map { Array($0.rawValue.utf8) }
+        // The hashed columns of the rows' version, looked up again only when the version changes.
+        var hashedVersion: Int64 = 0
+        var hashed: [Int32] = []
         var span = VerifiedSpan()
         var canonical = CanonicalRow()
         // The previous row's hash and this row's, swapped after each row.
@@ -344,13 +347,18 @@ public final class AuditStore: Sendable {
                 return span
             }
             canonical.begin(previousHash: previous)
-            for column in inputColumns[Int(hashVersion) - 1] {
-                canonical.append(field: value(column))
+            if hashVersion != hashedVersion {
+                hashedVersion = hashVersion
+                hashed = inputColumns[Int(hashVersion) - 1]
             }
+            for column in hashed { canonical.append(field: value(column)) }
             hash.withUnsafeMutableBytes { canonical.writeHexDigest(into: $0) }
             // An outcome the tool never writes is tampering, even with a hash recomputed to match.
             guard stored(hashColumn, equals: hash), let outcome = value(outcomeColumn),
-                outcomes.contains(where: { $0.elementsEqual(outcome) })
+                outcomes.contains(where: { known in
+                    known.count == outcome.count
+                        && known.withUnsafeBytes { memcmp($0.baseAddress!, outcome.baseAddress!, known.count) == 0 }
+                })
             else {
                 span.broken = .broken(seq: seq, reason: "its contents do not match its hash (the row was altered)")
                 return span
@@ -377,17 +385,13 @@ public struct AuditStoredRow: ~Copyable {
     /// The value in column `index` of `AuditTable.columns`.
     public func value(_ index: Int) -> AuditStoredValue {
         let column = Int32(index)
-        switch sqlite3_column_type(statement, column) {
-        case SQLITE_NULL: return .null
-        case SQLITE_INTEGER:
-            let value = sqlite3_column_int64(statement, column)
-            return AuditTable.timeColumns[index] ? .time(milliseconds: value) : .integer(value)
-        default:
-            // Text (or anything else, as SQLite's text of it).
-            let bytes = sqlite3_column_text(statement, column)
-            let count = Int(sqlite3_column_bytes(statement, column))
-            return .text(UnsafeBufferPointer(start: bytes, count: count))
+        // A text column's value is asked for as text at once (no pointer: NULL), which saves asking its type.
+        if !AuditTable.integerColumns[index] || sqlite3_column_type(statement, column) != SQLITE_INTEGER {
+            guard let bytes = sqlite3_column_text(statement, column) else { return .null }
+            return .text(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))))
         }
+        let value = sqlite3_column_int64(statement, column)
+        return AuditTable.timeColumns[index] ? .time(milliseconds: value) : .integer(value)
     }
 }
 

@@ -102,6 +102,9 @@ public enum AuditTable {
         columns.firstIndex { $0.name == name }!
     }
 
+    /// Which columns are declared INTEGER: SQLite stores their values as integers (or NULL).
+    static let integerColumns = columns.map { $0.declaration.hasPrefix("INTEGER") }
+
     /// Which columns hold a time (stored as milliseconds): an export writes them as timestamps.
     public static let timeColumns = columns.map { column in
         if case .time = column.value(of: blank) { true } else { false }

@@ -22,6 +22,20 @@ import Testing
         #expect(OutputRenderer(format: .json, color: false).render(.table(Table(columns: ["a"], rows: []))) == "[]\n")
     }
 
+    /// Text is scanned eight bytes at a time: a character to escape reads back the same wherever it falls
+    /// in a word, and so does text with none.
+    @Test func jsonEscapesEveryCharacterWhereverItFalls() throws {
+        let renderer = OutputRenderer(format: .jsonl, color: false)
+        for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é", ""] {
+            for position in 0...17 {
+                let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: 9)
+                let line = renderer.render(.table(Table(columns: ["v"], rows: [[.text(text)]])))
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+                #expect(object?["v"] == text, "\(special.debugDescription) at \(position)")
+            }
+        }
+    }
+
     @Test func plainIsOneLinePerRowWithTabs() {
         let plain = OutputRenderer(format: .plain, color: false).render(.table(Self.hostile))
         #expect(plain == "name\tcount\nQ4, \"East\" line\t3\nRéactivation Clients\t\n")
