@@ -163,6 +163,16 @@ def failed(requests):
 
 # --------------------------------------------------------------------------- bulk pause and activate
 
+def bulk_run(seed, verb, status, run):
+    """`VERB --all --name Bulk_ --yes` on a fresh emulator: wall, CPU, API requests, failed requests and
+    how many campaigns ended in `status`."""
+    with Emulator(seed) as emulator:
+        audit = os.path.join(WORK, "%s-%d.sqlite" % (verb, run))
+        wall, cpu, _, _ = emulator.campaignsh("%s --all --name Bulk_ --yes" % verb, audit)
+        requests = emulator.api_requests()
+        return wall, cpu, len(requests), len(failed(requests)), emulator.statuses("Bulk_", audit).count(status)
+
+
 def bulk_pause_and_activate():
     running, stopped = bulk_seed(BULK, "on"), bulk_seed(BULK, "off")
 
@@ -180,19 +190,17 @@ def bulk_pause_and_activate():
     log("bulk pause of %d: campaignsh, %d runs" % (BULK, RUNS))
     walls, cpus, marginal, per_campaign, failures, off = [], [], [], [], [], []
     for run in range(RUNS):
-        with Emulator(running) as emulator:
-            audit = os.path.join(WORK, "pause-%d.sqlite" % run)
-            wall, cpu, _, _ = emulator.campaignsh("pause --all --name Bulk_ --yes", audit)
-            requests = emulator.api_requests()
-            walls.append(wall)
-            cpus.append(cpu / BULK * 1000)
-            per_campaign.append(len(requests) / BULK)
-            failures.append(len(failed(requests)))
-            off.append(emulator.statuses("Bulk_", audit).count("off"))
+        wall, cpu, requests, failing, settled = bulk_run(running, "pause", "off", run)
+        walls.append(wall)
+        cpus.append(cpu / BULK * 1000)
+        per_campaign.append(requests / BULK)
+        failures.append(failing)
+        off.append(settled)
         # The same run for one campaign: what the 47 others added is the cost per campaign, apart from the
         # process's own (start-up, first use of the HTTP stack, login, listing).
         with Emulator(running) as emulator:
-            _, single, _, _ = emulator.campaignsh("pause --all --name Bulk_001 --yes", audit + "-one")
+            audit = os.path.join(WORK, "pause-one-%d.sqlite" % run)
+            _, single, _, _ = emulator.campaignsh("pause --all --name Bulk_001 --yes", audit)
             marginal.append((cpu - single) / (BULK - 1) * 1000)
 
     peer_median = statistics.median(peer_walls)
@@ -221,14 +229,11 @@ def bulk_pause_and_activate():
             peer_walls.append(emulator.peer("on")[0])
     walls, per_campaign, failures, on = [], [], [], []
     for run in range(RUNS):
-        with Emulator(stopped) as emulator:
-            audit = os.path.join(WORK, "activate-%d.sqlite" % run)
-            wall, _, _, _ = emulator.campaignsh("activate --all --name Bulk_ --yes", audit)
-            requests = emulator.api_requests()
-            walls.append(wall)
-            per_campaign.append(len(requests) / BULK)
-            failures.append(len(failed(requests)))
-            on.append(emulator.statuses("Bulk_", audit).count("on"))
+        wall, _, requests, failing, settled = bulk_run(stopped, "activate", "on", run)
+        walls.append(wall)
+        per_campaign.append(requests / BULK)
+        failures.append(failing)
+        on.append(settled)
     measure("peer: bulk activate of %d (GET and PUT each, no pre-flight)" % BULK, peer_walls, "s", "(measured)", True)
     measure("campaignsh: bulk activate of %d with pre-flight: wall" % BULK, walls, "s", "(measured)", True)
     measure("… API requests per campaign", per_campaign, "", "≤ 2.1", statistics.median(per_campaign) <= 2.1)
