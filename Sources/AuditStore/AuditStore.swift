@@ -22,6 +22,9 @@ public final class AuditStore: Sendable {
             }
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
+            // Reads map the file rather than copy it page by page (`verify` and `export` read all of it); up to
+            // 1 GiB of address space, shared with the page cache.
+            configuration.prepareDatabase { try $0.execute(sql: "PRAGMA mmap_size = 1073741824") }
             database = try Self.openPool(path: path, configuration: configuration)
             // After the pool is open: opening it switches the writer to WAL and to `synchronous = NORMAL`
             // (GRDB's `setUpWALMode`), which syncs at checkpoints only, so a commit could be lost with power.
