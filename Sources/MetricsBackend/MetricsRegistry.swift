@@ -15,10 +15,16 @@ public final class MetricsRegistry: MetricsFactory, Sendable {
         public internal(set) var count: Int64 = 0
         public internal(set) var sum: Double = 0
         /// Every value since the last reset, in billionths (nanoseconds for timers), to two significant
-        /// digits: constant time per value, memory bounded by the range of values, not their number. Three
-        /// digits would take ten times the memory (a kilobyte per doubling of the range, per series), and
-        /// growing that table was a sixth of the shell's start-up.
-        var quantiles = Histogram<UInt64>(numberOfSignificantValueDigits: .two)
+        /// digits and no finer than a millionth: constant time per value, memory bounded by the range of
+        /// values, not their number. Three digits, or nanoseconds, would take several times the memory (a
+        /// kilobyte per doubling of the range, per series), and growing that table was a sixth of the
+        /// shell's start-up.
+        var quantiles: Histogram<UInt64> = {
+            var histogram = Histogram<UInt64>(
+                lowestDiscernibleValue: 1_000, highestTrackableValue: 2_000, numberOfSignificantValueDigits: .two)
+            histogram.autoResize = true
+            return histogram
+        }()
         /// Cumulative counts per bucket bound of `MetricsRegistry.buckets`, exact (Prometheus buckets).
         public internal(set) var bucketCounts: [Int64] = Array(repeating: 0, count: MetricsRegistry.buckets.count)
 
