@@ -329,10 +329,12 @@ def audit_figures():
 
 
 def main():
-    only = set(sys.argv[1:])
-    for name, step in (("local", local_figures), ("bulk", bulk_pause_and_activate), ("archive", bulk_archive),
-                       ("audit", audit_figures)):
-        if not only or name in only:
+    groups = {"local": local_figures, "bulk": bulk_pause_and_activate, "archive": bulk_archive, "audit": audit_figures}
+    unknown = [name for name in sys.argv[1:] if name not in groups]
+    if unknown:
+        sys.exit("bench: no group %s; the groups are %s" % (", ".join(unknown), ", ".join(groups)))
+    for name, step in groups.items():
+        if not sys.argv[1:] or name in sys.argv[1:]:
             step()
     print("| measure | min | median | max | budget (on the median) | within |")
     print("|---|---|---|---|---|---|")

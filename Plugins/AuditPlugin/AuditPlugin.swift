@@ -137,24 +137,18 @@ enum AuditExport {
         buffer.reserveCapacity(1 << 17)
         var time: [UInt8] = []
         let count = AuditTable.columns.count
-        let timeColumn = AuditTable.timeColumns.firstIndex(of: true)
         try store.forEachStoredRow(filter) { row in
             if stop.isRequested { throw CancellationError() }
-            time.removeAll(keepingCapacity: true)
-            if let timeColumn, case .time(let milliseconds) = row.value(timeColumn) {
-                appendTimestamp(milliseconds: milliseconds, to: &time)
-            }
-            time.withUnsafeBufferPointer { time in
-                stream.append(
-                    count: count,
-                    borrowing: { index in
-                        switch row.value(index) {
-                        case .null: .empty
-                        case .integer(let value): .integer(value)
-                        case .text(let bytes): .utf8(bytes)
-                        case .time: .utf8(time)
-                        }
-                    }, to: &buffer)
+            stream.append(count: count, to: &buffer) { index, write in
+                switch row.value(index) {
+                case .null: write(.empty)
+                case .integer(let value): write(.integer(value))
+                case .text(let bytes): write(.utf8(bytes))
+                case .time(let milliseconds):
+                    time.removeAll(keepingCapacity: true)
+                    appendTimestamp(milliseconds: milliseconds, to: &time)
+                    time.withUnsafeBufferPointer { write(.utf8($0)) }
+                }
             }
             if buffer.count >= 1 << 16 {
                 output.write(buffer)

@@ -28,6 +28,7 @@ enum AuditChain {
     /// The hash of a row whose stored values, in `AuditTable.columns` order, are `values`.
     static func hash(_ values: [AuditValue], version: Int, prevHash: String) -> String {
         var canonical = CanonicalRow()
+        let digits = DecimalDigits()
         canonical.begin(previousHash: prevHash.utf8)
         for column in inputColumns[version - 1] {
             switch values[Int(column)] {
@@ -36,9 +37,7 @@ enum AuditChain {
             case .text(var text):
                 text.withUTF8 { canonical.append(field: UnsafeRawBufferPointer($0)) }
             case .integer(let number), .time(let number):
-                // SQLite hands an integer out as its decimal text, which is what `verify` hashes.
-                var text = String(number)
-                text.withUTF8 { canonical.append(field: UnsafeRawBufferPointer($0)) }
+                canonical.append(field: digits.text(of: number))
             }
         }
         return String(decoding: canonical.hexDigest(), as: UTF8.self)
@@ -46,6 +45,30 @@ enum AuditChain {
 
     static func timeMilliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+/// An integer as the chain hashes it: its decimal text, as SQLite turns an integer into text. One buffer,
+/// reused: `verify` writes every integer of every row with it.
+final class DecimalDigits {
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 24, alignment: 1)
+
+    deinit { buffer.deallocate() }
+
+    /// `value`'s digits (after a `-` when negative), valid until the next call.
+    func text(of value: Int64) -> UnsafeRawBufferPointer {
+        var magnitude = value.magnitude
+        var start = buffer.count
+        repeat {
+            start -= 1
+            buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        if value < 0 {
+            start -= 1
+            buffer[start] = UInt8(ascii: "-")
+        }
+        return UnsafeRawBufferPointer(rebasing: buffer[start...])
     }
 }
 

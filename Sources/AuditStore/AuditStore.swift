@@ -156,17 +156,9 @@ public final class AuditStore: Sendable {
         do {
             try database.read { db in
                 let (sql, arguments) = filter.query()
-                let statement = try db.makeStatement(sql: sql)
-                try statement.setArguments(arguments)
-                let row = AuditStoredRow(statement: statement.sqliteStatement)
-                while true {
-                    let step = sqlite3_step(row.statement)
-                    if step == SQLITE_DONE { return }
-                    guard step == SQLITE_ROW else {
-                        let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                        throw DatabaseError(resultCode: ResultCode(rawValue: step), message: message, sql: sql)
-                    }
+                try Self.step(db, sql, arguments) { row in
                     try body(row)
+                    return true
                 }
             }
         } catch let error as DatabaseError {
@@ -253,57 +245,49 @@ public final class AuditStore: Sendable {
         var broken: AuditVerification?
     }
 
-    /// `value` in decimal, as SQLite writes an integer as text, in `buffer` (24 bytes hold any Int64).
-    private static func decimalText(_ value: Int64, into buffer: UnsafeMutableRawBufferPointer)
-        -> UnsafeRawBufferPointer
-    {
-        var magnitude = value.magnitude
-        var start = buffer.count
-        repeat {
-            start -= 1
-            buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-        if value < 0 {
-            start -= 1
-            buffer[start] = UInt8(ascii: "-")
+    /// Steps through the rows `sql` selects, handing each to `body` until it returns false.
+    private static func step(
+        _ db: Database, _ sql: String, _ arguments: StatementArguments,
+        _ body: (borrowing AuditStoredRow) throws -> Bool
+    ) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let row = AuditStoredRow(statement: statement.sqliteStatement)
+        while true {
+            let step = sqlite3_step(row.statement)
+            if step == SQLITE_DONE { return }
+            guard step == SQLITE_ROW else {
+                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: message, sql: sql)
+            }
+            guard try body(row) else { return }
         }
-        return UnsafeRawBufferPointer(rebasing: buffer[start...])
     }
 
     private static func verifySpan(_ db: Database, after lower: Int64, through upper: Int64, anchor: AuditAnchor?)
         throws -> VerifiedSpan
     {
-        // Hashes the bytes SQLite hands out, stepping the statement itself: no record, string, date or
-        // `Data` per row, which is what keeps this at hundreds of thousands of rows a second.
-        let statement = try db.makeStatement(
-            sql: "SELECT \(AuditTable.selectList) FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq")
-        try statement.setArguments([lower, upper])
-        let rows = statement.sqliteStatement
-        // An integer's decimal text, which is what was hashed, written here: asking SQLite for an integer's
-        // bytes makes it convert the value in place, which cost a fifth of the time.
-        let integerColumns = AuditTable.integerColumns
-        let decimal = UnsafeMutableRawBufferPointer.allocate(byteCount: 24, alignment: 1)
-        defer { decimal.deallocate() }
-        func value(_ column: Int32) -> UnsafeRawBufferPointer? {
-            if integerColumns[Int(column)], sqlite3_column_type(rows, column) == SQLITE_INTEGER {
-                return Self.decimalText(sqlite3_column_int64(rows, column), into: decimal)
+        // Hashes the bytes SQLite hands out, row by row as stored: no record, string, date or `Data` per
+        // row, which is what keeps this at hundreds of thousands of rows a second. An integer is hashed as
+        // its decimal text, written here: asking SQLite for an integer's bytes makes it convert the value in
+        // place, which cost a fifth of the time.
+        let digits = DecimalDigits()
+        func bytes(_ value: AuditStoredValue) -> UnsafeRawBufferPointer? {
+            switch value {
+            case .null: nil
+            case .text(let text): UnsafeRawBufferPointer(text)
+            case .integer(let number), .time(let number): digits.text(of: number)
             }
-            // No bytes means NULL or an empty value: only then is the type worth asking for.
-            guard let bytes = sqlite3_column_blob(rows, column) else {
-                return sqlite3_column_type(rows, column) == SQLITE_NULL
-                    ? nil : UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        func same(_ stored: UnsafeRawBufferPointer?, _ expected: [UInt8]) -> Bool {
+            guard let stored, stored.count == expected.count else { return false }
+            return expected.withUnsafeBytes {
+                $0.isEmpty || memcmp($0.baseAddress!, stored.baseAddress!, $0.count) == 0
             }
-            return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(rows, column)))
         }
-        func stored(_ column: Int32, equals bytes: [UInt8]) -> Bool {
-            guard let stored = value(column), stored.count == bytes.count else { return false }
-            return bytes.withUnsafeBytes { memcmp($0.baseAddress!, stored.baseAddress!, bytes.count) == 0 }
+        func integer(_ value: AuditStoredValue) -> Int64 {
+            if case .integer(let number) = value { number } else { 0 }
         }
-        let (seqColumn, outcomeColumn, prevHashColumn, hashColumn, hashVersionColumn) = (
-            Int32(AuditTable.seqIndex), Int32(AuditTable.outcomeIndex), Int32(AuditTable.prevHashIndex),
-            Int32(AuditTable.hashIndex), Int32(AuditTable.hashVersionIndex)
-        )
         let inputColumns = AuditChain.inputColumns
         let outcomes = AuditOutcome.allCases.map { Array($0.rawValue.utf8) }
         // The hashed columns of the rows' version, looked up again only when the version changes.
@@ -315,65 +299,58 @@ public final class AuditStore: Sendable {
         var previous = [UInt8](repeating: 0, count: 64)
         var hash = previous
         var previousSeq: Int64 = 0
-        while true {
-            let step = sqlite3_step(rows)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: step),
-                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            let seq = sqlite3_column_int64(rows, seqColumn)
+        let sql = "SELECT \(AuditTable.selectList) FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq"
+        try step(db, sql, [lower, upper]) { row in
+            let seq = integer(row.value(AuditTable.seqIndex))
+            let previousHash = bytes(row.value(AuditTable.prevHashIndex))
             if span.first == nil {
-                guard let previousHash = value(prevHashColumn) else {
+                guard let previousHash else {
                     span.broken = .broken(
                         seq: seq, reason: "its prev_hash does not match the hash of the row before it")
-                    return span
+                    return false
                 }
                 span.first = (seq, Array(previousHash))
                 previous = Array(previousHash)
             } else if seq != previousSeq + 1 {
                 span.broken = .broken(
                     seq: seq, reason: "expected row \(previousSeq + 1) here: rows are missing or were moved")
-                return span
-            } else if !stored(prevHashColumn, equals: previous) {
+                return false
+            } else if !same(previousHash, previous) {
                 span.broken = .broken(seq: seq, reason: "its prev_hash does not match the hash of the row before it")
-                return span
+                return false
             }
-            let hashVersion = sqlite3_column_int64(rows, hashVersionColumn)
+            let hashVersion = integer(row.value(AuditTable.hashVersionIndex))
             guard (1...Int64(inputColumns.count)).contains(hashVersion) else {
                 span.broken = .broken(
                     seq: seq,
                     reason:
                         "its hash_version \(hashVersion) is unknown: the row was altered, or a newer campaignsh wrote it"
                 )
-                return span
+                return false
             }
             canonical.begin(previousHash: previous)
             if hashVersion != hashedVersion {
                 hashedVersion = hashVersion
                 hashed = inputColumns[Int(hashVersion) - 1]
             }
-            for column in hashed { canonical.append(field: value(column)) }
+            for column in hashed { canonical.append(field: bytes(row.value(Int(column)))) }
             hash.withUnsafeMutableBytes { canonical.writeHexDigest(into: $0) }
             // An outcome the tool never writes is tampering, even with a hash recomputed to match.
-            guard stored(hashColumn, equals: hash), let outcome = value(outcomeColumn),
-                outcomes.contains(where: { known in
-                    known.count == outcome.count
-                        && known.withUnsafeBytes { memcmp($0.baseAddress!, outcome.baseAddress!, known.count) == 0 }
-                })
-            else {
+            let hashMatches = same(bytes(row.value(AuditTable.hashIndex)), hash)
+            let outcome = bytes(row.value(AuditTable.outcomeIndex))
+            guard hashMatches, outcomes.contains(where: { same(outcome, $0) }) else {
                 span.broken = .broken(seq: seq, reason: "its contents do not match its hash (the row was altered)")
-                return span
+                return false
             }
             if let anchor, anchor.seq == seq, !anchor.hash.utf8.elementsEqual(hash) {
                 span.broken = .broken(
                     seq: seq, reason: "its hash is not the anchored one: the chain was rewritten from here")
-                return span
+                return false
             }
             swap(&previous, &hash)
             previousSeq = seq
             span.rows += 1
+            return true
         }
         if span.rows > 0 { span.last = (previousSeq, previous) }
         return span

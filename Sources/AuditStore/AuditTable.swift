@@ -106,7 +106,7 @@ public enum AuditTable {
     static let integerColumns = columns.map { $0.declaration.hasPrefix("INTEGER") }
 
     /// Which columns hold a time (stored as milliseconds): an export writes them as timestamps.
-    public static let timeColumns = columns.map { column in
+    static let timeColumns = columns.map { column in
         if case .time = column.value(of: blank) { true } else { false }
     }
 

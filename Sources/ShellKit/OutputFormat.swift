@@ -109,12 +109,15 @@ public struct OutputRenderer: Sendable {
             rows += 1
         }
 
-        /// Appends a row of `count` cells read in place, `cell(index)` for each column: no `Cell` and no
-        /// `String` per value, for exports of millions of rows read straight from their store.
+        /// Appends a row of `count` cells read in place: no `Cell` and no `String` per value, for exports of
+        /// millions of rows read straight from their store. `cell(index, write)` hands column `index`'s value
+        /// to `write` while its bytes are alive.
         public mutating func append(
-            count: Int, borrowing cell: (Int) -> BorrowedCell, to output: inout [UInt8]
+            count: Int, to output: inout [UInt8], borrowing cell: (Int, (BorrowedCell) -> Void) -> Void
         ) {
-            appendRow(count: count, to: &output) { index, output in appendValue(cell(index), to: &output) }
+            appendRow(count: count, to: &output) { index, output in
+                cell(index) { appendValue($0, to: &output) }
+            }
             rows += 1
         }
 
@@ -158,8 +161,8 @@ public struct OutputRenderer: Sendable {
         }
     }
 
-    /// A value of a streamed row, read in place from where it is stored: its bytes are valid only while the
-    /// row is being appended.
+    /// A value of a streamed row, read in place from where it is stored: its bytes are valid only while it
+    /// is written.
     public enum BorrowedCell {
         case empty
         case integer(Int64)
