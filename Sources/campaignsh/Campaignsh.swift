@@ -1,4 +1,3 @@
-import ArgumentParser
 import AuditStore
 import CampaignControl
 import Foundation
@@ -10,73 +9,26 @@ import ShellConfiguration
 import ShellKit
 
 /// `campaignsh`: the options of the shell contract (README.md, "The shell"), then the shell itself.
-struct Campaignsh: AsyncParsableCommand {
+struct Campaignsh {
     static let version = "0.2.0"
+    static let abstract = "An admin shell for Genesys Cloud outbound campaigns."
+    static let discussion = """
+        Credentials come from GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION (the environment or a \
+        .env file), or from a profile in $XDG_CONFIG_HOME/campaignsh/config.toml. The secret is never a flag.
+        Exit status: 0 ok, 1 a command failed, 2 usage, configuration or authentication error, \
+        3 an expect failed or a wait timed out, 130 interrupted.
+        """
 
-    static let configuration = CommandConfiguration(
-        commandName: "campaignsh",
-        abstract: "An admin shell for Genesys Cloud outbound campaigns.",
-        discussion: """
-            Credentials come from GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION (the environment or a \
-            .env file), or from a profile in $XDG_CONFIG_HOME/campaignsh/config.toml. The secret is never a flag.
-            Exit status: 0 ok, 1 a command failed, 2 usage, configuration or authentication error, \
-            3 an expect failed or a wait timed out, 130 interrupted.
-            """,
-        version: version
-    )
+    let options: CommandLineOptions
 
-    @Flag(help: "Start an emulator of Genesys Cloud with a demo org, and log in to it.") var sandbox = false
-    @Option(help: "A profile of config.toml.") var profile: String?
-    @Option(help: "A region key (eu-west-1) or domain (mypurecloud.ie).") var region: String?
-    @Option(name: .customLong("api-base"), help: "The API's base URL, e.g. https://api.mypurecloud.ie.") var apiBase:
-        String?
-    @Option(name: .customLong("login-base"), help: "The login host's base URL, e.g. https://login.mypurecloud.ie.")
-    var loginBase: String?
-    @Option(help: "Output format: \(OutputFormat.choices) (default: table on a terminal, plain otherwise).")
-    var format: String?
-    @Option(name: .customLong("var"), help: "Set a variable: NAME=VALUE (repeatable).") var variables: [String] = []
-    @Flag(name: .customLong("dry-run"), help: "Print what mutating commands would do instead of doing it.") var dryRun =
-        false
-    @Flag(help: "Do not ask before destructive commands.") var yes = false
-    @Option(name: .customLong("on-error"), help: "After a failed command: stop (default) or continue.") var onError:
-        String?
-    @Flag(help: "Print each command before running it.") var echo = false
-    @Option(name: .customLong("audit-db"), help: "The audit database (default $XDG_DATA_HOME/campaignsh/audit.sqlite).")
-    var auditDB: String?
-    @Option(name: .customLong("history-file"), help: "The history file (default $XDG_STATE_HOME/campaignsh/history).")
-    var historyFile: String?
-    @Flag(name: .customLong("no-color"), help: "No colors, even on a terminal.") var noColor = false
-    @Option(help: "Log each completed runbook line to this file.") var checkpoint: String?
-    @Flag(help: "With --checkpoint: skip the mutations that already completed.") var resume = false
-    @Option(name: .customShort("c"), help: "Run these commands and exit.") var commands: String?
-    @Option(name: .customShort("f"), help: "Run the commands of this file and exit.") var file: String?
-    @Argument(help: "A file of commands to run (same as -f).") var script: String?
-
-    func validate() throws {
-        if [commands != nil, file != nil, script != nil].filter({ $0 }).count > 1 {
-            throw ValidationError("give only one of -c, -f and a FILE")
-        }
-        if let format, OutputFormat(rawValue: format) == nil {
-            throw ValidationError("unknown format '\(format)'; use \(OutputFormat.choices)")
-        }
-        if let onError, ShellSession.ErrorPolicy(rawValue: onError) == nil {
-            throw ValidationError("--on-error takes stop or continue")
-        }
-        for variable in variables where !variable.contains("=") {
-            throw ValidationError("--var takes NAME=VALUE, not '\(variable)'")
-        }
-        if (apiBase == nil) != (loginBase == nil) { throw ValidationError("give --api-base and --login-base together") }
-        if resume, checkpoint == nil { throw ValidationError("--resume needs --checkpoint FILE") }
-    }
-
-    func run() async throws {
+    func run() async throws -> ExitStatus {
         let metrics = MetricsRegistry()
         MetricsSystem.bootstrap(metrics)
         let environment = ProcessInfo.processInfo.environment
         let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let configuration = try OrgConfiguration(environment: environment, workingDirectory: workingDirectory)
         let status: ExitStatus
-        if sandbox {
+        if options.sandbox {
             var sandboxConfiguration = EmulatorConfiguration()
             sandboxConfiguration.stoppingDelay = .seconds(3)
             let emulator = sandboxConfiguration
@@ -95,9 +47,10 @@ struct Campaignsh: AsyncParsableCommand {
         } else {
             // An org named on the command line must be usable now. One half-described by the environment or
             // the default profile is reported by the commands that need it: help, audit, … still run.
-            let explicit = profile != nil || region != nil || apiBase != nil
+            let explicit = options.profile != nil || options.region != nil || options.apiBase != nil
             let overrides = OrgConfiguration.Overrides(
-                profile: profile, region: region, apiBase: apiBase, loginBase: loginBase)
+                profile: options.profile, region: options.region, apiBase: options.apiBase,
+                loginBase: options.loginBase)
             var settings: ConnectionSettings?
             var problem: String?
             switch Result(catching: { () throws(ConfigurationError) in try configuration.settings(overrides) }) {
@@ -110,7 +63,7 @@ struct Campaignsh: AsyncParsableCommand {
                 logIn: false
             )
         }
-        if status != .success { throw ExitCode(status.rawValue) }
+        return status
     }
 
     private func runShell(
@@ -120,8 +73,9 @@ struct Campaignsh: AsyncParsableCommand {
         let environment = configuration.environment
         let stdinIsTerminal = isatty(STDIN_FILENO) == 1
         let interactive =
-            stdinIsTerminal && isatty(STDOUT_FILENO) == 1 && commands == nil && file == nil && script == nil
-        let color = isatty(STDOUT_FILENO) == 1 && !noColor && (environment["NO_COLOR"] ?? "").isEmpty
+            stdinIsTerminal && isatty(STDOUT_FILENO) == 1 && options.commands == nil && options.file == nil
+            && options.script == nil
+        let color = isatty(STDOUT_FILENO) == 1 && !options.noColor && (environment["NO_COLOR"] ?? "").isEmpty
 
         let org = OrgSession(settings: settings, configurationProblem: configurationProblem)
         if logIn { _ = try await org.login() }
@@ -130,7 +84,7 @@ struct Campaignsh: AsyncParsableCommand {
         components.register(org)
         components.register(configuration)
         components.register(metrics)
-        let audit = AuditLog(path: auditDB ?? configuration.paths.auditDatabase)
+        let audit = AuditLog(path: options.auditDB ?? configuration.paths.auditDatabase)
         components.register(audit)
         let session = AuditSession(id: UUID().uuidString.lowercased())
         components.register(session)
@@ -141,25 +95,26 @@ struct Campaignsh: AsyncParsableCommand {
         )
         components.register(webhook)
         let credentials = settings?.credentials
-        let historyPath = historyFile ?? configuration.paths.history
+        let historyPath = options.historyFile ?? configuration.paths.history
         let history = interactive ? HistoryFile(path: historyPath) { credentials?.secretAppears(in: $0) ?? false } : nil
         if let history { components.register(history) }
 
         let shellSession = ShellSession(
             variables: Dictionary(
-                variables.map { pair in
+                options.variables.map { pair in
                     let parts = pair.split(separator: "=", maxSplits: 1)
                     return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
                 }
             ) { $1 },
-            format: format.flatMap(OutputFormat.init(rawValue:)), color: color, dryRun: dryRun, assumeYes: yes,
-            errorPolicy: onError.flatMap(ShellSession.ErrorPolicy.init(rawValue:)) ?? .stop, echo: echo
+            format: options.format.flatMap(OutputFormat.init(rawValue:)), color: color, dryRun: options.dryRun,
+            assumeYes: options.yes,
+            errorPolicy: options.onError.flatMap(ShellSession.ErrorPolicy.init(rawValue:)) ?? .stop, echo: options.echo
         )
         Interrupts.install()
         let runner = ShellRunner(
             plugins: InstalledPlugins.all, session: shellSession, components: components, isInteractive: interactive,
             takeInterrupt: Interrupts.take, describe: ErrorDescriptions.shellError(for:),
-            checkpoint: checkpoint.map { Checkpoint(path: $0, resume: resume) }
+            checkpoint: options.checkpoint.map { Checkpoint(path: $0, resume: options.resume) }
         )
         let status = try await run(runner, interactive: interactive, history: history, org: org, color: color)
         // Deliveries still retrying in the background get a last chance before the process ends.
@@ -171,10 +126,10 @@ struct Campaignsh: AsyncParsableCommand {
     private func run(
         _ runner: ShellRunner, interactive: Bool, history: HistoryFile?, org: OrgSession, color: Bool
     ) async throws -> ExitStatus {
-        if let commands {
+        if let commands = options.commands {
             return await runner.runScript(lines: commands.split(separator: "\n").map(String.init))
         }
-        if let path = file ?? script {
+        if let path = options.file ?? options.script {
             return await runner.runFile(path)
         }
         if interactive, let history {

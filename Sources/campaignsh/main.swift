@@ -1,36 +1,36 @@
-import ArgumentParser
 import Foundation
 import ShellKit
 
 // A pipeline that stops reading (`campaigns | head`) must not kill the shell.
 signal(SIGPIPE, SIG_IGN)
 
-/// Runs the command and turns every failure into one line on stderr and the contract's exit status.
+/// Runs the command line and turns every failure into one line on stderr and the contract's exit status.
 func runMain() async -> Int32 {
+    func fail(_ line: String, _ status: ExitStatus) -> Int32 {
+        FileHandle.standardError.write(Data("campaignsh: error: \(line)\n".utf8))
+        return status.rawValue
+    }
+    let options: CommandLineOptions
     do {
-        var command = try Campaignsh.parseAsRoot()
-        if let shell = command as? Campaignsh {
-            try await shell.run()
-        } else {
-            try command.run()
-        }
-        return 0
-    } catch let error as ExitCode {
-        return error.rawValue
-    } catch {
-        if Campaignsh.exitCode(for: error) == .success {
-            print(Campaignsh.fullMessage(for: error))
+        switch try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst())) {
+        case .run(let parsed): options = parsed
+        case .help:
+            print(
+                CommandLineOptions.help(abstract: Campaignsh.abstract, discussion: Campaignsh.discussion),
+                terminator: "")
+            return 0
+        case .version:
+            print(Campaignsh.version)
             return 0
         }
-        let line: String
-        if let shellError = ErrorDescriptions.shellError(for: error) ?? (error as? ShellError) {
-            line = shellError.message + (shellError.hint.map { "; " + $0 } ?? "")
-            FileHandle.standardError.write(Data("campaignsh: error: \(line)\n".utf8))
-            return shellError.status.rawValue
-        }
-        line = Campaignsh.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        FileHandle.standardError.write(Data("campaignsh: error: \(line); see 'campaignsh --help'\n".utf8))
-        return ExitStatus.usage.rawValue
+    } catch {
+        return fail("\(error.message); see 'campaignsh --help'", .usage)
+    }
+    do {
+        return try await Campaignsh(options: options).run().rawValue
+    } catch {
+        let shellError = ErrorDescriptions.shellError(for: error) ?? (error as? ShellError) ?? .failure("\(error)")
+        return fail(shellError.message + (shellError.hint.map { "; " + $0 } ?? ""), shellError.status)
     }
 }
 

@@ -1,0 +1,67 @@
+import Testing
+
+@testable import campaignsh
+
+/// The shell's own command line, parsed by hand: every spelling a user may type, and one line for each
+/// mistake.
+struct CommandLineOptionsTests {
+    private func parse(_ arguments: String) throws(CommandLineOptions.UsageError) -> CommandLineOptions.Request {
+        try CommandLineOptions.parse(arguments.split(separator: " ").map(String.init))
+    }
+
+    private func message(_ arguments: String) -> String? {
+        do {
+            _ = try parse(arguments)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func optionsTakeTheirValueAttachedOrAsTheNextWord() throws {
+        var expected = CommandLineOptions()
+        expected.format = "json"
+        expected.variables = ["a=1", "b=2"]
+        expected.commands = "version"
+        expected.dryRun = true
+        #expect(try parse("--format=json --var a=1 --dry-run --var=b=2 -c version") == .run(expected))
+        #expect(try parse("--format json --var a=1 --dry-run --var b=2 -c=version") == .run(expected))
+    }
+
+    @Test func aScriptIsTheOneWordThatIsNotAnOption() throws {
+        var expected = CommandLineOptions()
+        expected.script = "-weird-name.cmds"
+        expected.echo = true
+        #expect(try parse("--echo -- -weird-name.cmds") == .run(expected))
+        expected.script = "morning.cmds"
+        #expect(try parse("morning.cmds --echo") == .run(expected))
+    }
+
+    @Test func helpAndVersionWinOverTheRest() throws {
+        #expect(try parse("--yes -h") == .help)
+        #expect(try parse("--help --bogus") == .help)
+        #expect(try parse("--version") == .version)
+    }
+
+    @Test func eachMistakeIsOneLine() {
+        #expect(message("--bogus") == "unknown option '--bogus'")
+        #expect(message("--format") == "--format needs a value: --format <format>")
+        #expect(message("--yes=no") == "--yes takes no value")
+        #expect(message("a.cmds b.cmds") == "unexpected argument 'b.cmds'")
+        #expect(message("-c version a.cmds") == "give only one of -c, -f and a FILE")
+        #expect(message("--format yaml") == "unknown format 'yaml'; use table, plain, json, csv or jsonl")
+        #expect(message("--on-error retry") == "--on-error takes stop or continue")
+        #expect(message("--var x") == "--var takes NAME=VALUE, not 'x'")
+        #expect(message("--api-base http://x") == "give --api-base and --login-base together")
+        #expect(message("--resume") == "--resume needs --checkpoint FILE")
+    }
+
+    @Test func helpListsEveryOptionWithinEightyColumns() {
+        let help = CommandLineOptions.help(abstract: Campaignsh.abstract, discussion: Campaignsh.discussion)
+        for option in ["--sandbox", "--audit-db <file>", "--var <name=value>", "-c <commands>", "-h, --help"] {
+            #expect(help.contains("\n  \(option) "), "\(option)")
+        }
+        #expect(help.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        #expect(help.hasPrefix("OVERVIEW: \(Campaignsh.abstract)\n"))
+    }
+}
