@@ -127,7 +127,10 @@ let package = Package(
         ),
         .target(
             name: "AuditPlugin",
-            dependencies: ["ShellKit", "AuditStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ShellKit", "AuditStore", "CampaignControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Plugins/AuditPlugin"
         ),
         .target(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditStore
+import CampaignControl
 import Foundation
 import ShellKit
 import Synchronization
@@ -21,13 +22,20 @@ struct Audit: ShellCommand {
         var since: TimeArgument?
         @Option(help: "Rows before: ISO-8601 or an age.") var until: TimeArgument?
         @Option(help: "Rows about this campaign (id or name).") var campaign: String?
-        @Option(help: "Rows of this verb (activate, pause, …, webhook).") var verb: String?
-        @Option(help: "Rows with this outcome: \(AuditOutcome.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(help: "Rows of this verb: \(Filters.verbs.joined(separator: ", ")).") var verb: String?
+        @Option(help: "Rows with this outcome: \(Filters.outcomes.joined(separator: ", ")).")
         var outcome: String?
 
+        /// The verbs rows are written with: the operator's, and the webhook's deliveries.
+        static let verbs = Verb.allCases.map(\.rawValue) + [WebhookNotifier.auditVerb]
+        static let outcomes = AuditOutcome.allCases.map(\.rawValue)
+
         func validate() throws {
-            if let outcome, AuditOutcome(rawValue: outcome) == nil {
-                throw ValidationError("unknown outcome '\(outcome)'")
+            if let verb, !Self.verbs.contains(verb) {
+                throw ValidationError("unknown verb '\(verb)'; use \(Self.verbs.joined(separator: ", "))")
+            }
+            if let outcome, !Self.outcomes.contains(outcome) {
+                throw ValidationError("unknown outcome '\(outcome)'; use \(Self.outcomes.joined(separator: ", "))")
             }
         }
 

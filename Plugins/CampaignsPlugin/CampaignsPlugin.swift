@@ -60,6 +60,10 @@ struct ListCampaigns: ShellCommand {
         help: "Only campaigns in this Genesys status (on, off, stopping, …) or lifecycle (draft, active, paused, …).")
     var status: String?
 
+    func validate() throws {
+        if let problem = Lifecycle.statusFilterProblem(status) { throw ValidationError(problem) }
+    }
+
     func run(in context: CommandContext) async throws {
         let client = try await context.client()
         let campaigns = try await client.campaigns(CampaignQuery(name: name, filterType: name == nil ? nil : .prefix))

@@ -46,6 +46,7 @@ struct TransitionArguments: ParsableArguments {
         if !all, name != nil || status != nil || queue != nil {
             throw ValidationError("--name, --status and --queue go with --all")
         }
+        if let problem = Lifecycle.statusFilterProblem(status) { throw ValidationError(problem) }
         if parallel < 1 || maxConflicts < 0 {
             throw ValidationError("--parallel must be at least 1, --max-conflicts at least 0")
         }
@@ -122,17 +123,25 @@ extension CommandContext {
         let sessionSaysYes = await session.assumeYes
         if assumeYes || sessionSaysYes { return }
         let expected = campaigns.count == 1 ? (campaigns[0].name ?? campaigns[0].id ?? "") : "yes"
-        guard isInteractive else {
-            throw ShellError.usage(
-                "\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns") needs --yes outside a terminal"
-            )
-        }
+        let subject = campaigns.count == 1 ? expected : "\(campaigns.count) campaigns"
+        guard isInteractive else { throw ShellError.usage("\(what) \(subject) needs --yes outside a terminal") }
         OutputDestination.standardError.write(
-            "\(what) \(campaigns.count == 1 ? expected : "\(campaigns.count) campaigns")? Type '\(expected)' to confirm: "
-        )
+            Self.confirmation(what, subject, campaigns) + "Type '\(expected)' to confirm: ")
         guard Swift.readLine()?.trimmingCharacters(in: .whitespaces) == expected else {
             throw ShellError.failure("not confirmed; nothing changed")
         }
+        recording.confirmed()
+    }
+
+    /// The question before a change: for several campaigns, the first ten it will touch (name, status) and
+    /// how many more.
+    static func confirmation(_ what: String, _ subject: String, _ campaigns: [Campaign]) -> String {
+        guard campaigns.count > 1 else { return "\(what) \(subject)? " }
+        let shown = campaigns.prefix(10).map { campaign in
+            "  \(campaign.name ?? campaign.id ?? "?") (\(campaign.campaignStatus?.rawValue ?? "status unknown"))\n"
+        }
+        let more = campaigns.count > 10 ? ["  … and \(campaigns.count - 10) more\n"] : []
+        return "\(what) \(subject):\n" + (shown + more).joined() + "\(what) these \(campaigns.count)? "
     }
 
     /// For `record`: the state each campaign was found in, as `expect` lines a replay checks first, with

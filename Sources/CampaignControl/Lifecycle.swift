@@ -50,3 +50,17 @@ public enum Lifecycle: String, Sendable, CaseIterable, CustomStringConvertible {
         return (status == .off || status == .forcedOff) && (campaign.errors ?? []).isEmpty
     }
 }
+
+extension Lifecycle {
+    /// What a `--status` filter accepts: a Genesys status or a lifecycle state (`complete` and `invalid` are both).
+    public static let statusFilterChoices: [String] = {
+        let statuses = CampaignStatus.knownValues.map(\.rawValue)
+        return statuses + allCases.filter { $0 != .unknown }.map(\.rawValue).filter { !statuses.contains($0) }
+    }()
+
+    /// Why `status` is no `--status` filter, naming what is; nil when it is one (or absent).
+    public static func statusFilterProblem(_ status: String?) -> String? {
+        guard let status, !statusFilterChoices.contains(status) else { return nil }
+        return "unknown status '\(status)'; use \(statusFilterChoices.joined(separator: ", "))"
+    }
+}

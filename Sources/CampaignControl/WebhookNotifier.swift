@@ -88,6 +88,8 @@ public actor WebhookNotifier {
     /// Sends: `X-Campaignsh-Signature: sha256=<hex HMAC-SHA256 of the body>` when a secret is set,
     /// `X-Campaignsh-Event` and `X-Campaignsh-Delivery` (the same id on every retry, for deduplication).
     public static let signatureHeader = "X-Campaignsh-Signature"
+    /// The verb of a delivery's audit row.
+    public static let auditVerb = "webhook"
 
     public private(set) var configuration: WebhookConfiguration?
     public private(set) var lastDelivery: WebhookDelivery?
@@ -216,7 +218,7 @@ public actor WebhookNotifier {
         _ = try? await store.append(
             AuditEntry(
                 actor: auditContext.actor, session: auditContext.session, command: command, campaignID: campaign?.id,
-                campaignName: campaign?.name, verb: "webhook", outcome: delivery.succeeded ? .success : .error,
+                campaignName: campaign?.name, verb: Self.auditVerb, outcome: delivery.succeeded ? .success : .error,
                 attempt: delivery.attempts, latencyMs: Int(delivery.latency / .milliseconds(1)),
                 httpStatus: delivery.status, correlationID: delivery.id, errorMessage: delivery.error
             )

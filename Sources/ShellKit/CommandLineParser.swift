@@ -140,7 +140,7 @@ private struct Tokenizer {
             case .greaterThan:
                 try redirect()
             case .pipe:
-                try pipeline()
+                try pipeline(variable)
             default:
                 beginWord()
                 word.append(c)
@@ -214,18 +214,27 @@ private struct Tokenizer {
 
     /// `i` is at the `$` of `${`; appends the value and leaves `i` just past the `}`.
     private mutating func expand(_ variable: (String) -> String?) throws(CommandLineError) {
-        guard let close = CommandLineParser.closingBrace(s, after: i) else {
+        let (value, close) = try Self.variable(in: s, at: i, variable)
+        word.append(contentsOf: value.utf8)
+        i = close + 1
+    }
+
+    /// The value of the `${name}` whose `$` is at `dollar`, and the index of its `}`: the one rule for
+    /// every word of a line, a pipeline's included.
+    private static func variable(in s: [UInt8], at dollar: Int, _ variable: (String) -> String?)
+        throws(CommandLineError) -> (value: String, close: Int)
+    {
+        guard let close = CommandLineParser.closingBrace(s, after: dollar) else {
             throw CommandLineError("'${' without a closing '}'")
         }
-        let nameBytes = s[(i + 2)..<close]
+        let nameBytes = s[(dollar + 2)..<close]
         guard !nameBytes.isEmpty else { throw CommandLineError("empty variable name in '${}'") }
         let name = String(decoding: nameBytes, as: UTF8.self)
         guard CommandLineParser.isValidName(nameBytes) else {
             throw CommandLineError("invalid variable name '\(name)'")
         }
         guard let value = variable(name) else { throw CommandLineError("unknown variable '\(name)'") }
-        word.append(contentsOf: value.utf8)
-        i = close + 1
+        return (value, close)
     }
 
     /// `i` is at `>`.
@@ -240,17 +249,21 @@ private struct Tokenizer {
         lastEnd = i
     }
 
-    /// `i` is at `|`: takes the raw text up to the next unquoted `;`, newline or comment.
-    private mutating func pipeline() throws(CommandLineError) {
+    /// `i` is at `|`: takes the text up to the next unquoted `;`, newline or comment for `/bin/sh -c`, with
+    /// each `${name}` outside single quotes replaced by its value quoted for sh, so that a value is one
+    /// word there and never code.
+    private mutating func pipeline(_ variable: (String) -> String?) throws(CommandLineError) {
         try endWord()
         if let pending { throw CommandLineError("'\(pending.symbol)' needs a file name") }
         if redirection != nil { throw CommandLineError("only one redirection per command") }
         if words.isEmpty { throw CommandLineError("missing command before '|'") }
         let n = s.count
         var j = i + 1
-        var start = -1
-        var end = j
+        var command: [UInt8] = []
+        // The command's length without the blanks after its last word.
+        var trimmed = 0
         var atWordStart = true
+        func isVariable(_ at: Int) -> Bool { s[at] == .dollar && at + 1 < n && s[at + 1] == .openBrace }
         scan: while j < n {
             let c = s[j]
             switch c {
@@ -258,6 +271,7 @@ private struct Tokenizer {
                 break scan
             case .space, .tab, .carriageReturn:
                 atWordStart = true
+                if !command.isEmpty { command.append(c) }
                 j += 1
                 continue scan
             case .hash where atWordStart:
@@ -265,36 +279,53 @@ private struct Tokenizer {
             default:
                 break
             }
-            if start < 0 { start = j }
             atWordStart = false
             switch c {
             case .backslash:
                 guard j + 1 < n else { throw CommandLineError("line ends with a lone backslash") }
+                command += s[j...(j + 1)]
                 j += 2
             case .singleQuote:
-                j += 1
-                while j < n && s[j] != .singleQuote { j += 1 }
-                guard j < n else { throw CommandLineError("unclosed single quote") }
-                j += 1
+                var close = j + 1
+                while close < n && s[close] != .singleQuote { close += 1 }
+                guard close < n else { throw CommandLineError("unclosed single quote") }
+                command += s[j...close]
+                j = close + 1
             case .doubleQuote:
+                command.append(c)
                 j += 1
                 while true {
                     guard j < n else { throw CommandLineError("unclosed double quote") }
                     if s[j] == .doubleQuote { break }
-                    j += s[j] == .backslash ? 2 : 1
+                    if isVariable(j) {
+                        let (value, close) = try Self.variable(in: s, at: j, variable)
+                        command += ShellQuoting.escape(value, only: "\"\\$`").utf8
+                        j = close + 1
+                        continue
+                    }
+                    let length = s[j] == .backslash && j + 1 < n ? 2 : 1
+                    command += s[j..<(j + length)]
+                    j += length
                 }
+                command.append(.doubleQuote)
                 j += 1
+            case .dollar where isVariable(j):
+                let (value, close) = try Self.variable(in: s, at: j, variable)
+                command += "'\(ShellQuoting.insideSingleQuotes(value))'".utf8
+                j = close + 1
             case .pipe, .ampersand, .openParen, .closeParen, .lessThan, .greaterThan:
                 atWordStart = true
+                command.append(c)
                 j += 1
             default:
+                command.append(c)
                 j += 1
             }
-            end = j
+            trimmed = command.count
+            lastEnd = j
         }
-        guard start >= 0 else { throw CommandLineError("'|' needs a command") }
-        redirection = .pipe(command: source(start, end))
-        lastEnd = end
+        guard trimmed > 0 else { throw CommandLineError("'|' needs a command") }
+        redirection = .pipe(command: String(decoding: command[..<trimmed], as: UTF8.self))
         i = j
     }
 

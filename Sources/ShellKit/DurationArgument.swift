@@ -20,4 +20,7 @@ public struct DurationArgument: ExpressibleByArgument, Sendable {
         duration = .milliseconds(Int((number * (unit?.1 ?? 1) * 1000).rounded()))
         text = argument
     }
+
+    /// A default in help reads as the operator would type it (`300s`).
+    public var defaultValueDescription: String { text }
 }

@@ -25,16 +25,33 @@ public enum SecretPolicy {
 /// What a command asks the recorder to write around it: lines before (e.g. an `expect` of the state it
 /// found), the command as it should be replayed (e.g. a campaign by full name), lines after.
 public final class RecordingNotes: Sendable {
-    private let notes = Mutex<(before: [String], replacement: String?, after: [String])>(([], nil, []))
+    private struct Notes {
+        var before: [String] = []
+        var replacement: String?
+        var after: [String] = []
+        var confirmed = false
+    }
+
+    private let notes = Mutex(Notes())
 
     public init() {}
 
     public func before(_ lines: [String]) { notes.withLock { $0.before += lines } }
     public func replaceCommand(with text: String) { notes.withLock { $0.replacement = text } }
     public func after(_ lines: [String]) { notes.withLock { $0.after += lines } }
+    /// The operator confirmed the command at a prompt: its replay must not ask (nor fail for want of `--yes`).
+    public func confirmed() { notes.withLock { $0.confirmed = true } }
 
     func lines(for command: String) -> [String] {
-        notes.withLock { $0.before + [$0.replacement ?? command] + $0.after }
+        notes.withLock { notes in
+            var replayed = notes.replacement ?? command
+            if notes.confirmed, !replayed.split(separator: " ").contains("--yes") {
+                // After the command's name: the end of the line may be a redirection.
+                let name = replayed.prefix { $0 != " " }
+                replayed = name + " --yes" + replayed.dropFirst(name.count)
+            }
+            return notes.before + [replayed] + notes.after
+        }
     }
 }
 

@@ -105,6 +105,37 @@ import Testing
         #expect(shellStatus == 4, "screen: \(shell.text)")
     }
 
+    /// A bulk change asks with what it will touch; what the operator confirmed is recorded with `--yes`,
+    /// so that its replay neither asks nor fails for want of it.
+    @Test func aConfirmedBulkChangeListsItsCampaignsAndIsRecordedWithYes() async throws {
+        let home = try ShellProcess.Home()
+        let runbook = home.url.appending(path: "confirmed.cmds").path
+        let shell = try TerminalSession(["--sandbox"], home: home)
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        shell.type("record start \(runbook)\r")
+        #expect(await shell.waitFor("recording to"), "screen: \(shell.text)")
+        let beforeAsking = shell.shownLength
+        shell.type("pause --all --status on > /dev/null\r")
+        #expect(await shell.waitFor("Type 'yes' to confirm: ", after: beforeAsking), "screen: \(shell.text)")
+        let question = String(shell.text.dropFirst(beforeAsking))
+        for listed in ["Q4_Promo_East (on)", "Q4_Promo_West (on)", "Collections_30day (on)", "pause these"] {
+            #expect(question.contains(listed), "screen: \(shell.text)")
+        }
+        let beforeAnswer = shell.shownLength
+        shell.type("yes\r")
+        #expect(await shell.waitForPrompt(after: "\r\n", from: beforeAnswer), "screen: \(shell.text)")
+        shell.type("record stop\r")
+        #expect(await shell.waitFor("confirmed.cmds"), "screen: \(shell.text)")
+        shell.type("exit\r")
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 0, "screen: \(shell.text)")
+
+        let recorded = try String(contentsOfFile: runbook, encoding: .utf8)
+        #expect(recorded.contains("\npause --yes --all --status on > /dev/null\n"), "\(recorded)")
+        let replay = try await ShellProcess.run(["--sandbox", "-f", runbook], home: home)
+        #expect(replay.status == 0, "\(replay.stderr)")
+    }
+
     @Test func ctrlDExitsWithZero() async throws {
         let shell = try TerminalSession(["--sandbox"], home: try ShellProcess.Home())
         #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")

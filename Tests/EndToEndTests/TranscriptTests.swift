@@ -55,6 +55,19 @@ import Testing
         ("show ${nothing}", 2, "error: unknown variable 'nothing'"),
         ("campaigns --bogus", 2, "error: Unknown option '--bogus'; see 'help campaigns'"),
         ("show", 2, "error: no campaign selected; name one, or pick one with 'use NAME'"),
+        (
+            "campaigns --status bogus", 2,
+            "error: unknown status 'bogus'; use on, stopping, off, complete, invalid, forced_off, forced_stopping, "
+                + "draft, active, pausing, paused, archived; see 'help campaigns'"
+        ),
+        (
+            "audit --verb bogus", 2,
+            "error: unknown verb 'bogus'; use activate, pause, archive, restore, recycle, webhook; see 'help audit'"
+        ),
+        (
+            "audit --since yesterday", 2,
+            "error: The value 'yesterday' is invalid for '--since <since>'; see 'help audit'"
+        ),
     ])
     func badInputIsOneLineAndANonZeroStatus(line: String, status: Int32, message: String) async throws {
         let result = try await ShellProcess.run(["--sandbox", "-c", line])
@@ -118,6 +131,10 @@ import Testing
         #expect(use.stdout.contains("USAGE: use <campaign>"))
         let flag = try await ShellProcess.run(["--sandbox", "-c", "use --help"])
         #expect(flag.stdout.trimmingCharacters(in: .newlines) == use.stdout.trimmingCharacters(in: .newlines))
+        for (command, shown) in [("pause", "(default: 300s)"), ("wait", "(default: 2s)")] {
+            let help = try await ShellProcess.run(["-c", "help \(command)"])
+            #expect(help.stdout.contains(shown) && !help.stdout.contains("DurationArgument"), "\(help.stdout)")
+        }
         let rootHelp = try await ShellProcess.run(["--yes", "--help"])
         #expect(rootHelp.status == 0)
         #expect(rootHelp.stdout.contains("USAGE: campaignsh [<options>] [<script>]"))
