@@ -9,6 +9,8 @@ enum CampaignField: String, CaseIterable, ExpressibleByArgument {
     case status, lifecycle, version, progress, idleAgents
 
     var isNumeric: Bool { self == .version || self == .progress || self == .idleAgents }
+    /// Whether only the shell's commands change it (progress and idle agents move by themselves).
+    var isChangedByCommands: Bool { self == .status || self == .lifecycle || self == .version }
 }
 
 /// `==`, `!=`, `<`, `<=`, `>`, `>=`, or their words `eq ne lt le gt ge` (`>` must be quoted, as in a POSIX shell).
@@ -119,6 +121,21 @@ struct Wait: ShellCommand {
         let client = try await context.client()
         let started = ContinuousClock.now
         var campaign = try await context.campaign(nil)
+        if client.plan != nil {
+            // The plan's org changes only by the plan's lines: a wait on what they change holds now or
+            // never; progress and agents change by themselves, so only apply can wait for them.
+            guard condition.field.isChangedByCommands else {
+                Rehearsal.current?.checkLive("wait \(condition.description)")
+                return
+            }
+            let result = try await condition.check(campaign, client: client)
+            guard result.holds else {
+                throw ShellError.expectation(
+                    "\(condition.description) will not hold on \(campaign.name ?? "?") after the lines before: "
+                        + "\(condition.field.rawValue) is \(result.actual)")
+            }
+            return
+        }
         while true {
             let result = try await condition.check(campaign, client: client)
             if result.holds { return }

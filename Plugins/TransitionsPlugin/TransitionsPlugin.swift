@@ -75,8 +75,14 @@ extension CommandContext {
         let org = try org
         let client = try await org.connectedClient()
         let settings = await org.settings
+        // A plan's changes happen nowhere: no webhook event, and audit rows (outcome dry_run) only when the
+        // plan is all the operator asked for.
+        let planning = client.plan != nil
+        let sessionDryRun = await session.dryRun
+        let keepsRows = !planning || sessionDryRun
         return TransitionEngine(
-            client: client, audit: components.get(AuditLog.self), notifier: components.get(WebhookNotifier.self),
+            client: client, audit: keepsRows ? components.get(AuditLog.self) : nil,
+            notifier: planning ? nil : components.get(WebhookNotifier.self),
             actor: .current(profile: settings?.profile, clientID: settings?.credentials.clientID),
             session: components.get(AuditSession.self)?.id ?? "unknown"
         )
@@ -122,6 +128,8 @@ extension CommandContext {
     func confirm(_ what: String, campaigns: [Campaign], assumeYes: Bool) async throws {
         let sessionSaysYes = await session.assumeYes
         if assumeYes || sessionSaysYes { return }
+        // A plan asks nobody: the operator is asked when the change is made.
+        if isInteractive, try await org.plan != nil { return }
         let expected = campaigns.count == 1 ? (campaigns[0].name ?? campaigns[0].id ?? "") : "yes"
         let subject = campaigns.count == 1 ? expected : "\(campaigns.count) campaigns"
         guard isInteractive else { throw ShellError.usage("\(what) \(subject) needs --yes outside a terminal") }
@@ -224,7 +232,9 @@ extension CommandContext {
         guard !campaigns.isEmpty else { throw ShellError.failure("no campaign matches") }
         var options = TransitionOptions()
         let sessionDryRun = await session.dryRun
-        options.dryRun = arguments.dryRun || sessionDryRun
+        // While a runbook is planned, the plan is the dry run: its changes go to the simulated org.
+        let planning = engine.client.plan != nil
+        options.dryRun = arguments.dryRun || (sessionDryRun && !planning)
         options.maxConflicts = arguments.maxConflicts
         options.command = commandText
         options.minAgents = (try await org.settings?.minAgents) ?? 1
@@ -242,6 +252,8 @@ extension CommandContext {
         async throws
     {
         var options = options
+        // A plan's waits see the simulated org at once: its time passes without waiting.
+        if try await org.plan != nil { options.clock = .immediate() }
         let interactive = isInteractive
         if interactive { options.progress = { OutputDestination.standardError.write("\r\u{1B}[K" + $0) } }
         let total = subjects.count
@@ -401,15 +413,16 @@ struct Restore: ShellCommand {
 
     func run(in context: CommandContext) async throws {
         let store = try context.components.require(AuditLog.self).store()
-        let candidates = try store.archives().filter {
-            ($0.campaignID == campaign || $0.name == campaign) && $0.restoredAs == nil
-        }
+        let stored = try store.archives()
+        let archives = try await context.org.plan?.archives(stored) ?? stored
+        let candidates = archives.filter { ($0.campaignID == campaign || $0.name == campaign) && $0.restoredAs == nil }
         guard let archived = candidates.last else {
             throw ShellError.failure("no archived campaign '\(campaign)' left to restore", hint: "see 'archives'")
         }
         var options = TransitionOptions()
         let sessionDryRun = await context.session.dryRun
-        options.dryRun = dryRun || sessionDryRun
+        let planning = try await context.org.plan != nil
+        options.dryRun = dryRun || (sessionDryRun && !planning)
         options.command = context.commandText
         try await context.perform(.restore, [.archived(archived)], options: options)
     }

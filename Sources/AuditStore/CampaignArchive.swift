@@ -12,6 +12,19 @@ public struct ArchivedCampaign: Sendable, Equatable {
     public var restoredAs: String?
     public var restoredAt: Date?
 
+    public init(
+        id: Int64, campaignID: String, name: String, snapshot: String, archivedAt: Date, restoredAs: String? = nil,
+        restoredAt: Date? = nil
+    ) {
+        self.id = id
+        self.campaignID = campaignID
+        self.name = name
+        self.snapshot = snapshot
+        self.archivedAt = archivedAt
+        self.restoredAs = restoredAs
+        self.restoredAt = restoredAt
+    }
+
     /// The archive's table, made where it is missing by `AuditTable.prepare`; a change to it must also reach
     /// the files that have it already.
     static let createTable = """

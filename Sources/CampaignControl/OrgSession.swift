@@ -49,6 +49,8 @@ public actor OrgSession {
     /// The token's rate-limit window as the API last reported it.
     public nonisolated let rateLimit = RateLimitMonitor()
     private var refreshTask: Task<Void, Never>?
+    /// While a runbook is planned: the org as the plan leaves it, and the current campaign before it began.
+    private var planning: (plan: PlannedOrg, current: CampaignReference?)?
 
     /// - Parameter configurationProblem: why the configuration named no usable org (a profile without a
     ///   region, say). Commands that need the org report it; the others (help, audit, …) still run.
@@ -75,7 +77,24 @@ public actor OrgSession {
     public func connectedClient() throws(OrgSessionError) -> GenesysClient {
         guard settings != nil else { throw notConfigured }
         guard let client else { throw .loggedOut }
-        return client
+        return planning.map { client.planning(with: $0.plan) } ?? client
+    }
+
+    /// The plan commands are running against, if one is.
+    public var plan: PlannedOrg? { planning?.plan }
+
+    /// From now on, commands change a plan of the org instead of the org (``PlannedOrg``).
+    public func beginPlan() -> PlannedOrg {
+        let plan = PlannedOrg()
+        planning = (plan, current)
+        return plan
+    }
+
+    /// Back to the org itself, with the current campaign as it was before the plan.
+    public func endPlan() {
+        guard let planning else { return }
+        current = planning.current
+        self.planning = nil
     }
 
     /// Gets a token now (checking the credentials) and returns when it expires.

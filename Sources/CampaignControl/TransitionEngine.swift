@@ -311,14 +311,20 @@ private struct Execution {
     }
 
     mutating func keepSnapshot() async throws -> Bool {
-        guard let audit = engine.audit else {
+        let id = result.campaignID
+        let plan = client.plan as? PlannedOrg
+        guard plan != nil || engine.audit != nil else {
             throw TransitionError("archiving needs the audit store, which keeps the archive")
         }
-        let id = result.campaignID
         current = try await read(id)
+        result.from = TransitionState(current.campaignStatus)
+        if let plan {  // the plan keeps it: it deletes nothing either
+            await plan.keepSnapshot(of: current)
+            return true
+        }
+        guard let audit = engine.audit else { return false }
         // The document exactly as Genesys sent it: restore sends back what this client cannot model too.
         try await audit.store().archive(campaignID: id, name: current.name ?? id, snapshot: current.json.jsonText)
-        result.from = TransitionState(current.campaignStatus)
         return true
     }
 
@@ -336,7 +342,11 @@ private struct Execution {
         do {
             result.attempts += 1
             let (created, response) = try await sending { try await client.createCampaign(toCreate) }
-            try await engine.audit?.store().markRestored(archived.id, as: created.id ?? "")
+            if let plan = client.plan as? PlannedOrg {
+                await plan.markRestored(archived.id, as: created.id ?? "")
+            } else {
+                try await engine.audit?.store().markRestored(archived.id, as: created.id ?? "")
+            }
             result.outcome = .success
             result.campaignID = created.id ?? ""
             result.to = TransitionState(created.campaignStatus)
@@ -420,6 +430,9 @@ private struct Execution {
         _ row: TransitionResult, after: Campaign? = nil, status: Int? = nil, correlationID: String? = nil
     ) async throws -> AuditRecord? {
         guard let audit = engine.audit else { return nil }
+        // A plan's rows (kept only for --dry-run) say what would have been done.
+        var row = row
+        if client.plan != nil { row.outcome = .dryRun }
         let overridden = row.checks.filter { $0.state != .pass && $0.bypassed(by: options.overrides) }.map(
             \.name.rawValue)
         return try await audit.store().append(

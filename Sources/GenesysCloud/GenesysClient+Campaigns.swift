@@ -83,12 +83,17 @@ extension GenesysClient {
     ///
     /// More than 100 ids are asked for in several requests, one page of ids each.
     public func campaigns(_ query: CampaignQuery = .init()) async throws -> [Campaign] {
+        let live = try await liveCampaigns(query)
+        return await plan?.campaigns(live) ?? live
+    }
+
+    private func liveCampaigns(_ query: CampaignQuery) async throws -> [Campaign] {
         if query.ids.count > Self.maxPageSize {
             var campaigns: [Campaign] = []
             for start in stride(from: 0, to: query.ids.count, by: Self.maxPageSize) {
                 var chunk = query
                 chunk.ids = Array(query.ids[start..<min(start + Self.maxPageSize, query.ids.count)])
-                campaigns += try await self.campaigns(chunk)
+                campaigns += try await liveCampaigns(chunk)
             }
             return campaigns
         }
@@ -105,8 +110,13 @@ extension GenesysClient {
 
     /// `GET /api/v2/outbound/campaigns/{campaignId}`.
     public func campaign(id: String) async throws -> Campaign {
-        try Self.campaign(
-            in: try await fetchJSON(.GET, Self.campaignRoute, path: Self.campaignPath(id)), "GET \(Self.campaignRoute)")
+        let read = { @Sendable in
+            try Self.campaign(
+                in: try await fetchJSON(.GET, Self.campaignRoute, path: Self.campaignPath(id)),
+                "GET \(Self.campaignRoute)")
+        }
+        guard let plan else { return try await read() }
+        return try await plan.campaign(id: id, live: read)
     }
 
     /// `useMaxCallsPerAgentDecimal=true` on every create and replace, as the Terraform provider sends it:
@@ -116,6 +126,7 @@ extension GenesysClient {
     /// `POST /api/v2/outbound/campaigns`. Genesys creates campaigns `off`. Not retried on 5xx or a lost
     /// connection, since the campaign may exist already: look it up before trying again.
     public func createCampaign(_ campaign: Campaign) async throws -> Campaign {
+        if let plan { return try await plan.create(campaign) }
         let answer = try await fetchJSON(
             .POST, Self.campaignsRoute, path: Self.campaignsRoute, query: Self.decimalCallsPerAgent,
             body: campaign.json,
@@ -132,6 +143,7 @@ extension GenesysClient {
         guard let id = campaign.id else {
             throw GenesysError(kind: .invalidResponse, request: request, message: "the campaign has no id")
         }
+        if let plan { return try await plan.replace(campaign) }
         let answer = try await fetchJSON(
             .PUT, Self.campaignRoute, path: Self.campaignPath(id), query: Self.decimalCallsPerAgent, body: campaign.json
         )
@@ -156,17 +168,20 @@ extension GenesysClient {
     /// `DELETE /api/v2/outbound/campaigns/{campaignId}`. Genesys refuses while the campaign runs.
     @discardableResult
     public func deleteCampaign(id: String) async throws -> Campaign? {
+        if let plan { return try await plan.delete(id: id) }
         let answer = try await send(.DELETE, Self.campaignRoute, path: Self.campaignPath(id))
         return (try? JSONValue(parsing: answer.body)).flatMap(Campaign.init(json:))
     }
 
     /// `POST …/{campaignId}/start`: turns the campaign on without sending a body or version.
     public func startCampaign(id: String) async throws {
+        if let plan { return try await plan.start(id: id) }
         _ = try await send(.POST, Self.campaignRoute + "/start", path: Self.campaignPath(id, "/start"))
     }
 
     /// `POST …/{campaignId}/stop`.
     public func stopCampaign(id: String) async throws {
+        if let plan { return try await plan.stop(id: id) }
         _ = try await send(.POST, Self.campaignRoute + "/stop", path: Self.campaignPath(id, "/stop"))
     }
 
@@ -179,9 +194,10 @@ extension GenesysClient {
 
     /// `GET …/{campaignId}/progress`.
     public func progress(ofCampaign id: String) async throws -> CampaignProgress {
-        CampaignProgress(
+        let live = CampaignProgress(
             json: try await fetchJSON(.GET, Self.campaignRoute + "/progress", path: Self.campaignPath(id, "/progress"))
         )
+        return await plan?.progress(live) ?? live
     }
 
     /// `POST /api/v2/outbound/campaigns/progress`: the progress of many campaigns in one request.
@@ -190,11 +206,16 @@ extension GenesysClient {
             .POST, Self.campaignsRoute + "/progress", path: Self.campaignsRoute + "/progress",
             body: .array(ids.map(JSONValue.string))
         )
-        return (answer.arrayValue ?? []).map(CampaignProgress.init(json:))
+        let live = (answer.arrayValue ?? []).map(CampaignProgress.init(json:))
+        guard let plan else { return live }
+        var planned: [CampaignProgress] = []
+        for progress in live { planned.append(await plan.progress(progress)) }
+        return planned
     }
 
     /// `DELETE …/{campaignId}/progress`: resets progress and recycles the campaign.
     public func recycleCampaign(id: String) async throws {
+        if let plan { return try await plan.recycle(id: id) }
         _ = try await send(.DELETE, Self.campaignRoute + "/progress", path: Self.campaignPath(id, "/progress"))
     }
 

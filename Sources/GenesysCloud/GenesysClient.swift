@@ -38,6 +38,8 @@ public struct GenesysClient: Sendable {
     public let environment: GenesysEnvironment
     public let tokens: TokenProvider
     let executor: HTTPExecutor
+    /// While a runbook is planned: where changes go instead of Genesys (``planning(with:)``).
+    public internal(set) var plan: (any ChangePlan)?
 
     public init(
         environment: GenesysEnvironment, credentials: ClientCredentials, configuration: Configuration = .init(),
@@ -66,6 +68,10 @@ public struct GenesysClient: Sendable {
         _ method: HTTPMethod, _ route: String, path: String, query: [(String, String)] = [], body: Data? = nil,
         idempotent: Bool = true
     ) async throws -> HTTPAnswer {
+        // A plan reads for real but never changes anything: the one POST that only reads is let through.
+        if plan != nil, method != .GET, route != Self.campaignsRoute + "/progress" {
+            throw Self.unplannable("\(method) \(route)")
+        }
         var exchange = HTTPExchange(
             method: method, url: url(path: path, query: query), route: route, idempotent: idempotent
         )

@@ -17,6 +17,9 @@ public final class OutputDestination: Sendable {
 
     public static let standardOutput = OutputDestination(descriptor: STDOUT_FILENO, ownsDescriptor: false)
     public static let standardError = OutputDestination(descriptor: STDERR_FILENO, ownsDescriptor: false)
+    /// Nowhere: what a command writes while a plan is made.
+    static let discarded = OutputDestination(
+        descriptor: Foundation.open("/dev/null", O_WRONLY | O_CLOEXEC), ownsDescriptor: false)
 
     /// Opens the destination a redirection names; `nil` means standard output.
     public static func open(_ redirection: Redirection?, workingDirectory: URL) throws(ShellError) -> OutputDestination

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Where a line of a runbook comes from, and the runbooks that sourced it.
-public struct ScriptLocation: Sendable, CustomStringConvertible {
+public struct ScriptLocation: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
     /// Runbooks being run, outermost first, this one last.

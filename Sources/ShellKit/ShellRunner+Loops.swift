@@ -1,18 +1,55 @@
+import ArgumentParser
 import Dispatch
 import Foundation
 
 extension ShellRunner {
-    /// Runs `-c` lines: the error policy decides whether to go on after a failure; the worst status is
-    /// returned (130 at once on Ctrl-C).
+    /// Runs `-c` lines, planned first like a runbook: the error policy decides whether to go on after a
+    /// failure; the worst status is returned (130 at once on Ctrl-C).
     public func runScript(lines: [String]) async -> ExitStatus {
-        var worst = ExitStatus.success
-        for line in lines {
-            let status = await execute(line: line)
-            worst = max(worst, status)
-            if let exit = await session.exitRequest { return exit }
-            if await stops(after: status) { return status }
+        let locations = lines.indices.map { ScriptLocation(file: "-c", line: $0 + 1, stack: []) }
+        return await planned(lines) {
+            var worst = ExitStatus.success
+            for (line, location) in zip(lines, locations) {
+                let status = await execute(line: line)
+                await Rehearsal.current?.finishLine(at: location)
+                worst = max(worst, status)
+                if let exit = await session.exitRequest { return exit }
+                if await stops(after: status) { return status }
+            }
+            return worst
         }
-        return worst
+    }
+
+    /// Whether the current task applies a plan already made (a runbook that a planned one sources).
+    @TaskLocal static var applyingPlan = false
+
+    /// Runs `body` (a runbook's lines) twice when it can change something: first as a plan, against the
+    /// simulated world, and then, if every line of the plan held and this is no dry run, for real. A
+    /// runbook that fails its plan changes nothing.
+    ///
+    /// A single command is not planned: the engine checks each campaign before it changes it, so its plan
+    /// could refuse nothing that running it would not, and would double its reads.
+    func planned(_ lines: [String], _ body: @escaping @Sendable () async -> ExitStatus) async -> ExitStatus {
+        let commands = lines.flatMap { (try? CommandLineParser.parse($0, variable: { _ in "" })) ?? [] }
+        guard let planner = components.get(RunbookPlanner.self), Rehearsal.current == nil, !Self.applyingPlan,
+            commands.count > 1, commands.contains(where: mayChange)
+        else { return await body() }
+        let rehearsal = Rehearsal(planner: planner)
+        let before = await session.saved()
+        await planner.begin()
+        let status = await Rehearsal.$current.withValue(rehearsal) { await body() }
+        await planner.end()
+        let dryRun = await session.dryRun
+        await session.restore(before)
+        guard status == .success else {
+            errors.write("nothing was changed: the plan failed at the line above\n")
+            return status == .usage || status == .interrupted ? status : .expectationFailed
+        }
+        if dryRun {
+            OutputDestination.standardOutput.write(rehearsal.render())
+            return .success
+        }
+        return await Self.$applyingPlan.withValue(true) { await body() }
     }
 
     /// The deepest `source` nesting allowed.
@@ -42,19 +79,23 @@ extension ShellRunner {
         let lines = text.components(separatedBy: "\n")
         let locations = lines.indices.map { ScriptLocation(file: url.path, line: $0 + 1, stack: stack) }
         if let status = await bindParameters(lines, locations) { return status }
-        var worst = ExitStatus.success
-        for (line, location) in zip(lines, locations) {
-            if let checkpoint, checkpoint.isDone(location), isMutating(line) {
-                errors.write("\(location): done before, skipped\n")
-                continue
+        return await planned(lines) {
+            var worst = ExitStatus.success
+            let rehearsal = Rehearsal.current
+            for (line, location) in zip(lines, locations) {
+                if let checkpoint, checkpoint.isDone(location), isMutating(line) {
+                    if rehearsal == nil { errors.write("\(location): done before, skipped\n") }
+                    continue
+                }
+                let status = await execute(line: line, location: location)
+                await rehearsal?.finishLine(at: location)
+                worst = max(worst, status)
+                if status == .success, rehearsal == nil { checkpoint?.markDone(location) }
+                if let exit = await session.exitRequest { return exit }
+                if await stops(after: status) { return status }
             }
-            let status = await execute(line: line, location: location)
-            worst = max(worst, status)
-            if status == .success { checkpoint?.markDone(location) }
-            if let exit = await session.exitRequest { return exit }
-            if await stops(after: status) { return status }
+            return worst
         }
-        return worst
     }
 
     /// Gives every `param NAME [DEFAULT]` of the runbook its value (from `--var`, the environment, or the
@@ -84,6 +125,12 @@ extension ShellRunner {
             return false
         }
         return catalog.command(named: name)?.isMutating ?? false
+    }
+
+    /// Whether the command changes something in Genesys, or runs a runbook that may.
+    private func mayChange(_ command: ParsedCommand) -> Bool {
+        guard let name = command.words.first else { return false }
+        return name == SourceCommand.configuration.commandName || catalog.command(named: name)?.isMutating == true
     }
 
     /// Runs lines read from a pipe or file on standard input, as a script.

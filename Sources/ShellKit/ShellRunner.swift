@@ -68,7 +68,7 @@ public struct ShellRunner: Sendable {
         }
         var worst = ExitStatus.success
         for command in commands {
-            if await session.echo { errors.write("+ \(command.text)\n") }
+            if Rehearsal.current == nil, await session.echo { errors.write("+ \(command.text)\n") }
             let status: ExitStatus
             do {
                 let variables = await session.variables
@@ -145,6 +145,7 @@ public struct ShellRunner: Sendable {
             }
         } catch {
             if type.exitCode(for: error) == .success {
+                guard Rehearsal.current == nil else { return }
                 let destination = try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)
                 destination.write(type.fullMessage(for: error, columns: 100) + "\n")
                 destination.close()
@@ -172,7 +173,9 @@ public struct ShellRunner: Sendable {
         _ shellCommand: any ShellCommand, _ parsed: ParsedCommand, format: OutputFormat?, location: ScriptLocation?,
         watched: Bool
     ) async throws {
-        let output = try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)
+        let rehearsing = Rehearsal.current != nil
+        let output =
+            rehearsing ? .discarded : try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)
         defer { output.close() }
         let sessionFormat = await session.format
         let sessionColor = await session.color
@@ -188,7 +191,7 @@ public struct ShellRunner: Sendable {
         } else {
             try await shellCommand.run(in: context)
         }
-        if type(of: shellCommand).isRecorded, SecretPolicy.mayKeep(parsed.text) {
+        if !rehearsing, type(of: shellCommand).isRecorded, SecretPolicy.mayKeep(parsed.text) {
             await recorder.record(context.recording.lines(for: parsed.text))
         }
     }

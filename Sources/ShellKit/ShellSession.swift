@@ -41,4 +41,33 @@ public actor ShellSession {
     public func requestExit(_ status: ExitStatus) { exitRequest = status }
 
     public func setErrorPolicy(_ policy: ErrorPolicy) { errorPolicy = policy }
+
+    /// Everything a session remembers, to be put back after a plan ran its lines against it.
+    struct Saved: Sendable {
+        let variables: [String: String]
+        let format: OutputFormat?
+        let color: Bool
+        let dryRun: Bool
+        let assumeYes: Bool
+        let errorPolicy: ErrorPolicy
+        let echo: Bool
+        let exitRequest: ExitStatus?
+    }
+
+    func saved() -> Saved {
+        Saved(
+            variables: variables, format: format, color: color, dryRun: dryRun, assumeYes: assumeYes,
+            errorPolicy: errorPolicy, echo: echo, exitRequest: exitRequest)
+    }
+
+    func restore(_ saved: Saved) {
+        variables = saved.variables
+        format = saved.format
+        color = saved.color
+        dryRun = saved.dryRun
+        assumeYes = saved.assumeYes
+        errorPolicy = saved.errorPolicy
+        echo = saved.echo
+        exitRequest = saved.exitRequest
+    }
 }

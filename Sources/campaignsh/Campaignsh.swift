@@ -82,6 +82,12 @@ struct Campaignsh {
         var components = ShellComponents()
         components.register(AppInfo(name: "campaignsh", version: Self.version))
         components.register(org)
+        components.register(
+            RunbookPlanner(
+                begin: { _ = await org.beginPlan() },
+                takeChanges: { await org.plan?.takeChanges().map(\.description) ?? [] },
+                end: { await org.endPlan() }
+            ))
         components.register(configuration)
         components.register(metrics)
         let audit = AuditLog(path: options.auditDB ?? configuration.paths.auditDatabase)

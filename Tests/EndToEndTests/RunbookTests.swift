@@ -19,6 +19,49 @@ import Testing
             .write(to: home.url.appending(path: "check.cmds"), atomically: true, encoding: .utf8)
         let result = try await ShellProcess.run(["--sandbox"] + variables + ["-f", "check.cmds"], home: home)
         #expect(result.status == 0, "stderr: \(result.stderr)")
+        // Its plan alone: every line holds against the changes of the lines before it, nothing is sent.
+        let plan = try await ShellProcess.run(
+            ["--sandbox", "--dry-run"] + variables + ["-f", "check.cmds"], home: home)
+        #expect(plan.status == 0, "stderr: \(plan.stderr)")
+        #expect(plan.stdout.hasPrefix("plan: "), "\(plan.stdout)")
+        #expect(plan.stdout.contains("(\(campaign)): "), "\(plan.stdout)")
+    }
+
+    /// A runbook whose plan fails sends no change: not the lines before the one that fails, nor any after.
+    @Test(arguments: [
+        "use Q4_Renewals\nactivate\nexpect status == off\n",
+        "pause Q4_Promo_East\nuse Q4_Promo_East\nwait lifecycle == active --timeout 5s\n",
+        "recycle Leads_Webform --yes\nactivate Leads_Webform\narchive Q4_Promo_West\n",  // no --yes: refused
+        "archive Q4_Promo_East --yes\nshow Q4_Promo_East\n",
+    ])
+    func aFailingPlanChangesNothing(runbook: String) async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            try runbook.write(to: home.url.appending(path: "plan.cmds"), atomically: true, encoding: .utf8)
+            let result = try await ShellProcess.run(["--audit-db", "a.sqlite", "plan.cmds"], home: home)
+            #expect(result.status == 3 || result.status == 2, "stderr: \(result.stderr)")
+            #expect(
+                result.stderr.contains("nothing was changed: the plan failed at the line above"), "\(result.stderr)")
+            let changes = await emulator.requests().filter { $0.method != "GET" && $0.path.hasPrefix("/api/v2/") }
+            #expect(changes.filter { !$0.path.hasSuffix("/campaigns/progress") }.isEmpty, "\(changes)")
+            let rows = try await ShellProcess.run(
+                ["--audit-db", "a.sqlite", "-c", "audit export --format jsonl"], home: home)
+            #expect(rows.stdout.isEmpty)
+        }
+    }
+
+    /// A wait on what only time changes is left to apply, and the plan says so.
+    @Test func thePlanNamesTheChecksLeftForApply() async throws {
+        let home = try ShellProcess.Home()
+        try "use Q4_Renewals\nactivate\nwait progress '>' 99 --timeout 1s --every 100ms\n".write(
+            to: home.url.appending(path: "w.cmds"), atomically: true, encoding: .utf8)
+        let plan = try await ShellProcess.run(["--sandbox", "--dry-run", "w.cmds"], home: home)
+        #expect(plan.status == 0, "stderr: \(plan.stderr)")
+        #expect(plan.stdout.contains("plan: 1 change\n"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("w.cmds:2  PUT /api/v2/outbound/campaigns/"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("campaignStatus off → on"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("w.cmds:3  checked live when applied: wait progress > 99"), "\(plan.stdout)")
     }
 
     /// Records through the shell, then replays on a fresh sandbox.
@@ -63,12 +106,14 @@ import Testing
         let home = try ShellProcess.Home()
         try "use Q4_Renewals\nexpect status == off\nactivate\n".write(
             to: home.url.appending(path: "launch.cmds"), atomically: true, encoding: .utf8)
+        // Lines from a pipe run one by one: the first changes the world, the replay then plans against it.
         let result = try await ShellProcess.run(
-            ["--sandbox", "--audit-db", "a.sqlite", "-c", "activate Q4_Renewals > /dev/null; source launch.cmds"],
+            ["--sandbox", "--audit-db", "a.sqlite"], input: "activate Q4_Renewals > /dev/null\nsource launch.cmds\n",
             home: home
         )
         #expect(result.status == 3)
         #expect(result.stderr.contains("launch.cmds:2: error: expected status == off on Q4_Renewals, but status is on"))
+        #expect(result.stderr.contains("nothing was changed"))
         let rows = try await ShellProcess.run(
             ["--audit-db", "a.sqlite", "-c", "audit export --format jsonl"], home: home)
         #expect(rows.stdout.split(separator: "\n").count == 1)  // only the activate before the replay
@@ -108,14 +153,16 @@ import Testing
         try await GenesysEmulator.withRunning { emulator in
             let home = try ShellProcess.Home()
             try home.writeDotEnv(baseURL: emulator.baseURL)
-            try "param phase\nactivate Q4_Renewals\nuse Q4_Renewals\nexpect lifecycle == ${phase}\n"
+            // A wait on progress is checked only when applied: it can stop a run after the activate.
+            try
+                "param goal\nactivate Q4_Renewals\nuse Q4_Renewals\nwait progress '>=' ${goal} --timeout 1s --every 100ms\n"
                 .write(to: home.url.appending(path: "launch.cmds"), atomically: true, encoding: .utf8)
             let first = try await ShellProcess.run(
-                ["--checkpoint", "launch.done", "--var", "phase=paused", "launch.cmds"], home: home
+                ["--checkpoint", "launch.done", "--var", "goal=101", "launch.cmds"], home: home
             )
-            #expect(first.status == 3)  // interrupted by a failed expectation after the activate
+            #expect(first.status == 3, "stderr: \(first.stderr)")  // the wait timed out after the activate
             let second = try await ShellProcess.run(
-                ["--checkpoint", "launch.done", "--resume", "--var", "phase=active", "launch.cmds"], home: home
+                ["--checkpoint", "launch.done", "--resume", "--var", "goal=0", "launch.cmds"], home: home
             )
             #expect(second.status == 0, "stderr: \(second.stderr)")
             #expect(second.stderr.contains("launch.cmds:2: done before, skipped"))
