@@ -23,6 +23,16 @@ public actor PlannedOrg: ChangePlan {
         }
     }
 
+    /// A campaign as the plan found it just before a line changed it: what apply checks again there.
+    public struct Assumption: Sendable, Equatable {
+        public let id: String
+        public let name: String
+        public let status: CampaignStatus?
+        public let version: Int?
+        /// Whether an earlier line of the plan changed it: its version then depends on the service.
+        public let changedBefore: Bool
+    }
+
     /// Campaigns as last read or as the plan left them.
     private var known: [String: Campaign] = [:]
     /// The ids whose `known` document is the plan's, not Genesys's.
@@ -31,16 +41,40 @@ public actor PlannedOrg: ChangePlan {
     private var recycled: Set<String> = []
     private var created = 0
     private var changes: [Change] = []
+    private var assumptions: [Assumption] = []
+    /// Campaigns changed by the lines whose changes were taken.
+    private var changedByEarlierLines: Set<String> = []
     /// Snapshots the plan's archives keep (ids below zero), and which archived campaigns it restores.
     private var archived: [ArchivedCampaign] = []
     private var restored: [Int64: String] = [:]
 
     public init() {}
 
-    /// The changes planned since the last call.
-    public func takeChanges() -> [Change] {
-        defer { changes = [] }
-        return changes
+    /// The changes planned since the last call (one line's), and the campaigns as they were before them.
+    public func takeChanges() -> (changes: [Change], assumptions: [Assumption]) {
+        defer {
+            changes = []
+            changedByEarlierLines.formUnion(assumptions.map(\.id))
+            assumptions = []
+        }
+        return (changes, assumptions)
+    }
+
+    /// What differs between `assumptions` and the campaigns as `client` reads them now, one phrase per
+    /// campaign; nil when nothing does. One listing request for up to 100 campaigns.
+    public static func drift(from assumptions: [Assumption], client: GenesysClient) async throws -> String? {
+        let live = try await client.campaigns(CampaignQuery(ids: assumptions.map(\.id)))
+        let byID = Dictionary(live.compactMap { c in c.id.map { ($0, c) } }) { first, _ in first }
+        let differences = assumptions.compactMap { assumed -> String? in
+            guard let now = byID[assumed.id] else { return "\(assumed.name) is gone" }
+            let sameVersion = assumed.changedBefore || now.version == assumed.version
+            guard now.campaignStatus != assumed.status || !sameVersion else { return nil }
+            func state(_ status: CampaignStatus?, _ version: Int?) -> String {
+                (status?.rawValue ?? "no status") + (assumed.changedBefore ? "" : " (version \(version.map(String.init) ?? "none"))")
+            }
+            return "\(assumed.name) was \(state(assumed.status, assumed.version)) and is \(state(now.campaignStatus, now.version))"
+        }
+        return differences.isEmpty ? nil : differences.joined(separator: "; ")
     }
 
     // MARK: Reads
@@ -84,6 +118,7 @@ public actor PlannedOrg: ChangePlan {
                     "version \(campaign.version.map(String.init) ?? "none") is not the current \(current.version.map(String.init) ?? "none")"
             )
         }
+        assume(current)
         var after = campaign
         after.document["version"] = JSONValue((campaign.version ?? 0) + 1)
         let edited = after.document.keys.filter { $0 != "version" && after.document[$0] != current.document[$0] }
@@ -102,6 +137,7 @@ public actor PlannedOrg: ChangePlan {
 
     public func start(id: String) throws {
         var after = try current(id, "POST …/start")
+        assume(after)
         let before = after.campaignStatus
         after.campaignStatus = .on
         store(after)
@@ -112,6 +148,7 @@ public actor PlannedOrg: ChangePlan {
     /// what the wait after a stop waits for.
     public func stop(id: String) throws {
         var after = try current(id, "POST …/stop")
+        assume(after)
         let before = after.campaignStatus
         guard before == .on || before == .stopping || before == .forcedStopping else {
             throw GenesysError(
@@ -126,6 +163,7 @@ public actor PlannedOrg: ChangePlan {
     /// Genesys refuses to delete a campaign that runs.
     public func delete(id: String) throws -> Campaign? {
         let current = try current(id, "DELETE")
+        assume(current)
         if current.campaignStatus?.occupiesActiveSlot == true {
             throw GenesysError(
                 kind: .api, request: "DELETE \(Self.route)", status: 400, code: "campaign.running",
@@ -138,6 +176,7 @@ public actor PlannedOrg: ChangePlan {
 
     public func recycle(id: String) throws {
         var after = try current(id, "DELETE …/progress")
+        assume(after)
         recycled.insert(id)
         let before = after.campaignStatus
         var uncertainty: String?
@@ -219,6 +258,15 @@ public actor PlannedOrg: ChangePlan {
     ) {
         let request = "\(method) \(Self.collection)/\(id)\(suffix) (\(campaign.name ?? id))"
         changes.append(Change(request: request, effect: effect, uncertainty: uncertainty))
+    }
+
+    /// The campaign as it is before a change of the current line, if the line has not changed it yet.
+    private func assume(_ campaign: Campaign) {
+        guard let id = campaign.id, !assumptions.contains(where: { $0.id == id }) else { return }
+        assumptions.append(
+            Assumption(
+                id: id, name: campaign.name ?? id, status: campaign.campaignStatus, version: campaign.version,
+                changedBefore: changedByEarlierLines.contains(id)))
     }
 
     private static func notFound(_ id: String) -> GenesysError {

@@ -5,18 +5,31 @@ import Synchronization
 public struct RunbookPlanner: Sendable {
     /// From now on, changes go to a simulated copy of the world instead of the world.
     public var begin: @Sendable () async -> Void
-    /// The changes simulated since the last call, one line each (the request and what it changes).
-    public var takeChanges: @Sendable () async -> [String]
+    /// The changes simulated since the last call, with a check of the state they assumed.
+    public var takeChanges: @Sendable () async -> PlannedChanges
     /// Back to the world itself.
     public var end: @Sendable () async -> Void
 
     public init(
-        begin: @escaping @Sendable () async -> Void, takeChanges: @escaping @Sendable () async -> [String],
+        begin: @escaping @Sendable () async -> Void, takeChanges: @escaping @Sendable () async -> PlannedChanges,
         end: @escaping @Sendable () async -> Void
     ) {
         self.begin = begin
         self.takeChanges = takeChanges
         self.end = end
+    }
+}
+
+/// What one line of a plan changes, one line each (the request and its effect), and how apply tells that
+/// the world is still the one the plan assumed when it comes to that line.
+public struct PlannedChanges: Sendable {
+    public var changes: [String]
+    /// What differs now from what the plan assumed before these changes, or nil when nothing does.
+    public var drift: (@Sendable () async throws -> String?)?
+
+    public init(changes: [String] = [], drift: (@Sendable () async throws -> String?)? = nil) {
+        self.changes = changes
+        self.drift = drift
     }
 }
 
@@ -26,15 +39,18 @@ public struct RunbookPlanner: Sendable {
 /// pipelines are not opened, nothing is recorded or audited, and nobody is asked to confirm.
 public final class Rehearsal: Sendable {
     /// One line of the plan.
-    public struct Step: Sendable, Equatable {
+    public struct Step: Sendable {
         public let location: ScriptLocation
         public let changes: [String]
         /// What this line leaves to apply (a wait on progress, time).
         public let liveChecks: [String]
+        let drift: (@Sendable () async throws -> String?)?
     }
 
     /// The rehearsal the current task runs in, if any.
     @TaskLocal public static var current: Rehearsal?
+    /// The plan the current task applies, if any.
+    @TaskLocal static var applied: Rehearsal?
 
     let planner: RunbookPlanner
     private let state = Mutex<(steps: [Step], liveChecks: [String])>(([], []))
@@ -50,12 +66,25 @@ public final class Rehearsal: Sendable {
 
     /// Ends the line at `location`: what it planned is its step.
     func finishLine(at location: ScriptLocation) async {
-        let changes = await planner.takeChanges()
+        let planned = await planner.takeChanges()
         state.withLock { state in
-            if !changes.isEmpty || !state.liveChecks.isEmpty {
-                state.steps.append(Step(location: location, changes: changes, liveChecks: state.liveChecks))
+            if !planned.changes.isEmpty || !state.liveChecks.isEmpty {
+                state.steps.append(
+                    Step(
+                        location: location, changes: planned.changes, liveChecks: state.liveChecks,
+                        drift: planned.drift))
             }
             state.liveChecks = []
+        }
+    }
+
+    /// Before the line at `location` is applied: what differs from what the plan assumed there, if anything.
+    func drift(at location: ScriptLocation) async -> String? {
+        guard let check = steps.first(where: { $0.location == location })?.drift else { return nil }
+        do {
+            return try await check()
+        } catch {
+            return "cannot read what the plan assumed: \(error)"
         }
     }
 

@@ -10,6 +10,7 @@ extension ShellRunner {
         return await planned(lines) {
             var worst = ExitStatus.success
             for (line, location) in zip(lines, locations) {
+                if let status = await changedSincePlan(location) { return status }
                 let status = await execute(line: line)
                 await Rehearsal.current?.finishLine(at: location)
                 worst = max(worst, status)
@@ -49,7 +50,17 @@ extension ShellRunner {
             OutputDestination.standardOutput.write(rehearsal.render())
             return .success
         }
-        return await Self.$applyingPlan.withValue(true) { await body() }
+        return await Self.$applyingPlan.withValue(true) { await Rehearsal.$applied.withValue(rehearsal) { await body() } }
+    }
+
+    /// While a plan is applied: stops before a line whose campaigns are no longer as the plan found them.
+    private func changedSincePlan(_ location: ScriptLocation) async -> ExitStatus? {
+        guard let plan = Rehearsal.applied, let drift = await plan.drift(at: location) else { return nil }
+        let error = ShellError(
+            "the org changed since the plan: \(drift)", hint: "nothing more was changed; run it again to plan anew",
+            status: .expectationFailed)
+        report(error, location: location)
+        return error.status
     }
 
     /// The deepest `source` nesting allowed.
@@ -87,6 +98,7 @@ extension ShellRunner {
                     if rehearsal == nil { errors.write("\(location): done before, skipped\n") }
                     continue
                 }
+                if let status = await changedSincePlan(location) { return status }
                 let status = await execute(line: line, location: location)
                 await rehearsal?.finishLine(at: location)
                 worst = max(worst, status)

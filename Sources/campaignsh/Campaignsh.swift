@@ -82,12 +82,7 @@ struct Campaignsh {
         var components = ShellComponents()
         components.register(AppInfo(name: "campaignsh", version: Self.version))
         components.register(org)
-        components.register(
-            RunbookPlanner(
-                begin: { _ = await org.beginPlan() },
-                takeChanges: { await org.plan?.takeChanges().map(\.description) ?? [] },
-                end: { await org.endPlan() }
-            ))
+        components.register(Self.runbookPlanner(for: org))
         components.register(configuration)
         components.register(metrics)
         let audit = AuditLog(path: options.auditDB ?? configuration.paths.auditDatabase)
@@ -126,6 +121,20 @@ struct Campaignsh {
         // Deliveries still retrying in the background get a last chance before the process ends.
         await webhook.drain(timeout: .seconds(10))
         return status
+    }
+
+    /// Plans of runbooks run against the org as ``PlannedOrg`` simulates it.
+    private static func runbookPlanner(for org: OrgSession) -> RunbookPlanner {
+        @Sendable func takeChanges() async -> PlannedChanges {
+            guard let plan = await org.plan else { return PlannedChanges() }
+            let (changes, assumptions) = await plan.takeChanges()
+            guard !assumptions.isEmpty else { return PlannedChanges(changes: changes.map(\.description)) }
+            let drift: @Sendable () async throws -> String? = {
+                try await PlannedOrg.drift(from: assumptions, client: org.connectedClient())
+            }
+            return PlannedChanges(changes: changes.map(\.description), drift: drift)
+        }
+        return RunbookPlanner(begin: { _ = await org.beginPlan() }, takeChanges: takeChanges, end: { await org.endPlan() })
     }
 
     /// Runs `-c`, the file, the terminal loop or standard input, whichever the invocation asks for.

@@ -1,5 +1,7 @@
 import Foundation
 import GenesysEmulator
+import GenesysTestSupport
+import NIOHTTP1
 import Testing
 
 /// Runbooks: the examples, recording and replay, parameters, sourcing, error policy, resume.
@@ -48,6 +50,32 @@ import Testing
             let rows = try await ShellProcess.run(
                 ["--audit-db", "a.sqlite", "-c", "audit export --format jsonl"], home: home)
             #expect(rows.stdout.isEmpty)
+        }
+    }
+
+    /// Apply stops at the first line whose campaigns are no longer as the plan found them, before it
+    /// changes them: here another admin edits Q4_Renewals while apply waits on progress.
+    @Test func applyStopsWhereTheOrgChangedSinceThePlan() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            try "on-error continue\nuse Q4_Renewals\nwait progress '>=' 101 --timeout 4s --every 100ms\nactivate\n"
+                .write(to: home.url.appending(path: "edit.cmds"), atomically: true, encoding: .utf8)
+            async let run = ShellProcess.run(["edit.cmds"], home: home)
+            // The plan leaves the wait to apply: once progress is polled again and again, apply is waiting.
+            let progress = "/api/v2/outbound/campaigns/c0ffee01-5eed-4001-8003-000000000003/progress"
+            while await emulator.requests().filter({ $0.path == progress }).count < 6 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            _ = try await RawHTTP.send(
+                .POST, emulator.baseURL + "/emulator/v1/campaigns/c0ffee01-5eed-4001-8003-000000000003/bump", body: "{}")
+            let result = try await run
+            #expect(result.status == 3, "stderr: \(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "edit.cmds:4: error: the org changed since the plan: Q4_Renewals was off (version 5) and is off (version 6)"
+                ), "\(result.stderr)")
+            #expect(await emulator.requests().filter { $0.method == "PUT" }.isEmpty)
         }
     }
 
