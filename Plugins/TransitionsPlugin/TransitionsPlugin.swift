@@ -152,11 +152,11 @@ extension CommandContext {
         return "\(what) \(subject):\n" + (shown + more).joined() + "\(what) these \(campaigns.count)? "
     }
 
-    /// For `record`: the state each campaign was found in, as `expect` lines a replay checks first, with
-    /// campaigns named by full name and id.
+    /// For `record`: the state each campaign was found in, as `expect` lines a replay checks first, and the
+    /// command with the campaigns it resolved to by full name (ids in a comment) instead of the names or
+    /// filters it was given, so that a replay acts on the same campaigns or refuses before it acts.
     func noteForRecording(_ arguments: Selection, _ campaigns: [Campaign]) async throws {
-        guard !arguments.all else { return }
-        guard !arguments.campaigns.isEmpty else {
+        guard arguments.all || !arguments.campaigns.isEmpty else {
             recording.before(campaigns.map { "expect status == \($0.campaignStatus?.rawValue ?? "?")" })
             return
         }
@@ -166,9 +166,44 @@ extension CommandContext {
                 "expect status == \(campaign.campaignStatus?.rawValue ?? "?")",
             ])
         }
+        if let replayed = await replayableCommand(arguments, campaigns) { recording.replaceCommand(with: replayed) }
         if let current = try await org.current {
             recording.after(["use \(ShellQuoting.quote(current.name))  # id \(current.id)"])
         }
+    }
+
+    /// The command as typed, with its selection (names, `--all`, `--name`, `--status`, `--queue`) replaced
+    /// by `campaigns`' full names.
+    private func replayableCommand(_ arguments: Selection, _ campaigns: [Campaign]) async -> String? {
+        let variables = await session.variables
+        guard let parsed = try? CommandLineParser.parse(commandText, variable: { variables[$0] }).first,
+            let verb = parsed.words.first
+        else { return nil }
+        var named = arguments.campaigns
+        var kept: [String] = []
+        var words = parsed.words.dropFirst()[...]
+        while let word = words.popFirst() {
+            if word == "--all" { continue }
+            if ["--name", "--status", "--queue"].contains(word) {
+                _ = words.popFirst()
+                continue
+            }
+            if ["--name=", "--status=", "--queue="].contains(where: word.hasPrefix) { continue }
+            if let index = named.firstIndex(of: word) {
+                named.remove(at: index)
+                continue
+            }
+            kept.append(word)
+        }
+        let names = campaigns.map { $0.name ?? $0.id ?? "" }
+        var line = ([verb] + names + kept).map(ShellQuoting.quote).joined(separator: " ")
+        switch parsed.redirection {
+        case .write(let path)?: line += " > " + ShellQuoting.quote(path)
+        case .append(let path)?: line += " >> " + ShellQuoting.quote(path)
+        case .pipe(let command)?: line += " | " + command
+        case nil: break
+        }
+        return line + "  # ids " + campaigns.map { $0.id ?? "?" }.joined(separator: " ")
     }
 
     /// Prints the plans of a dry run and the summary table; fails with exit 1 if any campaign failed, and

@@ -70,9 +70,11 @@ public actor PlannedOrg: ChangePlan {
             let sameVersion = assumed.changedBefore || now.version == assumed.version
             guard now.campaignStatus != assumed.status || !sameVersion else { return nil }
             func state(_ status: CampaignStatus?, _ version: Int?) -> String {
-                (status?.rawValue ?? "no status") + (assumed.changedBefore ? "" : " (version \(version.map(String.init) ?? "none"))")
+                (status?.rawValue ?? "no status")
+                    + (assumed.changedBefore ? "" : " (version \(version.map(String.init) ?? "none"))")
             }
-            return "\(assumed.name) was \(state(assumed.status, assumed.version)) and is \(state(now.campaignStatus, now.version))"
+            return
+                "\(assumed.name) was \(state(assumed.status, assumed.version)) and is \(state(now.campaignStatus, now.version))"
         }
         return differences.isEmpty ? nil : differences.joined(separator: "; ")
     }

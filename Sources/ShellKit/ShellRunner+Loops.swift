@@ -50,7 +50,9 @@ extension ShellRunner {
             OutputDestination.standardOutput.write(rehearsal.render())
             return .success
         }
-        return await Self.$applyingPlan.withValue(true) { await Rehearsal.$applied.withValue(rehearsal) { await body() } }
+        return await Self.$applyingPlan.withValue(true) {
+            await Rehearsal.$applied.withValue(rehearsal) { await body() }
+        }
     }
 
     /// While a plan is applied: stops before a line whose campaigns are no longer as the plan found them.

@@ -134,7 +134,8 @@ struct Campaignsh {
             }
             return PlannedChanges(changes: changes.map(\.description), drift: drift)
         }
-        return RunbookPlanner(begin: { _ = await org.beginPlan() }, takeChanges: takeChanges, end: { await org.endPlan() })
+        return RunbookPlanner(
+            begin: { _ = await org.beginPlan() }, takeChanges: takeChanges, end: { await org.endPlan() })
     }
 
     /// Runs `-c`, the file, the terminal loop or standard input, whichever the invocation asks for.

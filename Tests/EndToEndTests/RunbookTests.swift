@@ -68,7 +68,8 @@ import Testing
                 try await Task.sleep(for: .milliseconds(50))
             }
             _ = try await RawHTTP.send(
-                .POST, emulator.baseURL + "/emulator/v1/campaigns/c0ffee01-5eed-4001-8003-000000000003/bump", body: "{}")
+                .POST, emulator.baseURL + "/emulator/v1/campaigns/c0ffee01-5eed-4001-8003-000000000003/bump", body: "{}"
+            )
             let result = try await run
             #expect(result.status == 3, "stderr: \(result.stderr)")
             #expect(
@@ -76,6 +77,46 @@ import Testing
                     "edit.cmds:4: error: the org changed since the plan: Q4_Renewals was off (version 5) and is off (version 6)"
                 ), "\(result.stderr)")
             #expect(await emulator.requests().filter { $0.method == "PUT" }.isEmpty)
+        }
+    }
+
+    /// A bulk command is recorded with the campaigns it resolved to and the state each was in: its replay
+    /// acts on the same campaigns in the world it was recorded in, and changes nothing in a changed one.
+    @Test(arguments: [
+        ("activate --all --name Q4_Ren --yes", "activate Q4_Renewals"),
+        ("pause --all --status on --yes", "pause Q4_Promo_West --yes"),
+        ("archive --all --name Collections_60 --yes", "archive Collections_60day --yes"),
+        ("recycle --all --name Leads_Web --yes", "recycle Leads_Webform --yes"),
+    ])
+    func aRecordedBulkCommandReplaysOnItsWorldAndRefusesOnAChangedOne(command: String, change: String)
+        async throws
+    {
+        let home = try ShellProcess.Home()
+        @Sendable func changes(_ emulator: RunningEmulator) async -> Int {
+            await emulator.requests().filter { $0.method != "GET" && $0.path.hasPrefix("/api/v2/outbound") }.count
+        }
+        try await GenesysEmulator.withRunning { emulator in
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let recorded = try await ShellProcess.run(
+                [], input: "record start r.cmds\n\(command) > /dev/null\nrecord stop\n", home: home)
+            #expect(recorded.status == 0, "stderr: \(recorded.stderr)")
+        }
+        let runbook = try String(contentsOf: home.url.appending(path: "r.cmds"), encoding: .utf8)
+        #expect(runbook.contains("  # ids c0ffee01-") && !runbook.contains("--all"), "\(runbook)")
+        try await GenesysEmulator.withRunning { emulator in
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let replay = try await ShellProcess.run(["r.cmds"], home: home)
+            #expect(replay.status == 0, "stderr: \(replay.stderr)\n\(runbook)")
+            #expect(await changes(emulator) > 0)
+        }
+        try await GenesysEmulator.withRunning { emulator in
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let changed = try await ShellProcess.run(["-c", change], home: home)
+            #expect(changed.status == 0, "stderr: \(changed.stderr)")
+            let before = await changes(emulator)
+            let replay = try await ShellProcess.run(["r.cmds"], home: home)
+            #expect(replay.status != 0 && replay.stderr.contains("nothing was changed"), "\(replay.stderr)\n\(runbook)")
+            #expect(await changes(emulator) == before)
         }
     }
 
@@ -107,7 +148,8 @@ import Testing
         #expect(runbook.contains("expect status == off\nactivate\n"))
         #expect(
             runbook.contains(
-                "use Q4_Promo_East  # id c0ffee01-5eed-4001-8001-000000000001\nexpect status == on\npause Q4_Promo_East\n"
+                "use Q4_Promo_East  # id c0ffee01-5eed-4001-8001-000000000001\nexpect status == on\n"
+                    + "pause Q4_Promo_East  # ids c0ffee01-5eed-4001-8001-000000000001\n"
             ))
         #expect(!runbook.split(separator: "\n").contains { $0.hasPrefix("help") || $0.hasPrefix("record ") })
 

@@ -131,7 +131,10 @@ import Testing
         #expect(shellStatus == 0, "screen: \(shell.text)")
 
         let recorded = try String(contentsOfFile: runbook, encoding: .utf8)
-        #expect(recorded.contains("\npause --yes --all --status on > /dev/null\n"), "\(recorded)")
+        #expect(
+            recorded.contains(
+                "\npause --yes Q4_Promo_East Q4_Promo_West Collections_30day > /dev/null  # ids c0ffee01-"),
+            "\(recorded)")
         let replay = try await ShellProcess.run(["--sandbox", "-f", runbook], home: home)
         #expect(replay.status == 0, "\(replay.stderr)")
     }
