@@ -76,7 +76,10 @@ struct CommandLineOptions: Equatable {
             "Output format: \(OutputFormat.choices) (default: table on a terminal, plain otherwise)."
         ) { $0.format = $1 },
         .value("--var", "name=value", "Set a variable (repeatable).") { $0.variables.append($1) },
-        .flag("--dry-run", "Print what mutating commands would do instead of doing it.") { $0.dryRun = true },
+        .flag("--dry-run", "Print the plan of what the commands would change, and change nothing.") {
+            $0.dryRun = true
+        },
+        .flag("--plan", "The same as --dry-run.") { $0.dryRun = true },
         .flag("--yes", "Do not ask before destructive commands.") { $0.yes = true },
         .value("--on-error", "policy", "After a failed command: stop (default) or continue.") { $0.onError = $1 },
         .flag("--echo", "Print each command before running it.") { $0.echo = true },

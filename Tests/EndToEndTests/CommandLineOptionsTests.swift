@@ -26,6 +26,7 @@ struct CommandLineOptionsTests {
         expected.dryRun = true
         #expect(try parse("--format=json --var a=1 --dry-run --var=b=2 -c version") == .run(expected))
         #expect(try parse("--format json --var a=1 --dry-run --var b=2 -c=version") == .run(expected))
+        #expect(try parse("--format json --var a=1 --plan --var b=2 -c=version") == .run(expected))
     }
 
     @Test func aScriptIsTheOneWordThatIsNotAnOption() throws {
