@@ -155,7 +155,7 @@ struct Campaignsh {
                     words: request.words, partial: request.partial, components: runner.components)
             }
             return await runner.runInteractive(input: input, history: history) {
-                await Prompt.text(org: org, color: color)
+                await Prompt.text(org: org, session: runner.session, recorder: runner.recorder, color: color)
             }
         }
         return await runner.runScript(input: PlainLineInput())

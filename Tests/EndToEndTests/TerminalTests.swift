@@ -1,4 +1,5 @@
 import Foundation
+import GenesysEmulator
 import Testing
 
 /// The interactive shell on a real pseudo-terminal: libedit, history, completion, Ctrl-C, Ctrl-D.
@@ -113,7 +114,7 @@ import Testing
         let shell = try TerminalSession(["--sandbox"], home: home)
         #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
         shell.type("record start \(runbook)\r")
-        #expect(await shell.waitFor("recording to"), "screen: \(shell.text)")
+        #expect(await shell.waitFor("sandbox [rec]> "), "screen: \(shell.text)")
         let beforeAsking = shell.shownLength
         shell.type("pause --all --status on > /dev/null\r")
         #expect(await shell.waitFor("Type 'yes' to confirm: ", after: beforeAsking), "screen: \(shell.text)")
@@ -137,6 +138,19 @@ import Testing
             "\(recorded)")
         let replay = try await ShellProcess.run(["--sandbox", "-f", runbook], home: home)
         #expect(replay.status == 0, "\(replay.stderr)")
+    }
+
+    /// The prompt names the org of an environment setup (region or API host, and the client) and a dry run.
+    @Test func thePromptNamesTheOrgAndTheMode() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let shell = try TerminalSession(["--dry-run"], home: home)
+            #expect(await shell.waitFor("127.0.0.1/campaign [dry-run]> "), "screen: \(shell.text)")
+            shell.type("exit\r")
+            let shellStatus = await shell.exitStatus()
+            #expect(shellStatus == 0, "screen: \(shell.text)")
+        }
     }
 
     @Test func ctrlDExitsWithZero() async throws {
