@@ -91,13 +91,16 @@ struct ConditionArguments: ParsableArguments {
 struct Expect: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "expect",
-        abstract: "Check a field of the current campaign; fails with exit status 3 when it does not hold.",
-        discussion: "FIELD is status, lifecycle, version, progress or idleAgents. Example: expect status == on")
+        abstract: "Check a field of a campaign; fails with exit status 3 when it does not hold.",
+        discussion:
+            "FIELD is status, lifecycle, version, progress or idleAgents. Examples: expect status == on; "
+            + "expect lifecycle == paused --campaign Q4_Renewals")
     @OptionGroup var arguments: ConditionArguments
+    @Option(help: "The campaign (id or name); by default the current one.") var campaign: String?
 
     func run(in context: CommandContext) async throws {
         let condition = arguments.condition
-        let campaign = try await context.campaign(nil)
+        let campaign = try await context.campaign(self.campaign)
         let result = try await condition.check(campaign, client: context.client())
         guard result.holds else {
             throw ShellError.expectation(
@@ -110,17 +113,19 @@ struct Expect: ShellCommand {
 struct Wait: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
-        abstract: "Wait until a field of the current campaign holds; exit status 3 on timeout.",
+        abstract: "Wait until a field of a campaign holds (the current one unless --campaign); exit 3 on timeout.",
         discussion: "Example: wait status == off --timeout 5m --every 2s")
     @OptionGroup var arguments: ConditionArguments
     @Option(help: "Give up after this long (e.g. 90s, 5m).") var timeout: DurationArgument
     @Option(help: "Check this often.") var every = DurationArgument(.seconds(2))
+    @Option(name: .customLong("campaign"), help: "The campaign (id or name); by default the current one.")
+    var wanted: String?
 
     func run(in context: CommandContext) async throws {
         let condition = arguments.condition
         let client = try await context.client()
         let started = ContinuousClock.now
-        var campaign = try await context.campaign(nil)
+        var campaign = try await context.campaign(wanted)
         if client.plan != nil {
             // The plan's org changes only by the plan's lines: a wait on what they change holds now or
             // never; progress and agents change by themselves, so only apply can wait for them.

@@ -152,24 +152,21 @@ extension CommandContext {
         return "\(what) \(subject):\n" + (shown + more).joined() + "\(what) these \(campaigns.count)? "
     }
 
-    /// For `record`: the state each campaign was found in, as `expect` lines a replay checks first, and the
-    /// command with the campaigns it resolved to by full name (ids in a comment) instead of the names or
-    /// filters it was given, so that a replay acts on the same campaigns or refuses before it acts.
+    /// For `record`: the state each campaign was found in, as `expect … --campaign` lines a replay checks
+    /// first, and the command with the campaigns it resolved to by full name (ids in a comment) instead of
+    /// the names or filters it was given, so that a replay acts on the same campaigns or refuses before it
+    /// acts.
     func noteForRecording(_ arguments: Selection, _ campaigns: [Campaign]) async throws {
         guard arguments.all || !arguments.campaigns.isEmpty else {
             recording.before(campaigns.map { "expect status == \($0.campaignStatus?.rawValue ?? "?")" })
             return
         }
-        for campaign in campaigns {
-            recording.before([
-                "use \(ShellQuoting.quote(campaign.name ?? campaign.id ?? ""))  # id \(campaign.id ?? "?")",
-                "expect status == \(campaign.campaignStatus?.rawValue ?? "?")",
-            ])
-        }
+        recording.before(
+            campaigns.map { campaign in
+                "expect status == \(campaign.campaignStatus?.rawValue ?? "?") --campaign "
+                    + "\(ShellQuoting.quote(campaign.name ?? campaign.id ?? ""))  # id \(campaign.id ?? "?")"
+            })
         if let replayed = await replayableCommand(arguments, campaigns) { recording.replaceCommand(with: replayed) }
-        if let current = try await org.current {
-            recording.after(["use \(ShellQuoting.quote(current.name))  # id \(current.id)"])
-        }
     }
 
     /// The command as typed, with its selection (names, `--all`, `--name`, `--status`, `--queue`) replaced

@@ -148,7 +148,7 @@ import Testing
         #expect(runbook.contains("expect status == off\nactivate\n"))
         #expect(
             runbook.contains(
-                "use Q4_Promo_East  # id c0ffee01-5eed-4001-8001-000000000001\nexpect status == on\n"
+                "expect status == on --campaign Q4_Promo_East  # id c0ffee01-5eed-4001-8001-000000000001\n"
                     + "pause Q4_Promo_East  # ids c0ffee01-5eed-4001-8001-000000000001\n"
             ))
         #expect(!runbook.split(separator: "\n").contains { $0.hasPrefix("help") || $0.hasPrefix("record ") })

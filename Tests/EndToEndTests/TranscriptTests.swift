@@ -80,6 +80,12 @@ import Testing
         let expect = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Promo_East; expect status == off"])
         #expect(expect.status == 3)
         #expect(expect.stderr.contains("expected status == off on Q4_Promo_East, but status is on"))
+        let named = try await ShellProcess.run([
+            "--sandbox", "-c",
+            "expect status == on --campaign Q4_Promo_East; wait status == off --campaign Q4_Renewals --timeout 1s; show",
+        ])
+        #expect(named.status == 2)  // the campaigns were named: none became the current one
+        #expect(named.stderr.contains("error: no campaign selected"), "\(named.stderr)")
         let wait = try await ShellProcess.run([
             "--sandbox", "-c", "use Q4_Renewals; wait progress '>' 10 --timeout 1s --every 200ms",
         ])
