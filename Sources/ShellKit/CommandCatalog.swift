@@ -30,6 +30,27 @@ public struct CommandCatalog: Sendable {
 
     public func command(named name: String) -> (any ShellCommand.Type)? { byName[name] }
 
+    /// The command a mistyped `name` most likely meant: the closest within two edits, or one it begins.
+    public func nearest(to name: String) -> String? {
+        let typed = Array(name.lowercased())
+        let scored = commandNames.map { candidate in (candidate, Self.editDistance(typed, Array(candidate))) }
+        if let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= min(2, max(1, typed.count / 3)) { return best.0 }
+        return name.count >= 3 ? commandNames.first { $0.hasPrefix(name.lowercased()) } : nil
+    }
+
+    /// Levenshtein distance: insertions, deletions and substitutions.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
     /// `help`: every command with its abstract, grouped by plugin.
     public func overview() -> String {
         let width = (commandNames.map(\.count).max() ?? 0) + 2

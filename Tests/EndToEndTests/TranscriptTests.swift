@@ -50,6 +50,8 @@ import Testing
     @Test(arguments: [
         ("use \"Q4", 2, "error: unclosed double quote"),
         ("frobnicate", 2, "error: unknown command 'frobnicate'; type 'help' for the list of commands"),
+        ("campains", 2, "error: unknown command 'campains'; did you mean 'campaigns'?"),
+        ("activte", 2, "error: unknown command 'activte'; did you mean 'activate'?"),
         ("use Nope_Campaign", 1, "error: no campaign named or with id 'Nope_Campaign'"),
         ("use promo", 1, "error: 'promo' matches 2 campaigns: Q4_Promo_East, Q4_Promo_West; be more specific"),
         ("show ${nothing}", 2, "error: unknown variable 'nothing'"),
