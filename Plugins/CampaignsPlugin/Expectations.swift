@@ -141,9 +141,17 @@ struct Wait: ShellCommand {
             }
             return
         }
+        let live = OutputDestination.standardError.isTerminal
+        defer { if live { OutputDestination.standardError.write("\r\u{1B}[K") } }
         while true {
             let result = try await condition.check(campaign, client: client)
             if result.holds { return }
+            if live {
+                let seconds = (ContinuousClock.now - started).components.seconds
+                OutputDestination.standardError.write(
+                    "\r\u{1B}[Kwaiting for \(condition.description) on \(campaign.name ?? "?"): "
+                        + "\(condition.field.rawValue) is \(result.actual), \(seconds) s of \(timeout.text)")
+            }
             if ContinuousClock.now - started >= timeout.duration {
                 throw ShellError.expectation(
                     "timed out after \(timeout.text) waiting for \(condition.description) on \(campaign.name ?? "?"); "

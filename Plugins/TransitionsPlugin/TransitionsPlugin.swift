@@ -284,10 +284,13 @@ extension CommandContext {
         async throws
     {
         var options = options
+        let planning = try await org.plan != nil
         // A plan's waits see the simulated org at once: its time passes without waiting.
-        if try await org.plan != nil { options.clock = .immediate() }
-        let interactive = isInteractive
+        if planning { options.clock = .immediate() }
+        // A live line on a terminal, erased when done: never in a file, a pipe or a plan.
+        let interactive = OutputDestination.standardError.isTerminal && !planning
         if interactive { options.progress = { OutputDestination.standardError.write("\r\u{1B}[K" + $0) } }
+        defer { if interactive { OutputDestination.standardError.write("\r\u{1B}[K") } }
         let total = subjects.count
         let results: [TransitionResult]
         do {
@@ -296,7 +299,8 @@ extension CommandContext {
                     verb, subjects, options: options,
                     progress: { done, _ in
                         if interactive, total > 1 {
-                            OutputDestination.standardError.write("\r\(verb.rawValue): \(done)/\(total)")
+                            OutputDestination.standardError.write(
+                                "\r\u{1B}[K\(verb.rawValue): \(done) of \(total) done")
                         }
                     }
                 )

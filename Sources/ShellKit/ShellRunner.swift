@@ -126,7 +126,8 @@ public struct ShellRunner: Sendable {
         var words = parsed.words
         guard let name = words.first else { return }
         guard let type = catalog.command(named: name) else {
-            let hint = catalog.nearest(to: name).map { "did you mean '\($0)'?" } ?? "type 'help' for the list of commands"
+            let hint =
+                catalog.nearest(to: name).map { "did you mean '\($0)'?" } ?? "type 'help' for the list of commands"
             throw ShellError.usage("unknown command '\(name)'", hint: hint)
         }
         let format = try Self.takeFormat(from: &words)

@@ -77,7 +77,22 @@ struct Campaignsh {
             && options.script == nil
         let color = isatty(STDOUT_FILENO) == 1 && !options.noColor && (environment["NO_COLOR"] ?? "").isEmpty
 
-        let org = OrgSession(settings: settings, configurationProblem: configurationProblem)
+        var client = GenesysClient.Configuration()
+        if isatty(STDERR_FILENO) == 1 {
+            // A wait before a retry (Retry-After, or backoff after a 5xx) of a second or more is shown live.
+            client.sleep = { duration in
+                let shown = duration >= .seconds(1)
+                if shown {
+                    OutputDestination.standardError.write(
+                        "\r\u{1B}[Kwaiting \(DurationArgument(duration).text) before retrying (rate limit or a busy server)"
+                    )
+                }
+                defer { if shown { OutputDestination.standardError.write("\r\u{1B}[K") } }
+                try await Task.sleep(for: duration)
+            }
+        }
+        let org = OrgSession(
+            settings: settings, configurationProblem: configurationProblem, clientConfiguration: client)
         if logIn { _ = try await org.login() }
         var components = ShellComponents()
         components.register(AppInfo(name: "campaignsh", version: Self.version))

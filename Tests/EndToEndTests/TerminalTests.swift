@@ -140,6 +140,19 @@ import Testing
         #expect(replay.status == 0, "\(replay.stderr)")
     }
 
+    /// A wait of more than a second shows a live line on a terminal, erased when it is done.
+    @Test func aWaitShowsALiveLine() async throws {
+        let shell = try TerminalSession(["--sandbox"], home: try ShellProcess.Home())  // stopping lasts 3 s
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        let before = shell.shownLength
+        shell.type("pause Q4_Promo_East > /dev/null\r")
+        #expect(await shell.waitFor("waiting for 1 to stop: 1 stopping, ", after: before), "screen: \(shell.text)")
+        #expect(await shell.waitFor("\r\u{1B}[Ksandbox> ", after: before), "screen: \(shell.text)")
+        shell.type("exit\r")
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 0, "screen: \(shell.text)")
+    }
+
     /// The prompt names the org of an environment setup (region or API host, and the client) and a dry run.
     @Test func thePromptNamesTheOrgAndTheMode() async throws {
         try await GenesysEmulator.withRunning { emulator in
