@@ -55,7 +55,9 @@ extension CommandContext {
 struct ListCampaigns: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaigns", abstract: "List campaigns with status, lifecycle, dialing mode, queue and progress.")
-    @Option(help: "Only campaigns whose name starts with this.") var name: String?
+    @Option(help: "Only campaigns whose name contains this, or matches it as a glob (* and ?); any case or accents.")
+    var name: String?
+    @Option(help: "Only campaigns on this queue (id or name).") var queue: String?
     @Option(
         help: "Only campaigns in this Genesys status (on, off, stopping, …) or lifecycle (draft, active, paused, …).")
     var status: String?
@@ -66,13 +68,17 @@ struct ListCampaigns: ShellCommand {
 
     func run(in context: CommandContext) async throws {
         let client = try await context.client()
-        let campaigns = try await client.campaigns(CampaignQuery(name: name, filterType: name == nil ? nil : .prefix))
+        let pattern = name.map(NamePattern.init)
+        let campaigns = try await client.campaigns().filter { campaign in
+            (pattern?.matches(campaign.name) ?? true)
+                && (queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true)
+        }
         context.warnAboutUnreadableFields(of: campaigns)
         let progress = await ProgressIndex.read(campaigns, client: client)
         if let why = progress.unavailable {
             context.warn("progress unavailable (\(why)); progress left blank, draft shown as paused")
         }
-        if name == nil {
+        if name == nil, queue == nil {
             try context.org.names.replace(
                 with: campaigns.compactMap { c in c.id.map { CampaignReference(id: $0, name: c.name ?? $0) } })
         }

@@ -25,7 +25,7 @@ public enum TransitionsPlugin: ShellPlugin {
 struct TransitionArguments: ParsableArguments {
     @Argument(help: "Campaigns by id or name; none means the current campaign.") var campaigns: [String] = []
     @Flag(help: "Every campaign (narrow with --name and --status).") var all = false
-    @Option(help: "With --all: names starting with this.") var name: String?
+    @Option(help: "With --all: names containing this, or matching it as a glob (* and ?).") var name: String?
     @Option(help: "With --all: campaigns in this Genesys status or lifecycle.") var status: String?
     @Option(help: "With --all: campaigns on this queue (id or name).") var queue: String?
     @Flag(name: .customLong("dry-run"), help: "Print the requests instead of sending them.") var dryRun = false
@@ -91,10 +91,10 @@ extension CommandContext {
     /// The campaigns the arguments name, as Genesys returns them (full bodies, current versions).
     func selectedCampaigns(_ arguments: Selection, client: GenesysClient) async throws -> [Campaign] {
         if arguments.all {
-            let listed = try await client.campaigns(
-                CampaignQuery(name: arguments.name, filterType: arguments.name == nil ? nil : .prefix)
-            )
-            .filter { campaign in arguments.queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true
+            let pattern = arguments.name.map(NamePattern.init)
+            let listed = try await client.campaigns().filter { campaign in
+                (pattern?.matches(campaign.name) ?? true)
+                    && (arguments.queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true)
             }
             guard let status = arguments.status else { return listed }
             guard Lifecycle(rawValue: status) != nil else {

@@ -78,6 +78,23 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
+    /// `use`, `campaigns --name` and bulk selections match names one way: a part of it or a glob, any case
+    /// or accents.
+    @Test func namesMatchOneWayEverywhere() async throws {
+        let use = try await ShellProcess.run(["--sandbox", "-c", "use reac; show --format json"])
+        #expect(use.status == 0, "stderr: \(use.stderr)")
+        #expect(use.stdout.contains(#""name": "Réactivation_Clients""#), "\(use.stdout)")
+        let listed = try await ShellProcess.run(["--sandbox", "-c", "campaigns --name 'q4_*east' --format csv"])
+        #expect(
+            listed.stdout.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",")[1] } == ["Q4_Promo_East"])
+        let promo = try await ShellProcess.run(["--sandbox", "-c", "campaigns --name promo --format csv"])
+        #expect(promo.stdout.split(separator: "\r\n").count == 3, "\(promo.stdout)")  // header, East, West
+        let queue = try await ShellProcess.run([
+            "--sandbox", "-c", "campaigns --queue 'Sales Outbound' --status on --format csv",
+        ])
+        #expect(queue.stdout.split(separator: "\r\n").count == 3, "\(queue.stdout)")
+    }
+
     @Test func expectAndWaitFailWithStatusThree() async throws {
         let expect = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Promo_East; expect status == off"])
         #expect(expect.status == 3)
