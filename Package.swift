@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "SessionPlugin",
             dependencies: [
-                "ShellKit", "CampaignControl", "ShellConfiguration", "GenesysCloud",
+                "ShellKit", "CampaignControl", "ShellConfiguration", "GenesysCloud", "AuditStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Plugins/SessionPlugin"

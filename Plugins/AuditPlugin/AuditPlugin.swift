@@ -53,7 +53,9 @@ struct Audit: ShellCommand {
         @Option(help: "How many rows.") var limit = 50
 
         func run(in context: CommandContext) async throws {
-            let records = try context.components.require(AuditLog.self).store().recent(filters.filter, limit: limit)
+            let log = try context.components.require(AuditLog.self)
+            context.note("audit file: \(log.path)")
+            let records = try log.store().recent(filters.filter, limit: limit)
             let columns: [Column] = [
                 "seq", "time", "actor", "campaign", "verb", Column("fromStatus", title: "from"),
                 Column("toStatus", title: "to"),

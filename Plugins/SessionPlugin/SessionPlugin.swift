@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditStore
 import CampaignControl
 import Foundation
 import GenesysCloud
@@ -60,6 +61,7 @@ struct WhoAmI: ShellCommand {
                 ("api base", .text(settings.environment.apiBase.absoluteString)),
                 ("login base", .text(settings.environment.loginBase.absoluteString)),
                 ("campaign", Cell(current.map { "\($0.name) (\($0.id))" })),
+                ("audit file", Cell(context.components.get(AuditLog.self)?.path)),
             ])
         )
     }

@@ -83,7 +83,7 @@ extension CommandContext {
         return TransitionEngine(
             client: client, audit: keepsRows ? components.get(AuditLog.self) : nil,
             notifier: planning ? nil : components.get(WebhookNotifier.self),
-            actor: .current(profile: settings?.profile, clientID: settings?.credentials.clientID),
+            actor: settings?.auditActor ?? .current(profile: nil, clientID: nil),
             session: components.get(AuditSession.self)?.id ?? "unknown"
         )
     }

@@ -62,20 +62,30 @@ public struct AuditActor: Sendable, Equatable {
     public var clientID: String?
     public var osUser: String
     public var host: String
+    /// The org: its region (key or domain) when one was named, and the API's base URL.
+    public var region: String?
+    public var apiBase: String?
 
-    public init(profile: String?, clientID: String?, osUser: String, host: String) {
+    public init(
+        profile: String?, clientID: String?, osUser: String, host: String, region: String? = nil,
+        apiBase: String? = nil
+    ) {
         self.profile = profile
         self.clientID = clientID
         self.osUser = osUser
         self.host = host
+        self.region = region
+        self.apiBase = apiBase
     }
 
-    /// The current OS user and host, with the given profile and client.
-    public static func current(profile: String?, clientID: String?) -> AuditActor {
+    /// The current OS user and host, with the given org and client.
+    public static func current(
+        profile: String?, clientID: String?, region: String? = nil, apiBase: String? = nil
+    ) -> AuditActor {
         let environment = ProcessInfo.processInfo.environment
         return AuditActor(
             profile: profile, clientID: clientID, osUser: environment["USER"] ?? environment["LOGNAME"] ?? NSUserName(),
-            host: ProcessInfo.processInfo.hostName
+            host: ProcessInfo.processInfo.hostName, region: region, apiBase: apiBase
         )
     }
 }

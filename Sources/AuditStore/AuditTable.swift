@@ -84,12 +84,19 @@ public enum AuditTable {
         AuditColumn(
             "hash_version", "INTEGER NOT NULL DEFAULT 1", hashedSince: nil, { $0.hashVersion.auditValue },
             { $0.hashVersion = .read($1, $2) }),
+        // The org, from hash version 2 (a new column comes last: exports keep every other one in its place).
+        AuditColumn(
+            "org_region", "TEXT", hashedSince: 2, { $0.entry.actor.region.auditValue },
+            { $0.entry.actor.region = .read($1, $2) }),
+        AuditColumn(
+            "org_api_base", "TEXT", hashedSince: 2, { $0.entry.actor.apiBase.auditValue },
+            { $0.entry.actor.apiBase = .read($1, $2) }),
     ]
 
     /// The `user_version` of a file whose tables are as declared here, for a later change that takes more
     /// than adding what is missing (a backfill) to tell which files need it. 1: the audit table; 2: the
-    /// archive; 3: `hash_version`.
-    static let schemaVersion = 3
+    /// archive; 3: `hash_version`; 4: the org (`org_region`, `org_api_base`), hashed from version 2.
+    static let schemaVersion = 4
 
     /// Where the columns the store itself reads are in `columns` (and in every `SELECT` of `selectList`).
     static let seqIndex = index(of: "seq")

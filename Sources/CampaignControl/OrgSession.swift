@@ -1,3 +1,4 @@
+import AuditStore
 import Foundation
 import GenesysCloud
 import Synchronization
@@ -22,6 +23,23 @@ public struct ConnectionSettings: Sendable {
         self.credentials = credentials
         self.region = region
         self.minAgents = minAgents
+    }
+}
+
+extension ConnectionSettings {
+    /// The org as the operator knows it: the profile's name (`sandbox`), or for an environment setup its
+    /// region (or API host) and the start of its client id.
+    public var orgName: String {
+        if let profile { return profile }
+        let place = region ?? environment.apiBase.host ?? "env"
+        return "\(place)/\(credentials.clientID.prefix(8))"
+    }
+
+    /// Who acts on this org, as the audit records it.
+    public var auditActor: AuditActor {
+        .current(
+            profile: profile, clientID: credentials.clientID, region: region,
+            apiBase: environment.apiBase.absoluteString)
     }
 }
 

@@ -100,14 +100,16 @@ struct Campaignsh {
         components.register(Self.runbookPlanner(for: org))
         components.register(configuration)
         components.register(metrics)
-        let audit = AuditLog(path: options.auditDB ?? configuration.paths.auditDatabase)
+        let audit = AuditLog(
+            path: options.auditDB ?? settings.map { configuration.paths.auditDatabase(org: $0.orgName) }
+                ?? configuration.paths.auditDatabase)
         components.register(audit)
         let session = AuditSession(id: UUID().uuidString.lowercased())
         components.register(session)
         let webhook = WebhookNotifier(
             configuration: try configuration.webhook(),
             environment: environment, audit: audit,
-            actor: .current(profile: settings?.profile, clientID: settings?.credentials.clientID), session: session.id
+            actor: settings?.auditActor ?? .current(profile: nil, clientID: nil), session: session.id
         )
         components.register(webhook)
         let credentials = settings?.credentials

@@ -1,6 +1,4 @@
 import CampaignControl
-import Foundation
-import GenesysCloud
 import ShellKit
 
 /// The prompt: the org (its profile, `sandbox`, or the region and client of an environment setup), the
@@ -8,7 +6,7 @@ import ShellKit
 enum Prompt {
     static func text(org: OrgSession, session: ShellSession, recorder: Recorder, color: Bool) async -> String {
         let settings = await org.settings
-        let name = settings.map(orgName) ?? "no org"
+        let name = settings?.orgName ?? "no org"
         let campaign = await org.current?.name
         var modes: [String] = []
         if await session.dryRun { modes.append("[dry-run]") }
@@ -18,12 +16,5 @@ enum Prompt {
         // \u{1}…\u{2} tell libedit the escape sequences take no room on screen.
         func paint(_ text: String, _ code: String) -> String { "\u{1}\u{1B}[\(code)m\u{2}\(text)\u{1}\u{1B}[0m\u{2}" }
         return paint(name, "36") + (campaign.map { ":" + paint($0, "33") } ?? "") + paint(suffix, "35") + "> "
-    }
-
-    /// A profile by its name; an environment setup by its region (or API host) and the start of its client id.
-    static func orgName(_ settings: ConnectionSettings) -> String {
-        if let profile = settings.profile { return profile }
-        let place = settings.region ?? settings.environment.apiBase.host ?? "env"
-        return "\(place)/\(settings.credentials.clientID.prefix(8))"
     }
 }

@@ -19,8 +19,8 @@ import Testing
         let store = try AuditStore(path: path)
         try await store.append(AuditStoreTests.entry(1))
         #expect(try Self.columnNames(path) == AuditTable.columns.map(\.name))
-        #expect(try Self.query(path, "PRAGMA user_version") == [3])
-        #expect(try Self.query(path, "SELECT hash_version FROM audit") == [1])
+        #expect(try Self.query(path, "PRAGMA user_version") == [4])
+        #expect(try Self.query(path, "SELECT hash_version FROM audit") == [2])
     }
 
     /// The columns hash version 1 covers are those every row before `hash_version` was hashed over.
@@ -30,21 +30,26 @@ import Testing
                 == LegacyFile.legacyColumns.components(separatedBy: ", ").dropLast(2))
     }
 
-    /// Appending hashes and stores exactly what the code before `hash_version` did: the same hashes, and
-    /// the same values of the same SQLite types.
+    /// Appending stores exactly what the code before `hash_version` did (the same values of the same
+    /// SQLite types), and hash version 1 of those values is the hash that code wrote.
     @Test func rowsAreHashedAndStoredAsBeforeHashVersions() async throws {
         let path = AuditStoreTests.temporaryPath()
         let records = try await AuditStore(path: path).append(contentsOf: LegacyFile.entries)
-        #expect(records.map(\.hash) == LegacyFile.hashes)
-        #expect(records.map(\.hashVersion) == [1, 1, 1, 1])
+        #expect(records.map(\.hashVersion) == [2, 2, 2, 2])
+        let versionOne = records.indices.map { index in
+            AuditChain.hash(
+                AuditTable.columns.map { $0.value(of: records[index]) }, version: 1,
+                prevHash: index == 0 ? AuditChain.genesis : LegacyFile.hashes[index - 1])
+        }
+        #expect(versionOne == LegacyFile.hashes)
 
         let legacyPath = AuditStoreTests.temporaryPath()
         try LegacyFile.beforeHashVersion.make(at: legacyPath)
         try LegacyFile.appendLastRow(at: legacyPath)
         let quoted =
             "SELECT "
-            + LegacyFile.legacyColumns.components(separatedBy: ", ").map { "quote(\($0))" }.joined(
-                separator: " || ',' || ") + " FROM audit ORDER BY seq"
+            + LegacyFile.legacyColumns.components(separatedBy: ", ").dropLast(2).map { "quote(\($0))" }.joined(
+                separator: " || ',' || ") + " FROM audit ORDER BY seq"  // all but prev_hash and hash
         let stored: [String] = try Self.query(path, quoted)
         #expect(stored.count == 4)
         #expect(try stored == Self.query(legacyPath, quoted))
@@ -59,7 +64,7 @@ import Testing
             try store.verify()
                 == .intact(rows: made, head: AuditAnchor(seq: Int64(made), hash: LegacyFile.hashes[made - 1])))
         #expect(try Self.columnNames(path) == AuditTable.columns.map(\.name))
-        #expect(try Self.query(path, "PRAGMA user_version") == [3])
+        #expect(try Self.query(path, "PRAGMA user_version") == [4])
 
         var read: [AuditRecord] = []
         try store.forEach { read.append($0) }
@@ -87,10 +92,10 @@ import Testing
         let store = try AuditStore(path: path)
         try await store.append(AuditStoreTests.entry(4))
         #expect(try store.verify().intactRows == 4)
-        #expect(try Self.query(path, "PRAGMA user_version") == [3])
+        #expect(try Self.query(path, "PRAGMA user_version") == [4])
     }
 
-    @Test(arguments: [0, 2, -1])
+    @Test(arguments: [0, 3, -1])
     func aRowOfAnUnknownHashVersionIsNamed(version: Int) async throws {
         let path = AuditStoreTests.temporaryPath()
         let store = try AuditStore(path: path)

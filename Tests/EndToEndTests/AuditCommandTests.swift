@@ -1,9 +1,39 @@
 import AuditStore
 import Foundation
+import GenesysEmulator
 import Testing
 
 /// `audit`, `audit export` and `audit verify` on real database files.
 @Suite struct AuditCommandTests {
+    /// Each org has its own trail: the sandbox's rehearsals never mix with a real org's changes, every row
+    /// names its org, and `whoami` and `audit` say which file they use.
+    @Test func eachOrgKeepsItsOwnAuditFile() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            let data = home.url.appending(path: "data/campaignsh")
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+            try Data("not a database".utf8).write(to: data.appending(path: "audit.sqlite"))  // the old default
+            let sandbox = try await ShellProcess.run(["--sandbox", "-c", "activate Q4_Renewals"], home: home)
+            #expect(sandbox.status == 0, "stderr: \(sandbox.stderr)")
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let org = try await ShellProcess.run(
+                ["-c", "activate Q4_Renewals > /dev/null; whoami --format json; audit --format json"], home: home)
+            #expect(org.status == 0, "stderr: \(org.stderr)")
+            let orgFile = data.appending(path: "127.0.0.1-campaign/audit.sqlite").path
+            #expect(org.stdout.contains(#""audit file": "\#(orgFile)""#), "\(org.stdout)")
+            #expect(org.stderr.contains("audit file: \(orgFile)"), "\(org.stderr)")
+
+            var rows: [AuditRecord] = []
+            try AuditStore(path: orgFile).forEach { rows.append($0) }
+            #expect(rows.map(\.entry.actor.apiBase) == [emulator.baseURL])
+            #expect(rows.map(\.entry.actor.clientID) == ["campaignsh-sandbox"])
+            var sandboxRows: [AuditRecord] = []
+            try AuditStore(path: data.appending(path: "sandbox/audit.sqlite").path).forEach { sandboxRows.append($0) }
+            #expect(sandboxRows.map(\.entry.actor.profile) == ["sandbox"])
+            #expect(try Data(contentsOf: data.appending(path: "audit.sqlite")) == Data("not a database".utf8))
+        }
+    }
+
     static let hostileNames = ["Q4, \"East\"\nsecond line", "Réactivation;Clients 🚀", "tab\there", "plain"]
 
     /// A database in `home` holding one row per hostile name, then `extra` plain rows.
