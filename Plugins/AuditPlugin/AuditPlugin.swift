@@ -51,11 +51,14 @@ struct Audit: ShellCommand {
         static let configuration = CommandConfiguration(commandName: "recent", abstract: "Show the most recent rows.")
         @OptionGroup var filters: Filters
         @Option(help: "How many rows.") var limit = 50
+        @Flag(help: "Dry runs' rows too (outcome dry_run).") var all = false
 
         func run(in context: CommandContext) async throws {
             let log = try context.components.require(AuditLog.self)
             context.note("audit file: \(log.path)")
-            let records = try log.store().recent(filters.filter, limit: limit)
+            var filter = filters.filter
+            filter.hidesDryRuns = !all
+            let records = try log.store().recent(filter, limit: limit)
             let columns: [Column] = [
                 "seq", "time", "actor", "campaign", "verb", Column("fromStatus", title: "from"),
                 Column("toStatus", title: "to"),

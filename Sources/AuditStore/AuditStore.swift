@@ -390,6 +390,8 @@ public struct AuditFilter: Sendable {
     public var campaign: String?
     public var verb: String?
     public var outcome: AuditOutcome?
+    /// Leaves out what dry runs recorded (outcome `dry_run`), unless `outcome` asks for exactly that.
+    public var hidesDryRuns = false
     var newestFirst = false
     var limit: Int?
 
@@ -426,6 +428,9 @@ public struct AuditFilter: Sendable {
         if let outcome {
             conditions.append("outcome = ?")
             arguments.append(outcome.rawValue)
+        } else if hidesDryRuns {
+            conditions.append("outcome != ?")
+            arguments.append(AuditOutcome.dryRun.rawValue)
         }
         var sql = "SELECT \(AuditTable.selectList) FROM audit"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

@@ -53,6 +53,10 @@ import Testing
             ["--audit-db", "a.sqlite", "-c", "audit export --format csv"], home: home)
         #expect(rows.stdout.split(separator: "\r\n").filter { $0.contains(",dry_run,") }.count == 2, "\(rows.stdout)")
         #expect(!rows.stdout.contains(",success,"))
+        let recent = try await ShellProcess.run(["--audit-db", "a.sqlite", "-c", "audit --format csv"], home: home)
+        #expect(recent.stdout.split(separator: "\r\n").count == 1, "\(recent.stdout)")  // the header: dry runs hidden
+        let all = try await ShellProcess.run(["--audit-db", "a.sqlite", "-c", "audit --all --format csv"], home: home)
+        #expect(all.stdout.split(separator: "\r\n").count == 3, "\(all.stdout)")
     }
 
     @Test func overridesNeedAReason() async throws {
