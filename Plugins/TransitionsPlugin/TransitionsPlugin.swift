@@ -205,17 +205,19 @@ extension CommandContext {
 
     /// Prints the plans of a dry run and the summary table; fails with exit 1 if any campaign failed, and
     /// with exit 3 if a wait timed out (as every timed-out wait does).
-    func report(_ results: [TransitionResult], overrides: Swift.Set<PreflightCheck.Name> = []) throws {
+    func report(
+        _ results: [TransitionResult], overrides: Swift.Set<PreflightCheck.Name> = [], reason: String? = nil
+    ) throws {
         for result in results where !result.plan.isEmpty {
             note("plan for \(result.campaignName ?? result.campaignID):")
             for step in result.plan { note("  \(step)") }
         }
         for result in results {
             for check in result.checks {
-                let shown =
-                    check.state != .pass && check.bypassed(by: overrides)
-                    ? "overridden" : check.state.rawValue.uppercased()
-                note("  \(check.state == .pass ? "pass" : shown) \(check.name.rawValue): \(check.figure)")
+                let overridden = check.state != .pass && check.bypassed(by: overrides)
+                let shown = check.state == .pass ? "pass" : overridden ? "overridden" : check.state.rawValue.uppercased()
+                let why = overridden ? " (\(check.state.rawValue), overridden: \(reason ?? "no reason"))" : ""
+                note("  \(shown) \(check.name.rawValue): \(check.figure)\(why)")
             }
         }
         emit(
@@ -310,7 +312,7 @@ extension CommandContext {
             throw CancellationError()
         }
         if interactive { OutputDestination.standardError.write("\r\u{1B}[K") }
-        try report(results, overrides: options.overrides)
+        try report(results, overrides: options.overrides, reason: options.reason)
     }
 }
 

@@ -73,6 +73,10 @@ import Testing
             ]
         )
         #expect(overridden.status == 0, "stderr: \(overridden.stderr)")
+        #expect(
+            overridden.stderr.contains(
+                "  overridden agents: 0 idle on-queue agents, 1 needed (fail, overridden: agents join at 9)"),
+            "\(overridden.stderr)")
         #expect(overridden.stdout.contains(#""override_checks": "agents", "override_reason": "agents join at 9""#))
     }
 
