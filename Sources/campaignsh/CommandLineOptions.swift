@@ -1,3 +1,4 @@
+import Foundation
 import ShellKit
 
 /// The shell's own command line: what `campaignsh --help` lists, parsed from one table.
@@ -31,6 +32,8 @@ struct CommandLineOptions: Equatable {
         case run(CommandLineOptions)
         case help
         case version
+        /// `--generate-completion-script bash|zsh|fish`.
+        case completionScript(String)
     }
 
     /// A command line that cannot be run: the reason, for one line on stderr and exit status 2.
@@ -115,6 +118,12 @@ struct CommandLineOptions: Equatable {
             if word == "-h" || word == "--help" { return .help }
             if word == "--version" { return .version }
             let (name, attached) = word.splitOnce("=")
+            if name == "--generate-completion-script" {
+                guard let shell = attached ?? words.popFirst(), let script = completionScript(for: shell) else {
+                    throw UsageError(message: "--generate-completion-script takes bash, zsh or fish")
+                }
+                return .completionScript(script)
+            }
             guard let option = options.first(where: { $0.name == name }) else {
                 throw UsageError(message: "unknown option '\(name)'")
             }
@@ -161,9 +170,76 @@ struct CommandLineOptions: Equatable {
         for option in options {
             lines += entry(option.value.map { "\(option.name) <\($0)>" } ?? option.name, option.help())
         }
+        lines += entry("--generate-completion-script <shell>", "Print a completion script for bash, zsh or fish.")
         lines += entry("--version", "Show the version.")
         lines += entry("-h, --help", "Show help information.")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A script that completes the options for `shell` (their values where they are files or choices).
+    static func completionScript(for shell: String) -> String? {
+        let files = ["--audit-db", "--history-file", "--checkpoint", "-f"]
+        func choices(_ option: Option) -> [String]? {
+            switch option.name {
+            case "--format": OutputFormat.allCases.map(\.rawValue)
+            case "--on-error": ShellSession.ErrorPolicy.allCases.map(\.rawValue)
+            default: nil
+            }
+        }
+        let names = options.map(\.name) + ["--version", "--help", "--generate-completion-script"]
+        switch shell {
+        case "bash":
+            var cases = options.compactMap { option in
+                choices(option).map {
+                    "        \(option.name)) COMPREPLY=($(compgen -W '\($0.joined(separator: " "))' -- \"$cur\")); return;;"
+                }
+            }
+            cases.append("        \(files.joined(separator: "|"))) COMPREPLY=($(compgen -f -- \"$cur\")); return;;")
+            return """
+                _campaignsh() {
+                    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+                    case $prev in
+                \(cases.joined(separator: "\n"))
+                    esac
+                    if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '\(names.joined(separator: " "))' -- "$cur"))
+                    else COMPREPLY=($(compgen -f -- "$cur")); fi
+                }
+                complete -o filenames -F _campaignsh campaignsh
+
+                """
+        case "zsh":
+            let specs = options.map { option -> String in
+                let help = option.help().replacingOccurrences(of: "'", with: "'\\''").replacingOccurrences(
+                    of: "[", with: "\\["
+                )
+                .replacingOccurrences(of: "]", with: "\\]")
+                guard let value = option.value else { return "'\(option.name)[\(help)]'" }
+                let action =
+                    files.contains(option.name)
+                    ? "_files" : choices(option).map { "(\($0.joined(separator: " ")))" } ?? " "
+                return "'\(option.name)[\(help)]:\(value):\(action)'"
+            }
+            return "#compdef campaignsh\n_arguments \\\n  "
+                + (specs + ["'--version[Show the version.]'", "'--help[Show help information.]'", "'*:script:_files'"])
+                .joined(separator: " \\\n  ") + "\n"
+        case "fish":
+            return options.map { option -> String in
+                let flag =
+                    option.name.hasPrefix("--") ? "-l \(option.name.dropFirst(2))" : "-s \(option.name.dropFirst())"
+                let help = option.help().replacingOccurrences(of: "'", with: "\\'")
+                var line = "complete -c campaignsh \(flag) -d '\(help)'"
+                if let choices = choices(option) {
+                    line += " -x -a '\(choices.joined(separator: " "))'"
+                } else if files.contains(option.name) {
+                    line += " -r -F"
+                } else if option.value != nil {
+                    line += " -x"
+                }
+                return line
+            }.joined(separator: "\n") + "\n"
+        default:
+            return nil
+        }
     }
 
     /// A name column of 24 and the help beside it, or under it when the name is longer.

@@ -22,6 +22,9 @@ func runMain() async -> Int32 {
         case .version:
             print(Campaignsh.version)
             return 0
+        case .completionScript(let script):
+            print(script, terminator: "")
+            return 0
         }
     } catch {
         return fail("\(error.message); see 'campaignsh --help'", .usage)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import campaignsh
@@ -55,6 +56,30 @@ struct CommandLineOptionsTests {
         #expect(message("--var x") == "--var takes NAME=VALUE, not 'x'")
         #expect(message("--api-base http://x") == "give --api-base and --login-base together")
         #expect(message("--resume") == "--resume needs --checkpoint FILE")
+    }
+
+    /// The completion scripts come from the same table: bash's completes options and their choices.
+    @Test func completionScriptsCompleteOptionsAndTheirValues() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            guard case .completionScript(let script) = try parse("--generate-completion-script \(shell)") else {
+                Issue.record("no \(shell) script")
+                continue
+            }
+            #expect(script.contains("audit-db") && script.contains("jsonl"), "\(shell): \(script)")
+        }
+        guard case .completionScript(let bash) = try parse("--generate-completion-script=bash") else { return }
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: "/bin/bash")
+        run.arguments = [
+            "-c",
+            bash + "\nCOMP_WORDS=(campaignsh --on-error ''); COMP_CWORD=2; _campaignsh; echo \"${COMPREPLY[*]}\"",
+        ]
+        let output = Pipe()
+        run.standardOutput = output
+        try run.run()
+        run.waitUntilExit()
+        #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "stop continue\n")
+        #expect(message("--generate-completion-script tcsh") == "--generate-completion-script takes bash, zsh or fish")
     }
 
     @Test func helpListsEveryOptionWithinEightyColumns() {
