@@ -215,7 +215,8 @@ extension CommandContext {
         for result in results {
             for check in result.checks {
                 let overridden = check.state != .pass && check.bypassed(by: overrides)
-                let shown = check.state == .pass ? "pass" : overridden ? "overridden" : check.state.rawValue.uppercased()
+                let shown =
+                    check.state == .pass ? "pass" : overridden ? "overridden" : check.state.rawValue.uppercased()
                 let why = overridden ? " (\(check.state.rawValue), overridden: \(reason ?? "no reason"))" : ""
                 note("  \(shown) \(check.name.rawValue): \(check.figure)\(why)")
             }
