@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What a running command can use: the session, the shared components, and where its output goes.
 public struct CommandContext: Sendable {
     public let session: ShellSession
@@ -17,10 +19,19 @@ public struct CommandContext: Sendable {
     public let shell: ShellRunner
     /// What `record` should write around this command.
     public let recording: RecordingNotes
+    /// `--columns`, `--sort`: applied to every table the command emits.
+    let shape: TableShape
+    /// A shape that did not fit a table (an unknown column): the command fails with it once it returns.
+    let shapeProblem = FirstProblem()
 
     /// Writes a result in the chosen format.
     public func emit(_ result: CommandResult) {
-        output.write(renderer.render(result))
+        guard case .table(let table) = result else { return output.write(renderer.render(result)) }
+        do {
+            output.write(renderer.render(.table(try shape.apply(to: table))))
+        } catch {
+            shapeProblem.note(error)
+        }
     }
 
     /// A line for the operator, not for the output: progress, notes, warnings (standard error).
@@ -33,4 +44,12 @@ public struct CommandContext: Sendable {
     public func warn(_ text: String) {
         note("warning: " + text)
     }
+}
+
+/// The first of the problems noted, kept for later.
+final class FirstProblem: Sendable {
+    private let first = Mutex<ShellError?>(nil)
+
+    func note(_ problem: ShellError) { first.withLock { $0 = $0 ?? problem } }
+    var problem: ShellError? { first.withLock { $0 } }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a command shows; the shell renders it in the session's output format.
 public enum CommandResult: Sendable, Equatable {
     /// Rows under named columns: a table on a terminal, TSV in a pipe, CSV or a JSON array of objects.
@@ -63,6 +65,14 @@ public enum Cell: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleBy
     public init(_ value: Int?) { self = value.map(Cell.integer) ?? .empty }
     public init(_ value: Double?) { self = value.map(Cell.number) ?? .empty }
     public init(_ value: Bool?) { self = value.map(Cell.bool) ?? .empty }
+
+    /// The value as a person reads it: a fraction to two decimals (`0.22`), the rest as ``text``.
+    public var shownText: String {
+        guard case .number(let value) = self, value != value.rounded(), abs(value) < 1e15 else { return text }
+        var shown = String(format: "%.2f", value)
+        while shown.hasSuffix("0") { shown.removeLast() }
+        return shown.hasSuffix(".") ? String(shown.dropLast()) : shown
+    }
 
     /// The value as plain text; empty for `.empty`.
     public var text: String {

@@ -54,6 +54,13 @@ public final class OutputDestination: Sendable {
         }
     }
 
+    /// The terminal's width in columns, when it is one that says.
+    public var columns: Int? {
+        var size = winsize()
+        guard isTerminal, ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Writes all of `text`. A pipeline that stopped reading (`| head`) is not an error.
     public func write(_ text: String) {
         var text = text

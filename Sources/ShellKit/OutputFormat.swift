@@ -23,10 +23,16 @@ public struct OutputRenderer: Sendable {
     public var format: OutputFormat
     /// ANSI styling (tables on a color terminal only).
     public var color: Bool
+    /// Tables without their header line (`--no-headers`).
+    public var noHeaders = false
+    /// The terminal's width, which an aligned table fits by cutting its widest text column (nil: no limit).
+    public var width: Int?
 
-    public init(format: OutputFormat, color: Bool) {
+    public init(format: OutputFormat, color: Bool, noHeaders: Bool = false, width: Int? = nil) {
         self.format = format
         self.color = color
+        self.noHeaders = noHeaders
+        self.width = width
     }
 
     public func render(_ result: CommandResult) -> String {
@@ -42,13 +48,13 @@ public struct OutputRenderer: Sendable {
             let width = fields.map(\.0.count).max() ?? 0
             return fields.map { name, value in
                 let label = name.padding(toLength: width, withPad: " ", startingAt: 0)
-                return "\(styled(label, "2"))  \(value.text)"
+                return "\(styled(label, "2"))  \(value.shownText)"
             }.joined(separator: "\n") + "\n"
         case (.table(let table), .table):
             return aligned(table)
         case (.table(let table), _):
             var stream = stream(table.columns.map(\.key))
-            var bytes = stream.header
+            var bytes = noHeaders && format != .json ? [] : stream.header
             for row in table.rows { stream.append(row, to: &bytes) }
             return String(decoding: bytes + stream.footer, as: UTF8.self)
         }
@@ -172,7 +178,7 @@ public struct OutputRenderer: Sendable {
 
     private func aligned(_ table: Table) -> String {
         let shown = table.columns.indices.filter { !table.columns[$0].machineOnly }
-        let texts = table.rows.map { row in shown.compactMap { $0 < row.count ? row[$0].text : nil } }
+        var texts = table.rows.map { row in shown.compactMap { $0 < row.count ? row[$0].shownText : nil } }
         let titles = shown.map { table.columns[$0].title }
         var widths = titles.map(\.count)
         for row in texts {
@@ -180,12 +186,24 @@ public struct OutputRenderer: Sendable {
                 widths[index] = max(widths[index], text.count)
             }
         }
-        func line(_ cells: [String]) -> String {
-            zip(cells, widths).enumerated().map { index, pair in
-                index == cells.count - 1 ? pair.0 : pair.0.padding(toLength: pair.1, withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
+        // Too wide for the terminal: the widest column gives up what is missing, its cells cut with "…".
+        if let width, !widths.isEmpty {
+            let total = widths.reduce(0, +) + 2 * (widths.count - 1)
+            if total > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }) {
+                let fitted = max(titles[widest].count, widths[widest] - (total - width), 4)
+                widths[widest] = fitted
+                for row in texts.indices where widest < texts[row].count && texts[row][widest].count > fitted {
+                    texts[row][widest] = String(texts[row][widest].prefix(fitted - 1)) + "…"
+                }
+            }
         }
-        var output = styled(line(titles), "1") + "\n"
+        func line(_ cells: [String]) -> String {
+            var line = zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }  // empty cells at the end leave no blanks
+            return line
+        }
+        var output = noHeaders ? "" : styled(line(titles), "1") + "\n"
         for row in texts { output += line(row) + "\n" }
         if texts.isEmpty { output += styled("(no rows)", "2") + "\n" }
         return output

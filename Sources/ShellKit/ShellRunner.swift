@@ -131,11 +131,12 @@ public struct ShellRunner: Sendable {
             throw ShellError.usage("unknown command '\(name)'", hint: hint)
         }
         let format = try Self.takeFormat(from: &words)
+        let shape = try TableShape.take(from: &words)
         let arguments = Array(words.dropFirst())
         if let words = type as? any WordsCommand.Type, !arguments.contains(where: { $0.hasPrefix("-") }),
             let command = words.init(words: arguments)
         {
-            return try await run(command, parsed, format: format, location: location, watched: false)
+            return try await run(command, parsed, format: format, shape: shape, location: location, watched: false)
         }
         let command: any ParsableCommand
         do {
@@ -167,13 +168,13 @@ public struct ShellRunner: Sendable {
         guard let shellCommand = command as? any ShellCommand else {
             throw ShellError.usage("'\(name)' needs a subcommand", hint: "see 'help \(name)'")
         }
-        try await run(shellCommand, parsed, format: format, location: location, watched: true)
+        try await run(shellCommand, parsed, format: format, shape: shape, location: location, watched: true)
     }
 
     /// Runs a parsed command with its output where the line sends it; `watched`: Ctrl-C cancels it.
     private func run(
-        _ shellCommand: any ShellCommand, _ parsed: ParsedCommand, format: OutputFormat?, location: ScriptLocation?,
-        watched: Bool
+        _ shellCommand: any ShellCommand, _ parsed: ParsedCommand, format: OutputFormat?, shape: TableShape,
+        location: ScriptLocation?, watched: Bool
     ) async throws {
         let rehearsing = Rehearsal.current != nil
         let output =
@@ -184,15 +185,18 @@ public struct ShellRunner: Sendable {
         let chosen = format ?? sessionFormat ?? (output.isTerminal ? .table : .plain)
         let context = CommandContext(
             session: session, components: components, catalog: catalog, output: output,
-            renderer: OutputRenderer(format: chosen, color: output.isTerminal && chosen == .table && sessionColor),
+            renderer: OutputRenderer(
+                format: chosen, color: output.isTerminal && chosen == .table && sessionColor,
+                noHeaders: shape.noHeaders, width: output.isTerminal && !shape.wide ? output.columns : nil),
             isInteractive: isInteractive, commandText: parsed.text, location: location, shell: self,
-            recording: RecordingNotes()
+            recording: RecordingNotes(), shape: shape
         )
         if watched {
             try await runCancellable { try await shellCommand.run(in: context) }
         } else {
             try await shellCommand.run(in: context)
         }
+        if let problem = context.shapeProblem.problem { throw problem }
         if !rehearsing, type(of: shellCommand).isRecorded, SecretPolicy.mayKeep(parsed.text) {
             await recorder.record(context.recording.lines(for: parsed.text))
         }

@@ -95,6 +95,19 @@ import Testing
         #expect(queue.stdout.split(separator: "\r\n").count == 3, "\(queue.stdout)")
     }
 
+    /// Every listing takes `--columns`, `--sort` and `--no-headers`, by the keys of its JSON.
+    @Test func listingsAreCutToWhatWasAskedFor() async throws {
+        let result = try await ShellProcess.run([
+            "--sandbox", "-c", "campaigns --status on --columns name,percentage --sort -percentage --no-headers",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let percentages = result.stdout.split(separator: "\n").compactMap { Int($0.split(separator: "\t")[1]) }
+        #expect(percentages == percentages.sorted(by: >) && percentages.count == 3, "\(result.stdout)")
+        let unknown = try await ShellProcess.run(["--sandbox", "-c", "campaigns --columns name,bogus"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("error: no column 'bogus'; the columns are id, name, campaignStatus"))
+    }
+
     @Test func expectAndWaitFailWithStatusThree() async throws {
         let expect = try await ShellProcess.run(["--sandbox", "-c", "use Q4_Promo_East; expect status == off"])
         #expect(expect.status == 3)
