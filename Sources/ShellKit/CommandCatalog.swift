@@ -97,6 +97,40 @@ public struct CommandCatalog: Sendable {
         return Array(Set(candidates.filter { $0.hasPrefix(partial) })).sorted()
     }
 
+    /// A command's help (what `help NAME` and `NAME --help` print) for a screen `width` wide (100 when not a
+    /// terminal), its usage line wrapped between options rather than by the terminal inside one.
+    static func help(_ command: any ParsableCommand.Type, for request: any Error, width: Int?) -> String {
+        let columns = width ?? 100
+        let text = command.fullMessage(for: request, columns: columns)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.hasPrefix("USAGE: "), line.count > columns else { return String(line) }
+            // Words are broken only outside brackets: `[--name <name>]` stays whole.
+            var groups: [String] = []
+            var depth = 0
+            for character in line {
+                if character == " ", depth == 0 {
+                    groups.append("")
+                    continue
+                }
+                if groups.isEmpty { groups.append("") }
+                if "[<(".contains(character) { depth += 1 }
+                if "]>)".contains(character) { depth -= 1 }
+                groups[groups.count - 1].append(character)
+            }
+            var lines: [String] = []
+            var current = ""
+            for group in groups where !group.isEmpty {
+                if !current.isEmpty, current.count + 1 + group.count > columns {
+                    lines.append(current)
+                    current = "      " + " " + group
+                } else {
+                    current += (current.isEmpty ? "" : " ") + group
+                }
+            }
+            return (lines + [current]).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
     /// `--long` names declared by a command, read from its help (the one definition of its options).
     static func optionNames(of command: any ParsableCommand.Type) -> [String] {
         var names: Set<String> = ["--help", "--format"]

@@ -30,13 +30,14 @@ struct HelpCommand: ShellCommand {
     func run(in context: CommandContext) async throws {
         guard let name = command.first else { return context.emit(.text(context.catalog.overview())) }
         guard let type = context.catalog.command(named: name) else {
-            throw ShellError.usage("unknown command '\(name)'", hint: "type 'help' for the list of commands")
+            let hint = context.catalog.nearest(to: name).map { "did you mean '\($0)'?" }
+            throw ShellError.usage("unknown command '\(name)'", hint: hint ?? "type 'help' for the list of commands")
         }
         do {
             var help = try type.parseAsRoot(Array(command.dropFirst()) + ["--help"])
             try help.run()  // ArgumentParser's help command: throws the help request
         } catch {
-            context.emit(.text(type.fullMessage(for: error, columns: 100)))
+            context.emit(.text(CommandCatalog.help(type, for: error, width: context.output.columns)))
         }
     }
 }

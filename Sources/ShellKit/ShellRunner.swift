@@ -150,7 +150,7 @@ public struct ShellRunner: Sendable {
             if type.exitCode(for: error) == .success {
                 guard Rehearsal.current == nil else { return }
                 let destination = try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)
-                destination.write(type.fullMessage(for: error, columns: 100) + "\n")
+                destination.write(CommandCatalog.help(type, for: error, width: destination.columns) + "\n")
                 destination.close()
                 return
             }

@@ -172,7 +172,13 @@ import Testing
         for (command, shown) in [("pause", "(default: 300s)"), ("wait", "(default: 2s)")] {
             let help = try await ShellProcess.run(["-c", "help \(command)"])
             #expect(help.stdout.contains(shown) && !help.stdout.contains("DurationArgument"), "\(help.stdout)")
+            // The usage line is wrapped between options, never by the terminal inside one.
+            #expect(help.stdout.split(separator: "\n").allSatisfy { $0.count <= 100 }, "\(help.stdout)")
         }
+        let usage = try await ShellProcess.run(["-c", "help pause"]).stdout.split(separator: "\n")
+        #expect(usage.contains { $0.hasPrefix("       [--dry-run]") || $0.hasPrefix("       [") }, "\(usage)")
+        let mistyped = try await ShellProcess.run(["-c", "help campains"])
+        #expect(mistyped.stderr == "error: unknown command 'campains'; did you mean 'campaigns'?\n")
         let rootHelp = try await ShellProcess.run(["--yes", "--help"])
         #expect(rootHelp.status == 0)
         #expect(rootHelp.stdout.contains("USAGE: campaignsh [<options>] [<script>]"))
