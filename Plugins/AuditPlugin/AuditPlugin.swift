@@ -14,6 +14,7 @@ public enum AuditPlugin: ShellPlugin {
 struct Audit: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Show recent audit rows; export them; verify the hash chain.",
+        discussion: "Example: audit --since 1h --verb pause; audit export --format jsonl > audit.jsonl; audit verify",
         subcommands: [Recent.self, Export.self, Verify.self], defaultSubcommand: Recent.self)
 
     /// Filters shared by `audit` and `audit export`.
@@ -48,7 +49,9 @@ struct Audit: ShellCommand {
     }
 
     struct Recent: ShellCommand {
-        static let configuration = CommandConfiguration(commandName: "recent", abstract: "Show the most recent rows.")
+        static let configuration = CommandConfiguration(
+            commandName: "recent", abstract: "Show the most recent rows.",
+            discussion: "Example: audit --since 2026-11-29 --campaign Q4_Renewals --limit 20")
         @OptionGroup var filters: Filters
         @Option(help: "How many rows.") var limit = 50
         @Flag(help: "Dry runs' rows too (outcome dry_run).") var all = false
@@ -86,7 +89,8 @@ struct Audit: ShellCommand {
     struct Export: ShellCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
-            abstract: "Stream every matching row, all fields (e.g. --format jsonl > audit.jsonl, or | gzip).")
+            abstract: "Stream every matching row, all fields (e.g. --format jsonl > audit.jsonl, or | gzip).",
+            discussion: "Example: audit export --since 7d --format csv | gzip > audit.csv.gz")
         @OptionGroup var filters: Filters
 
         /// Streams on a thread of its own, straight from SQLite's bytes to the output's: SQLite blocks while
@@ -110,7 +114,8 @@ struct Audit: ShellCommand {
 
     struct Verify: ShellCommand {
         static let configuration = CommandConfiguration(
-            commandName: "verify", abstract: "Walk the hash chain; name the first broken row (exit status 1).")
+            commandName: "verify", abstract: "Walk the hash chain; name the first broken row (exit status 1).",
+            discussion: "Example: audit verify --anchor SEQ:HASH (as an earlier verify printed the head)")
         @Option(
             help: ArgumentHelp(
                 "A head printed by an earlier verify (or a webhook event's auditAnchor) that must still be in the chain.",

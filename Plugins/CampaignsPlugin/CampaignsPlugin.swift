@@ -54,7 +54,8 @@ extension CommandContext {
 
 struct ListCampaigns: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "campaigns", abstract: "List campaigns with status, lifecycle, dialing mode, queue and progress.")
+        commandName: "campaigns", abstract: "List campaigns with status, lifecycle, dialing mode, queue and progress.",
+        discussion: "Example: campaigns --status on --columns name,percentage --sort -percentage")
     @Option(help: "Only campaigns whose name contains this, or matches it as a glob (* and ?); any case or accents.")
     var name: String?
     @Option(help: "Only campaigns on this queue (id or name).") var queue: String?
@@ -119,7 +120,9 @@ extension CommandContext {
 
 struct Use: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "use", abstract: "Make a campaign the current one, by id, name or an unambiguous part of its name."
+        commandName: "use",
+        abstract: "Make a campaign the current one, by id, name or an unambiguous part of its name.",
+        discussion: "Example: use reac (any part of a name; case and accents aside)"
     )
     @Argument(help: "The campaign's id or name.") var campaign: String
 
@@ -135,7 +138,8 @@ struct Use: ShellCommand {
 struct Show: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a campaign's settings (the current one by default); --format json prints it whole.")
+        abstract: "Show a campaign's settings (the current one by default); --format json prints it whole.",
+        discussion: "Example: show Q4_Renewals --format json")
     @Argument(help: "The campaign's id or name.") var campaign: String?
 
     func run(in context: CommandContext) async throws {
@@ -173,7 +177,8 @@ struct Show: ShellCommand {
 
 struct Progress: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "progress", abstract: "Show how far a campaign has dialed its list.")
+        commandName: "progress", abstract: "Show how far a campaign has dialed its list.",
+        discussion: "Example: progress Q4_Renewals")
     @Argument(help: "The campaign's id or name.") var campaign: String?
 
     func run(in context: CommandContext) async throws {
@@ -190,7 +195,8 @@ struct Progress: ShellCommand {
 
 struct Stats: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stats", abstract: "Show the dialer's live figures for a campaign.")
+        commandName: "stats", abstract: "Show the dialer's live figures for a campaign.",
+        discussion: "Example: stats Q4_Renewals")
     @Argument(help: "The campaign's id or name.") var campaign: String?
 
     func run(in context: CommandContext) async throws {

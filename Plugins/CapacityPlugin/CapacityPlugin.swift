@@ -18,7 +18,8 @@ struct Capacity: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "capacity",
         abstract:
-            "Check whether a campaign could be turned on: errors, idle agents, lines, the org's limit of 50 active.")
+            "Check whether a campaign could be turned on: errors, idle agents, lines, the org's limit of 50 active.",
+        discussion: "Example: capacity Q4_Renewals --min-agents 5")
     @Argument(help: "The campaign's id or name (default: the current campaign).") var campaign: String?
     @Option(
         name: .customLong("min-agents"),

@@ -13,10 +13,12 @@ public enum MetricsPlugin: ShellPlugin {
 struct Metrics: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics", abstract: "Show this session's request and command metrics; reset or export them.",
+        discussion: "Example: metrics; metrics export > campaignsh.prom",
         subcommands: [Show.self, Reset.self, Export.self], defaultSubcommand: Show.self)
 
     struct Show: ShellCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the metrics as a table.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show the metrics as a table.", discussion: "Example: metrics show")
 
         func run(in context: CommandContext) async throws {
             let registry = try context.components.require(MetricsRegistry.self)
@@ -74,7 +76,7 @@ struct Metrics: ShellCommand {
 
     struct Reset: ShellCommand {
         static let configuration = CommandConfiguration(
-            commandName: "reset", abstract: "Set every metric back to zero.")
+            commandName: "reset", abstract: "Set every metric back to zero.", discussion: "Example: metrics reset")
 
         func run(in context: CommandContext) async throws {
             try context.components.require(MetricsRegistry.self).reset()
@@ -83,7 +85,8 @@ struct Metrics: ShellCommand {
 
     struct Export: ShellCommand {
         static let configuration = CommandConfiguration(
-            commandName: "export", abstract: "Print every series: Prometheus text (default) or --format json.")
+            commandName: "export", abstract: "Print every series: Prometheus text (default) or --format json.",
+            discussion: "Example: metrics export > campaignsh.prom")
         // The shell takes --format json itself; only the value it does not know reaches this option.
         @Option(help: "prometheus (default) or json.") var format: String?
 

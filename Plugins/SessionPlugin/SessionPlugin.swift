@@ -19,7 +19,8 @@ public enum SessionPlugin: ShellPlugin {
 
 struct Login: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "login", abstract: "Get a token with the configured OAuth client (checks the credentials).")
+        commandName: "login", abstract: "Get a token with the configured OAuth client (checks the credentials).",
+        discussion: "Example: login")
 
     func run(in context: CommandContext) async throws {
         let org = try context.components.require(OrgSession.self)
@@ -34,7 +35,8 @@ struct Login: ShellCommand {
 }
 
 struct Logout: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "logout", abstract: "Forget the token.")
+    static let configuration = CommandConfiguration(
+        commandName: "logout", abstract: "Forget the token.", discussion: "Example: logout")
 
     func run(in context: CommandContext) async throws {
         try await context.components.require(OrgSession.self).logout()
@@ -44,7 +46,8 @@ struct Logout: ShellCommand {
 
 struct WhoAmI: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "whoami", abstract: "Show the org connection: profile, region, client, token expiry, API base.")
+        commandName: "whoami", abstract: "Show the org connection: profile, region, client, token expiry, API base.",
+        discussion: "Example: whoami --format json")
 
     func run(in context: CommandContext) async throws {
         let org = try context.components.require(OrgSession.self)
@@ -74,6 +77,7 @@ struct WhoAmI: ShellCommand {
 struct Profile: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile", abstract: "List the profiles of config.toml, or switch to one.",
+        discussion: "Example: profile list; profile use prod",
         subcommands: [List.self, Use.self])
 
     func run(in context: CommandContext) async throws {
@@ -81,7 +85,8 @@ struct Profile: ShellCommand {
     }
 
     struct List: ShellCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the profiles.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the profiles.", discussion: "Example: profile list")
 
         func run(in context: CommandContext) async throws {
             let configuration = try context.components.require(OrgConfiguration.self)
@@ -103,7 +108,8 @@ struct Profile: ShellCommand {
     }
 
     struct Use: ShellCommand {
-        static let configuration = CommandConfiguration(commandName: "use", abstract: "Switch to a profile.")
+        static let configuration = CommandConfiguration(
+            commandName: "use", abstract: "Switch to a profile.", discussion: "Example: profile use prod")
         @Argument(help: "The profile's name.") var name: String
 
         func run(in context: CommandContext) async throws {

@@ -353,7 +353,8 @@ struct Activate: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "activate",
-        abstract: "Turn campaigns on after the pre-flight checks (agents, lines, capacity, errors).")
+        abstract: "Turn campaigns on after the pre-flight checks (agents, lines, capacity, errors).",
+        discussion: "Example: activate Q4_Renewals --min-agents 5; activate --all --name 'Q4_*' --yes")
     @OptionGroup var arguments: TransitionArguments
     @OptionGroup var overrides: OverrideArguments
     @Option(
@@ -384,7 +385,9 @@ struct Pause: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "pause",
-        abstract: "Stop campaigns (no version needed, never refused while running) and wait until they are not dialing."
+        abstract:
+            "Stop campaigns (no version needed, never refused while running) and wait until they are not dialing.",
+        discussion: "Example: pause --all --queue 'Sales Outbound' --status on --yes --timeout 10m"
     )
     @OptionGroup var arguments: TransitionArguments
     @Flag(name: .customLong("no-wait"), help: "Return while the campaign is still stopping.") var noWait = false
@@ -403,7 +406,8 @@ struct Archive: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "archive",
-        abstract: "Pause if needed, keep the campaign's settings in the local archive, delete it from Genesys.")
+        abstract: "Pause if needed, keep the campaign's settings in the local archive, delete it from Genesys.",
+        discussion: "Example: archive Collections_60day --yes")
     @OptionGroup var arguments: TransitionArguments
     @Option(help: "How long to wait for a running campaign to stop.") var timeout = DurationArgument(.seconds(300))
 
@@ -416,7 +420,8 @@ struct Recycle: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "recycle",
-        abstract: "Reset a paused or complete campaign's progress: it dials its list from the start.")
+        abstract: "Reset a paused or complete campaign's progress: it dials its list from the start.",
+        discussion: "Example: recycle Leads_Webform --yes")
     @OptionGroup var arguments: TransitionArguments
 
     func run(in context: CommandContext) async throws {
@@ -427,7 +432,8 @@ struct Recycle: ShellCommand {
 struct Transition: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
-        commandName: "transition", abstract: "Move a campaign to a lifecycle state: active, paused, archived or draft.")
+        commandName: "transition", abstract: "Move a campaign to a lifecycle state: active, paused, archived or draft.",
+        discussion: "Example: transition Q4_Renewals paused")
     @Argument(help: "The campaign's id or name.") var campaign: String
     @Argument(help: "active, paused, archived or draft.") var state: String
     @Flag(name: .customLong("dry-run"), help: "Print the requests instead of sending them.") var dryRun = false
@@ -446,7 +452,8 @@ struct Restore: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Create an archived campaign again (off, with a new id), by its old id or name.")
+        abstract: "Create an archived campaign again (off, with a new id), by its old id or name.",
+        discussion: "Example: restore Collections_60day")
     @Argument(help: "The archived campaign's old id or name.") var campaign: String
     @Flag(name: .customLong("dry-run"), help: "Print the request instead of sending it.") var dryRun = false
 
@@ -468,7 +475,9 @@ struct Restore: ShellCommand {
 }
 
 struct Archives: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "archives", abstract: "List the archived campaigns.")
+    static let configuration = CommandConfiguration(
+        commandName: "archives", abstract: "List the archived campaigns.",
+        discussion: "Example: archives --format csv > archives.csv")
 
     func run(in context: CommandContext) async throws {
         let archives = try context.components.require(AuditLog.self).store().archives()

@@ -12,11 +12,12 @@ public enum WebhookPlugin: ShellPlugin {
 struct Webhook: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook", abstract: "Show, set or test the WFM webhook that hears about state changes.",
+        discussion: "Example: webhook set https://wfm.example.com/hooks/outbound --secret-env WFM_SECRET; webhook test",
         subcommands: [Show.self, Set.self, Test.self], defaultSubcommand: Show.self)
 
     struct Show: ShellCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "Show the webhook's configuration.")
+            commandName: "show", abstract: "Show the webhook's configuration.", discussion: "Example: webhook show")
 
         func run(in context: CommandContext) async throws {
             let notifier = try context.components.require(WebhookNotifier.self)
@@ -49,7 +50,8 @@ struct Webhook: ShellCommand {
     struct Set: ShellCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
-            abstract: "Send state changes to URL, signed with the secret in an environment variable.")
+            abstract: "Send state changes to URL, signed with the secret in an environment variable.",
+            discussion: "Example: webhook set https://wfm.example.com/hooks/outbound --secret-env WFM_SECRET")
         @Argument(help: "https URL (http only to this machine).") var url: String
         @Option(name: .customLong("secret-env"), help: "The environment variable holding the signing secret.")
         var secretVariable: String?
@@ -65,7 +67,8 @@ struct Webhook: ShellCommand {
 
     struct Test: ShellCommand {
         static let configuration = CommandConfiguration(
-            commandName: "test", abstract: "Send a test event and report the response.")
+            commandName: "test", abstract: "Send a test event and report the response.",
+            discussion: "Example: webhook test")
 
         func run(in context: CommandContext) async throws {
             let notifier = try context.components.require(WebhookNotifier.self)

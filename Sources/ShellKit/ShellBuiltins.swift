@@ -24,7 +24,8 @@ public struct AppInfo: Sendable {
 
 struct HelpCommand: ShellCommand {
     static let isRecorded = false
-    static let configuration = CommandConfiguration(commandName: "help", abstract: "List the commands, or explain one.")
+    static let configuration = CommandConfiguration(
+        commandName: "help", abstract: "List the commands, or explain one.", discussion: "Example: help pause")
     @Argument(help: "A command, and its subcommand if it has some.") var command: [String] = []
 
     func run(in context: CommandContext) async throws {
@@ -44,7 +45,8 @@ struct HelpCommand: ShellCommand {
 
 struct VersionCommand: ShellCommand {
     static let isRecorded = false
-    static let configuration = CommandConfiguration(commandName: "version", abstract: "Show the version.")
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Show the version.", discussion: "Example: version")
 
     func run(in context: CommandContext) async throws {
         let app = context.components.get(AppInfo.self) ?? AppInfo(name: "shell", version: "unknown")
@@ -55,7 +57,7 @@ struct VersionCommand: ShellCommand {
 struct ExitCommand: ShellCommand {
     static let isRecorded = false
     static let configuration = CommandConfiguration(
-        commandName: "exit", abstract: "Leave the shell.", aliases: ["quit"])
+        commandName: "exit", abstract: "Leave the shell.", discussion: "Example: exit 3", aliases: ["quit"])
     @Argument(help: "The exit status.") var status: Int32 = 0
 
     func run(in context: CommandContext) async throws {
@@ -65,7 +67,8 @@ struct ExitCommand: ShellCommand {
 
 struct SetCommand: WordsCommand {
     static let configuration = CommandConfiguration(
-        commandName: "set", abstract: "Set a variable, used as ${NAME}; 'set' alone lists them.")
+        commandName: "set", abstract: "Set a variable, used as ${NAME}; 'set' alone lists them.",
+        discussion: "Example: set queue 'Sales Outbound'; pause --all --queue ${queue} --yes")
     @Argument(help: "The variable's name.") var name: String?
     @Argument(help: "Its value (the rest of the line, joined by spaces).") var value: [String] = []
 
@@ -86,7 +89,8 @@ struct SetCommand: WordsCommand {
 }
 
 struct UnsetCommand: WordsCommand {
-    static let configuration = CommandConfiguration(commandName: "unset", abstract: "Remove a variable.")
+    static let configuration = CommandConfiguration(
+        commandName: "unset", abstract: "Remove a variable.", discussion: "Example: unset queue")
     @Argument(help: "The variable's name.") var name: String
 
     init() {}
@@ -104,7 +108,8 @@ struct UnsetCommand: WordsCommand {
 
 struct VarsCommand: WordsCommand {
     static let isRecorded = false
-    static let configuration = CommandConfiguration(commandName: "vars", abstract: "List the variables.")
+    static let configuration = CommandConfiguration(
+        commandName: "vars", abstract: "List the variables.", discussion: "Example: vars")
 
     init() {}
 
@@ -121,7 +126,8 @@ struct VarsCommand: WordsCommand {
 
 struct EchoCommand: WordsCommand {
     static let configuration = CommandConfiguration(
-        commandName: "echo", abstract: "Print the words, after ${NAME} expansion.")
+        commandName: "echo", abstract: "Print the words, after ${NAME} expansion.",
+        discussion: "Example: echo launching ${campaign}")
     @Argument(parsing: .allUnrecognized, help: "The words.") var words: [String] = []
 
     init() {}
@@ -137,7 +143,8 @@ struct EchoCommand: WordsCommand {
 
 struct HistoryCommand: ShellCommand {
     static let isRecorded = false
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "Show the lines typed so far.")
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Show the lines typed so far.", discussion: "Example: history")
     @Option(help: "Show only the last N lines.") var last: Int?
 
     func run(in context: CommandContext) async throws {
@@ -155,7 +162,8 @@ struct HistoryCommand: ShellCommand {
 struct ParamCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "param",
-        abstract: "Declare a runbook parameter: its value comes from --var NAME=VALUE, the environment, or DEFAULT.")
+        abstract: "Declare a runbook parameter: its value comes from --var NAME=VALUE, the environment, or DEFAULT.",
+        discussion: "Example: param campaign Q4_Renewals")
     @Argument(help: "The parameter's name.") var name: String
     @Argument(help: "Its value when neither --var nor the environment gives one.") var defaultValue: String?
 
@@ -175,7 +183,8 @@ struct ParamCommand: ShellCommand {
 
 struct SourceCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "source", abstract: "Run the commands of a runbook (relative to the runbook that sources it).")
+        commandName: "source", abstract: "Run the commands of a runbook (relative to the runbook that sources it).",
+        discussion: "Example: source morning-launch.cmds")
     @Argument(help: "The runbook file.") var file: String
 
     func run(in context: CommandContext) async throws {
@@ -189,7 +198,8 @@ struct SourceCommand: ShellCommand {
 
 struct OnErrorCommand: ShellCommand {
     static let configuration = CommandConfiguration(
-        commandName: "on-error", abstract: "After a failed command: stop (the default) or continue.")
+        commandName: "on-error", abstract: "After a failed command: stop (the default) or continue.",
+        discussion: "Example: on-error continue")
     @Argument(help: "stop or continue.") var policy: String
 
     func validate() throws {
@@ -208,11 +218,14 @@ struct RecordCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Record the commands that succeed into a runbook: record start FILE, record stop.",
+        discussion: "Example: record start morning.cmds; …; record stop",
         subcommands: [Start.self, Stop.self, Status.self], defaultSubcommand: Status.self)
 
     struct Start: ShellCommand {
         static let isRecorded = false
-        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start recording into FILE.")
+        static let configuration = CommandConfiguration(
+            commandName: "start", abstract: "Start recording into FILE.",
+            discussion: "Example: record start morning.cmds")
         @Argument(help: "The runbook to write.") var file: String
         @Flag(help: "Overwrite FILE if it exists.") var force = false
 
@@ -225,7 +238,8 @@ struct RecordCommand: ShellCommand {
 
     struct Stop: ShellCommand {
         static let isRecorded = false
-        static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop recording.")
+        static let configuration = CommandConfiguration(
+            commandName: "stop", abstract: "Stop recording.", discussion: "Example: record stop")
 
         func run(in context: CommandContext) async throws {
             let (path, count) = try await context.shell.recorder.stop()
@@ -236,7 +250,8 @@ struct RecordCommand: ShellCommand {
     struct Status: ShellCommand {
         static let isRecorded = false
         static let configuration = CommandConfiguration(
-            commandName: "status", abstract: "Say whether a recording is under way.")
+            commandName: "status", abstract: "Say whether a recording is under way.",
+            discussion: "Example: record status")
 
         func run(in context: CommandContext) async throws {
             if let path = await context.shell.recorder.path {
