@@ -140,6 +140,18 @@ struct Campaignsh {
         return status
     }
 
+    /// The line a terminal session starts with: which org this is (where mistakes would land) and where to
+    /// begin.
+    private static func greeting(org: OrgSession, audit: AuditLog?) async -> String {
+        guard let settings = await org.settings else {
+            return "campaignsh \(version): no org configured (see 'campaignsh --help'); type 'help' for the commands\n"
+        }
+        let audited = audit.map { ", audited in \($0.path)" } ?? ""
+        return
+            "campaignsh \(version) on \(settings.orgName) (\(settings.environment.apiBase.absoluteString))\(audited)\n"
+            + "type 'help' for the commands, Ctrl-D to leave\n"
+    }
+
     /// Plans of runbooks run against the org as ``PlannedOrg`` simulates it.
     private static func runbookPlanner(for org: OrgSession) -> RunbookPlanner {
         @Sendable func takeChanges() async -> PlannedChanges {
@@ -167,6 +179,8 @@ struct Campaignsh {
         }
         if interactive, let history {
             await org.refreshNames()  // for Tab, in the background
+            OutputDestination.standardError.write(
+                await Self.greeting(org: org, audit: runner.components.get(AuditLog.self)))
             let input = EditLineInput(historyLines: history.lines) { request in
                 runner.catalog.completions(
                     words: request.words, partial: request.partial, components: runner.components)

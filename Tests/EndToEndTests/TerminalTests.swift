@@ -160,6 +160,8 @@ import Testing
             try home.writeDotEnv(baseURL: emulator.baseURL)
             let shell = try TerminalSession(["--dry-run"], home: home)
             #expect(await shell.waitFor("127.0.0.1/campaign [dry-run]> "), "screen: \(shell.text)")
+            #expect(shell.text.contains("campaignsh 0.2.0 on 127.0.0.1/campaign (\(emulator.baseURL)"), "\(shell.text)")
+            #expect(shell.text.contains("type 'help' for the commands"), "\(shell.text)")
             shell.type("exit\r")
             let shellStatus = await shell.exitStatus()
             #expect(shellStatus == 0, "screen: \(shell.text)")
