@@ -9,6 +9,15 @@ import Synchronization
 public enum AuditPlugin: ShellPlugin {
     public static let name = "Audit"
     public static let commands: [any ShellCommand.Type] = [Audit.self]
+
+    public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
+        guard words.first == "audit" else { return [] }
+        switch words.last {
+        case "--verb": return Audit.Filters.verbs
+        case "--outcome": return Audit.Filters.outcomes
+        default: return []
+        }
+    }
 }
 
 struct Audit: ShellCommand {

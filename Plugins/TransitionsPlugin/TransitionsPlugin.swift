@@ -13,10 +13,17 @@ public enum TransitionsPlugin: ShellPlugin {
     ]
 
     public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
+        switch words.last {
+        case "--status": return Lifecycle.statusFilterChoices
+        case "--override": return PreflightCheck.Name.allCases.map(\.rawValue)
+        default: break
+        }
+        if words.first == "transition", words.count == 2 {
+            return Lifecycle.allCases.filter { Verb(reaching: $0) != nil }.map(\.rawValue)
+        }
         guard let command = words.first, ["activate", "pause", "archive", "recycle", "transition"].contains(command),
             let org = components.get(OrgSession.self)
         else { return [] }
-        if command == "transition", words.count == 2 { return ["active", "paused", "archived", "draft"] }
         return org.names.all.map(\.name)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The commands of the installed plugins, in the executable's order: lookup by name, help, completion.
 public struct CommandCatalog: Sendable {
@@ -76,6 +77,10 @@ public struct CommandCatalog: Sendable {
         guard let first = words.first else { return commandNames.filter { $0.hasPrefix(partial) }.sorted() }
         if first == "help", words.count == 1 { return commandNames.filter { $0.hasPrefix(partial) }.sorted() }
         guard let command = byName[first] else { return [] }
+        if words.last == "--format" { return OutputFormat.allCases.map(\.rawValue).filter { $0.hasPrefix(partial) } }
+        if words == [SourceCommand.configuration.commandName!] || words == ["record", "start"] {
+            return Self.fileNames(startingWith: partial)
+        }
         var leaf: any ParsableCommand.Type = command
         var descended = false
         for word in words.dropFirst() {
@@ -129,6 +134,17 @@ public struct CommandCatalog: Sendable {
             }
             return (lines + [current]).joined(separator: "\n")
         }.joined(separator: "\n")
+    }
+
+    /// The files and folders (with a `/`) whose path starts with `partial`, for `source` and `record start`.
+    static func fileNames(startingWith partial: String) -> [String] {
+        let folder = partial.contains("/") ? String(partial[...partial.lastIndex(of: "/")!]) : ""
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        return entries.filter { !$0.hasPrefix(".") || partial.hasSuffix(".") }.map { name in
+            var isFolder: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: folder + name, isDirectory: &isFolder)
+            return folder + name + (isFolder.boolValue ? "/" : "")
+        }.filter { $0.hasPrefix(partial) }.sorted()
     }
 
     /// `--long` names declared by a command, read from its help (the one definition of its options).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ShellKit
 import Testing
 
@@ -17,6 +18,27 @@ import Testing
         let without = commands.filter { !$0.configuration.discussion.contains("Example") }
             .map { $0.configuration.commandName ?? "?" }
         #expect(without.isEmpty, "no example in the help of \(without)")
+    }
+
+    /// Tab completes the values an option allows, and file names where a file is named.
+    @Test func tabCompletesOptionValuesAndFiles() throws {
+        let runner = ShellRunner(plugins: InstalledPlugins.all, session: ShellSession(), components: ShellComponents())
+        func complete(_ words: [String], _ partial: String = "") -> [String] {
+            runner.catalog.completions(words: words, partial: partial, components: runner.components)
+        }
+        #expect(complete(["campaigns", "--format"], "j") == ["json", "jsonl"])
+        #expect(complete(["pause", "--all", "--status"], "pa") == ["paused", "pausing"])
+        #expect(complete(["campaigns", "--status"], "forced") == ["forced_off", "forced_stopping"])
+        #expect(complete(["activate", "--override"]) == ["agents", "capacity", "errors", "lines"])
+        #expect(complete(["audit", "export", "--verb"], "re") == ["recycle", "restore"])
+        #expect(complete(["audit", "--outcome"], "dry") == ["dry_run"])
+        #expect(complete(["transition", "Q4_Renewals"]) == ["active", "archived", "draft", "paused"])
+        let folder = FileManager.default.temporaryDirectory.appending(path: "completion-\(UUID())")
+        try FileManager.default.createDirectory(
+            at: folder.appending(path: "runbooks"), withIntermediateDirectories: true)
+        try Data().write(to: folder.appending(path: "morning.cmds"))
+        #expect(complete(["source"], folder.path + "/") == [folder.path + "/morning.cmds", folder.path + "/runbooks/"])
+        #expect(complete(["record", "start"], folder.path + "/mo") == [folder.path + "/morning.cmds"])
     }
 
     @Test func commandNamesAreUniqueAcrossPlugins() {
