@@ -246,7 +246,8 @@ extension CommandContext {
                         ]
                     }
                 )))
-        let failed = results.filter(\.failed)
+        // A wait that ran out is a timed-out wait (exit 3) whatever the verb, an archive's included.
+        let failed = results.filter { $0.failed && !$0.timedOut }
         if !failed.isEmpty {
             throw ShellError.failure(
                 results.count == 1

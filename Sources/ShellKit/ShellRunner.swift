@@ -160,10 +160,8 @@ public struct ShellRunner: Sendable {
             {
                 throw ShellError.usage("unknown format '\(words[index + 1])'; use \(OutputFormat.choices)")
             }
-            throw ShellError.usage(
-                type.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments",
-                hint: "see 'help \(name)'"
-            )
+            let message = type.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            throw ShellError.usage(message, hint: "see 'help \(name)'")
         }
         guard let shellCommand = command as? any ShellCommand else {
             throw ShellError.usage("'\(name)' needs a subcommand", hint: "see 'help \(name)'")

@@ -56,6 +56,10 @@ import Testing
         ("use promo", 1, "error: 'promo' matches 2 campaigns: Q4_Promo_East, Q4_Promo_West; be more specific"),
         ("show ${nothing}", 2, "error: unknown variable 'nothing'"),
         ("campaigns --bogus", 2, "error: Unknown option '--bogus'; see 'help campaigns'"),
+        (
+            "campaigns --stauts on", 2,
+            "error: Unknown option '--stauts'. Did you mean '--status'?; see 'help campaigns'"
+        ),
         ("show", 2, "error: no campaign selected; name one, or pick one with 'use NAME'"),
         (
             "campaigns --status bogus", 2,

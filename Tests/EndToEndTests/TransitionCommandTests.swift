@@ -1,4 +1,5 @@
 import Foundation
+import GenesysEmulator
 import Testing
 
 /// activate, pause, archive, restore, recycle, transition and capacity as an operator runs them.
@@ -57,6 +58,22 @@ import Testing
         #expect(recent.stdout.split(separator: "\r\n").count == 1, "\(recent.stdout)")  // the header: dry runs hidden
         let all = try await ShellProcess.run(["--audit-db", "a.sqlite", "-c", "audit --all --format csv"], home: home)
         #expect(all.stdout.split(separator: "\r\n").count == 3, "\(all.stdout)")
+    }
+
+    /// A wait that runs out is exit 3 whatever the verb: a pause's, and an archive's that then deletes nothing.
+    @Test func aTimedOutWaitIsStatusThreeForEveryVerb() async throws {
+        var slow = EmulatorConfiguration()
+        slow.stoppingDelay = .seconds(30)
+        try await GenesysEmulator.withRunning(slow) { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            for line in ["pause Q4_Promo_East --timeout 1s", "archive Q4_Promo_West --yes --timeout 1s"] {
+                let result = try await ShellProcess.run(["-c", line], home: home)
+                #expect(result.status == 3, "\(line): \(result.stderr)")
+                #expect(result.stderr.contains("timed out"), "\(line): \(result.stderr)")
+            }
+            #expect(await emulator.requests().filter { $0.method == "DELETE" }.isEmpty)
+        }
     }
 
     @Test func overridesNeedAReason() async throws {
