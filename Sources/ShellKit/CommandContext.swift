@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// What a running command can use: the session, the shared components, and where its output goes.
@@ -24,14 +25,21 @@ public struct CommandContext: Sendable {
     /// A shape that did not fit a table (an unknown column): the command fails with it once it returns.
     let shapeProblem = FirstProblem()
 
-    /// Writes a result in the chosen format.
+    /// Writes a result in the chosen format; at an interactive terminal, a result longer than the screen
+    /// goes through the pager.
     public func emit(_ result: CommandResult) {
-        guard case .table(let table) = result else { return output.write(renderer.render(result)) }
-        do {
-            output.write(renderer.render(.table(try shape.apply(to: table))))
-        } catch {
-            shapeProblem.note(error)
+        var shaped = result
+        if case .table(let table) = result {
+            do {
+                shaped = .table(try shape.apply(to: table))
+            } catch {
+                return shapeProblem.note(error)
+            }
         }
+        let text = renderer.render(shaped)
+        guard isInteractive, output === OutputDestination.standardOutput else { return output.write(text) }
+        let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX"
+        output.writePaged(text, pager: pager)
     }
 
     /// A line for the operator, not for the output: progress, notes, warnings (standard error).

@@ -55,10 +55,26 @@ public final class OutputDestination: Sendable {
     }
 
     /// The terminal's width in columns, when it is one that says.
-    public var columns: Int? {
+    public var columns: Int? { windowSize.map { Int($0.ws_col) } }
+    /// The terminal's height in lines, when it is one that says.
+    public var rows: Int? { windowSize.map { Int($0.ws_row) } }
+
+    private var windowSize: winsize? {
         var size = winsize()
-        guard isTerminal, ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
+        guard isTerminal, ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else {
+            return nil
+        }
+        return size
+    }
+
+    /// Writes `text`, through the pager (`$PAGER`, by default `less -FRX`) when it is longer than the
+    /// terminal this destination is: a person at a terminal reads a long listing a screen at a time.
+    func writePaged(_ text: String, pager: String) {
+        guard let rows, text.reduce(0, { $0 + ($1 == "\n" ? 1 : 0) }) >= rows - 1,
+            let paged = try? OutputDestination.open(.pipe(command: pager), workingDirectory: URL(fileURLWithPath: "."))
+        else { return write(text) }
+        paged.write(text)
+        paged.close()
     }
 
     /// Writes all of `text`. A pipeline that stopped reading (`| head`) is not an error.

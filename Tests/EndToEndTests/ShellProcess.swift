@@ -113,12 +113,15 @@ final class TerminalSession: Sendable {
         let bytes = Mutex(Data())
     }
 
-    init(_ arguments: [String], home: ShellProcess.Home) throws {
+    /// - Parameter rows: the terminal's height (by default the pseudo-terminal says none).
+    init(_ arguments: [String], home: ShellProcess.Home, rows: Int? = nil) throws {
         self.home = home
         // `script` runs the command through $SHELL -c. `exec` keeps that shell out of the terminal's process
         // group: dash would otherwise stay, take the Ctrl-C meant for the shell, die of it, and make
         // `script` report 130.
-        let command = "exec " + ([BuiltProduct.path("campaignsh")] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let size = rows.map { "stty rows \($0) cols 100; " } ?? ""
+        let command =
+            size + "exec " + ([BuiltProduct.path("campaignsh")] + arguments).map { "'\($0)'" }.joined(separator: " ")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qfec", command, "/dev/null"]

@@ -153,6 +153,24 @@ import Testing
         #expect(shellStatus == 0, "screen: \(shell.text)")
     }
 
+    /// At a terminal, what is longer than the screen goes through `$PAGER`; what fits is printed.
+    @Test func aLongResultGoesThroughThePager() async throws {
+        let home = try ShellProcess.Home(environment: ["PAGER": "cat > paged.txt"])
+        let shell = try TerminalSession(["--sandbox"], home: home, rows: 10)
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        let before = shell.shownLength
+        shell.type("help\r")
+        #expect(await shell.waitFor("sandbox> ", after: before), "screen: \(shell.text)")
+        shell.type("version\r")
+        #expect(await shell.waitForPrompt(after: "campaignsh 0.2.0\r\n", from: before), "screen: \(shell.text)")
+        shell.type("exit\r")
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 0, "screen: \(shell.text)")
+        let paged = try String(contentsOf: home.url.appending(path: "paged.txt"), encoding: .utf8)
+        #expect(paged.contains("Campaigns:") && paged.contains("  use "), "\(paged)")
+        #expect(!shell.text.contains("Campaigns:"), "screen: \(shell.text)")
+    }
+
     /// The prompt names the org of an environment setup (region or API host, and the client) and a dry run.
     @Test func thePromptNamesTheOrgAndTheMode() async throws {
         try await GenesysEmulator.withRunning { emulator in
