@@ -74,7 +74,8 @@ struct Audit: ShellCommand {
             let columns: [Column] = [
                 "seq", "time", "actor", "campaign", "verb", Column("fromStatus", title: "from"),
                 Column("toStatus", title: "to"),
-                "outcome", "attempt", Column("httpStatus", title: "http"), "error",
+                Column("outcome", colors: AuditOutcome.terminalColors), "attempt", Column("httpStatus", title: "http"),
+                "error",
             ]
             context.emit(
                 .table(

@@ -233,7 +233,8 @@ extension CommandContext {
                 Table(
                     columns: [
                         Column("campaignId", machineOnly: true), "campaign", Column("fromStatus", title: "from"),
-                        Column("toStatus", title: "to"), "outcome", "attempts",
+                        Column("toStatus", title: "to"), Column("outcome", colors: AuditOutcome.terminalColors),
+                        "attempts",
                         Column("latencyMs", title: "latency ms"), "message",
                     ],
                     rows: results.map { result in

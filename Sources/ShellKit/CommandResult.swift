@@ -40,11 +40,14 @@ public struct Column: Sendable, Equatable, ExpressibleByStringLiteral {
     public var title: String
     /// Left out of the terminal table (long ids), kept in every machine format.
     public var machineOnly: Bool
+    /// On a color terminal, the SGR code a cell of this text is shown in (e.g. `"32"`, green).
+    public var colors: [String: String]
 
-    public init(_ key: String, title: String? = nil, machineOnly: Bool = false) {
+    public init(_ key: String, title: String? = nil, machineOnly: Bool = false, colors: [String: String] = [:]) {
         self.key = key
         self.title = title ?? key
         self.machineOnly = machineOnly
+        self.colors = colors
     }
 
     public init(stringLiteral key: String) { self.init(key) }

@@ -197,13 +197,17 @@ public struct OutputRenderer: Sendable {
                 }
             }
         }
-        func line(_ cells: [String]) -> String {
-            var line = zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ")
+        func line(_ cells: [String], colored: Bool = true) -> String {
+            var line = zip(cells, widths).enumerated().map { index, pair in
+                let padded = pair.0.padding(toLength: pair.1, withPad: " ", startingAt: 0)
+                guard colored, color, let code = table.columns[shown[index]].colors[pair.0] else { return padded }
+                // Styled after padding, so the escape codes take no room in the alignment.
+                return styled(pair.0, code) + String(repeating: " ", count: max(0, pair.1 - pair.0.count))
+            }.joined(separator: "  ")
             while line.hasSuffix(" ") { line.removeLast() }  // empty cells at the end leave no blanks
             return line
         }
-        var output = noHeaders ? "" : styled(line(titles), "1") + "\n"
+        var output = noHeaders ? "" : styled(line(titles, colored: false), "1") + "\n"
         for row in texts { output += line(row) + "\n" }
         if texts.isEmpty { output += styled("(no rows)", "2") + "\n" }
         return output

@@ -39,6 +39,20 @@ struct TableShapeTests {
         }
     }
 
+    /// A column may color its values on a color terminal; the escapes take no room in the alignment.
+    @Test func coloredCellsKeepTheColumnsAligned() {
+        let outcomes = Table(
+            columns: ["campaign", Column("outcome", colors: ["success": "32", "error": "31"]), "attempts"],
+            rows: [["Q4_Promo_East", "success", 1], ["Q4", "error", 2], ["Q5", "noop", 0]])
+        let shown = OutputRenderer(format: .table, color: true).render(.table(outcomes))
+        #expect(
+            shown == "\u{1B}[1mcampaign       outcome  attempts\u{1B}[0m\n"
+                + "Q4_Promo_East  \u{1B}[32msuccess\u{1B}[0m  1\n"
+                + "Q4             \u{1B}[31merror\u{1B}[0m    2\n"
+                + "Q5             noop     0\n")
+        #expect(!OutputRenderer(format: .table, color: false).render(.table(outcomes)).contains("\u{1B}"))
+    }
+
     @Test func aTableRoundsFractionsFitsTheTerminalAndEndsNoLineInSpaces() {
         let wide = OutputRenderer(format: .table, color: false).render(.table(table))
         #expect(wide == "name   progress %  rate\nBeta   40          0.22\nalpha  5\nGamma              3\n")
