@@ -34,6 +34,8 @@ struct CommandLineOptions: Equatable {
         case version
         /// `--generate-completion-script bash|zsh|fish`.
         case completionScript(String)
+        /// `--generate-manual`: the man page.
+        case manual
     }
 
     /// A command line that cannot be run: the reason, for one line on stderr and exit status 2.
@@ -117,6 +119,7 @@ struct CommandLineOptions: Equatable {
             }
             if word == "-h" || word == "--help" { return .help }
             if word == "--version" { return .version }
+            if word == "--generate-manual" { return .manual }
             let (name, attached) = word.splitOnce("=")
             if name == "--generate-completion-script" {
                 guard let shell = attached ?? words.popFirst(), let script = completionScript(for: shell) else {
@@ -170,10 +173,19 @@ struct CommandLineOptions: Equatable {
         for option in options {
             lines += entry(option.value.map { "\(option.name) <\($0)>" } ?? option.name, option.help())
         }
-        lines += entry("--generate-completion-script <shell>", "Print a completion script for bash, zsh or fish.")
-        lines += entry("--version", "Show the version.")
-        lines += entry("-h, --help", "Show help information.")
+        for (name, value, help) in described.dropFirst(options.count) {
+            lines += entry(value.map { "\(name) <\($0)>" } ?? name, help)
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every option as the manual lists it: its name, the name of its value, its help.
+    static var described: [(name: String, value: String?, help: String)] {
+        options.map { ($0.name, $0.value, $0.help()) } + [
+            ("--generate-completion-script", "shell", "Print a completion script for bash, zsh or fish."),
+            ("--generate-manual", nil, "Print this manual page (roff)."),
+            ("--version", nil, "Show the version."), ("-h, --help", nil, "Show help information."),
+        ]
     }
 
     /// A script that completes the options for `shell` (their values where they are files or choices).

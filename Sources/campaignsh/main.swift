@@ -25,6 +25,9 @@ func runMain() async -> Int32 {
         case .completionScript(let script):
             print(script, terminator: "")
             return 0
+        case .manual:
+            print(Manual.page(date: Date().formatted(.iso8601.year().month().day())), terminator: "")
+            return 0
         }
     } catch {
         return fail("\(error.message); see 'campaignsh --help'", .usage)

@@ -82,6 +82,33 @@ struct CommandLineOptionsTests {
         #expect(message("--generate-completion-script tcsh") == "--generate-completion-script takes bash, zsh or fish")
     }
 
+    /// The man page is made from the same options and commands as the help, and is valid roff.
+    @Test func theManualListsEveryOptionAndCommandAndIsValidRoff() throws {
+        #expect(try parse("--generate-manual") == .manual)
+        let page = Manual.page(date: "2026-12-01")
+        #expect(page.hasPrefix(".TH CAMPAIGNSH 1 \"2026-12-01\" \"campaignsh \(Campaignsh.version)\""))
+        for option in ["\\-\\-audit\\-db", "\\-\\-dry\\-run", "\\-\\-generate\\-completion\\-script", "\\-c"] {
+            #expect(page.contains(".B " + option), "\(option)")
+        }
+        for command in ["campaigns", "activate", "pause", "audit", "record", "whoami"] {
+            #expect(page.contains(".B \(command)\n"), "\(command)")
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/groff") else { return }
+        let folder = FileManager.default.temporaryDirectory.appending(path: "manual-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appending(path: "campaignsh.1")
+        try page.write(to: file, atomically: true, encoding: .utf8)
+        let groff = Process()
+        groff.executableURL = URL(fileURLWithPath: "/usr/bin/groff")
+        groff.arguments = ["-man", "-ww", "-z", file.path]
+        let warnings = Pipe()
+        groff.standardError = warnings
+        try groff.run()
+        groff.waitUntilExit()
+        #expect(String(decoding: warnings.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "")
+        #expect(groff.terminationStatus == 0)
+    }
+
     @Test func helpListsEveryOptionWithinEightyColumns() {
         let help = CommandLineOptions.help(abstract: Campaignsh.abstract, discussion: Campaignsh.discussion)
         for option in ["--sandbox", "--audit-db <file>", "--var <name=value>", "-c <commands>", "-h, --help"] {
