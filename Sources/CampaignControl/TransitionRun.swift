@@ -97,6 +97,8 @@ public actor StatusWaiter {
     private let options: TransitionOptions
     private var waiting: [String: [Waiting]] = [:]
     private var lastStatus: [String: CampaignStatus] = [:]
+    /// Names from the polls, for the progress line.
+    private var names: [String: String] = [:]
     private var started: ContinuousClock.Instant?
     private var polling = false
     private var nextToken = 0
@@ -158,6 +160,7 @@ public actor StatusWaiter {
                 let ids = Array(waiting.keys)
                 for campaign in try await client.campaigns(CampaignQuery(ids: ids)) {
                     if let id = campaign.id, let status = campaign.campaignStatus { lastStatus[id] = status }
+                    if let id = campaign.id, let name = campaign.name { names[id] = name }
                 }
             } catch {
                 for (_, entries) in waiting { for entry in entries { entry.continuation.resume(throwing: error) } }
@@ -187,6 +190,10 @@ public actor StatusWaiter {
         var byStatus: [String: Int] = [:]
         for id in waiting.keys { byStatus[lastStatus[id]?.rawValue ?? "?", default: 0] += 1 }
         let counts = byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        progress("waiting for \(waiting.count) to stop: \(counts), \(seconds) s")
+        // The slowest: those still stopping (all started together), by name.
+        let slowest = waiting.keys.filter { lastStatus[$0]?.isSettledOff != true }.map { names[$0] ?? $0 }.sorted()
+        let named = slowest.isEmpty ? "" : "; still stopping: " + slowest.prefix(3).joined(separator: ", ")
+            + (slowest.count > 3 ? " and \(slowest.count - 3) more" : "")
+        progress("waiting for \(waiting.count) to stop: \(counts), \(seconds) s\(named)")
     }
 }

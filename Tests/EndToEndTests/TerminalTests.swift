@@ -147,6 +147,7 @@ import Testing
         let before = shell.shownLength
         shell.type("pause Q4_Promo_East > /dev/null\r")
         #expect(await shell.waitFor("waiting for 1 to stop: 1 stopping, ", after: before), "screen: \(shell.text)")
+        #expect(await shell.waitFor(" s; still stopping: Q4_Promo_East", after: before), "screen: \(shell.text)")
         #expect(await shell.waitFor("\r\u{1B}[Ksandbox> ", after: before), "screen: \(shell.text)")
         shell.type("exit\r")
         let shellStatus = await shell.exitStatus()
