@@ -192,8 +192,11 @@ public actor StatusWaiter {
         let counts = byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         // The slowest: those still stopping (all started together), by name.
         let slowest = waiting.keys.filter { lastStatus[$0]?.isSettledOff != true }.map { names[$0] ?? $0 }.sorted()
-        let named = slowest.isEmpty ? "" : "; still stopping: " + slowest.prefix(3).joined(separator: ", ")
-            + (slowest.count > 3 ? " and \(slowest.count - 3) more" : "")
+        let named =
+            slowest.isEmpty
+            ? ""
+            : "; still stopping: " + slowest.prefix(3).joined(separator: ", ")
+                + (slowest.count > 3 ? " and \(slowest.count - 3) more" : "")
         progress("waiting for \(waiting.count) to stop: \(counts), \(seconds) s\(named)")
     }
 }
