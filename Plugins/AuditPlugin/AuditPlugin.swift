@@ -28,9 +28,8 @@ struct Audit: ShellCommand {
 
     /// Filters shared by `audit` and `audit export`.
     struct Filters: ParsableArguments {
-        @Option(help: "Rows at or after: ISO-8601 (2026-11-29, 2026-11-29T08:00:00Z) or an age (30m, 1h, 7d).")
-        var since: TimeArgument?
-        @Option(help: "Rows before: ISO-8601 or an age.") var until: TimeArgument?
+        @Option(help: "Rows at or after: \(TimeArgument.forms).") var since: String?
+        @Option(help: "Rows before: ISO-8601 or an age.") var until: String?
         @Option(help: "Rows about this campaign (id or name).") var campaign: String?
         @Option(help: "Rows of this verb: \(Filters.verbs.joined(separator: ", ")).") var verb: String?
         @Option(help: "Rows with this outcome: \(Filters.outcomes.joined(separator: ", ")).")
@@ -41,6 +40,11 @@ struct Audit: ShellCommand {
         static let outcomes = AuditOutcome.allCases.map(\.rawValue)
 
         func validate() throws {
+            for (name, value) in [("--since", since), ("--until", until)] {
+                if let value, TimeArgument(argument: value) == nil {
+                    throw ValidationError("\(name) takes \(TimeArgument.forms), not '\(value)'")
+                }
+            }
             if let verb, !Self.verbs.contains(verb) {
                 throw ValidationError("unknown verb '\(verb)'; use \(Self.verbs.joined(separator: ", "))")
             }
@@ -51,7 +55,8 @@ struct Audit: ShellCommand {
 
         var filter: AuditFilter {
             AuditFilter(
-                since: since?.date, until: until?.date, campaign: campaign, verb: verb,
+                since: since.flatMap(TimeArgument.init(argument:))?.date,
+                until: until.flatMap(TimeArgument.init(argument:))?.date, campaign: campaign, verb: verb,
                 outcome: outcome.flatMap(AuditOutcome.init(rawValue:))
             )
         }
@@ -245,8 +250,11 @@ final class StopRequest: Sendable {
 }
 
 /// A point in time: ISO-8601, or an age such as `30m`, `1h`, `7d` meaning that long ago.
-struct TimeArgument: ExpressibleByArgument {
+struct TimeArgument {
     let date: Date
+
+    /// What a time may be written as, for help and errors.
+    static let forms = "an ISO-8601 time (2026-11-29, 2026-11-29T08:00:00Z) or an age (30m, 1h, 7d)"
 
     init?(argument: String) {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]

@@ -72,7 +72,8 @@ import Testing
         ),
         (
             "audit --since yesterday", 2,
-            "error: The value 'yesterday' is invalid for '--since <since>'; see 'help audit'"
+            "error: --since takes an ISO-8601 time (2026-11-29, 2026-11-29T08:00:00Z) or an age (30m, 1h, 7d), "
+                + "not 'yesterday'; see 'help audit'"
         ),
     ])
     func badInputIsOneLineAndANonZeroStatus(line: String, status: Int32, message: String) async throws {
