@@ -69,11 +69,7 @@ struct ListCampaigns: ShellCommand {
 
     func run(in context: CommandContext) async throws {
         let client = try await context.client()
-        let pattern = name.map(NamePattern.init)
-        let campaigns = try await client.campaigns().filter { campaign in
-            (pattern?.matches(campaign.name) ?? true)
-                && (queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true)
-        }
+        let campaigns = try await client.campaigns().matching(name: name, queue: queue)
         context.warnAboutUnreadableFields(of: campaigns)
         let progress = await ProgressIndex.read(campaigns, client: client)
         if let why = progress.unavailable {

@@ -98,11 +98,7 @@ extension CommandContext {
     /// The campaigns the arguments name, as Genesys returns them (full bodies, current versions).
     func selectedCampaigns(_ arguments: Selection, client: GenesysClient) async throws -> [Campaign] {
         if arguments.all {
-            let pattern = arguments.name.map(NamePattern.init)
-            let listed = try await client.campaigns().filter { campaign in
-                (pattern?.matches(campaign.name) ?? true)
-                    && (arguments.queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true)
-            }
+            let listed = try await client.campaigns().matching(name: arguments.name, queue: arguments.queue)
             guard let status = arguments.status else { return listed }
             guard Lifecycle(rawValue: status) != nil else {
                 return listed.filter { $0.campaignStatus?.rawValue == status }

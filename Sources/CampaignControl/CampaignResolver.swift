@@ -48,6 +48,18 @@ public struct CampaignResolver: Sendable {
     }
 }
 
+extension [Campaign] {
+    /// The campaigns whose name matches `name` (a ``NamePattern``) and whose queue is `queue` (id or
+    /// name); a filter left nil keeps every campaign.
+    public func matching(name: String?, queue: String?) -> [Campaign] {
+        let pattern = name.map(NamePattern.init)
+        return filter { campaign in
+            (pattern?.matches(campaign.name) ?? true)
+                && (queue.map { $0 == campaign.queue?.id || $0 == campaign.queue?.name } ?? true)
+        }
+    }
+}
+
 /// How the shell matches a campaign name everywhere (`use`, `--name`, bulk selections): a pattern with `*`
 /// or `?` is a glob over the whole name, anything else a part of it; case and accents never matter, so
 /// `reac` finds `Réactivation_Clients`. Matched here rather than by the API's `filterType`, whose case and

@@ -7,18 +7,31 @@ extension ShellRunner {
     /// failure; the worst status is returned (130 at once on Ctrl-C).
     public func runScript(lines: [String]) async -> ExitStatus {
         let locations = lines.indices.map { ScriptLocation(file: "-c", line: $0 + 1, stack: []) }
-        return await planned(lines) {
-            var worst = ExitStatus.success
-            for (line, location) in zip(lines, locations) {
-                if let status = await changedSincePlan(location) { return status }
-                let status = await execute(line: line)
-                await Rehearsal.current?.finishLine(at: location)
-                worst = max(worst, status)
-                if let exit = await session.exitRequest { return exit }
-                if await stops(after: status) { return status }
+        return await planned(lines) { await runLines(lines, at: locations, inRunbook: false) }
+    }
+
+    /// Runs lines one after the other: the error policy decides whether to go on after a failure; the worst
+    /// status is returned (130 at once on Ctrl-C). While a plan is made, each line's changes are noted;
+    /// while one is applied, a line whose campaigns changed since stops the run. A runbook's lines name
+    /// their `file:line` in errors and keep the checkpoint (`-c` lines do neither).
+    private func runLines(_ lines: [String], at locations: [ScriptLocation], inRunbook: Bool) async -> ExitStatus {
+        var worst = ExitStatus.success
+        let rehearsal = Rehearsal.current
+        let checkpoint = inRunbook ? checkpoint : nil
+        for (line, location) in zip(lines, locations) {
+            if let checkpoint, checkpoint.isDone(location), isMutating(line) {
+                if rehearsal == nil { errors.write("\(location): done before, skipped\n") }
+                continue
             }
-            return worst
+            if let status = await changedSincePlan(location) { return status }
+            let status = await execute(line: line, location: inRunbook ? location : nil)
+            await rehearsal?.finishLine(at: location)
+            worst = max(worst, status)
+            if status == .success, rehearsal == nil { checkpoint?.markDone(location) }
+            if let exit = await session.exitRequest { return exit }
+            if await stops(after: status) { return status }
         }
+        return worst
     }
 
     /// Whether the current task applies a plan already made (a runbook that a planned one sources).
@@ -92,24 +105,7 @@ extension ShellRunner {
         let lines = text.components(separatedBy: "\n")
         let locations = lines.indices.map { ScriptLocation(file: url.path, line: $0 + 1, stack: stack) }
         if let status = await bindParameters(lines, locations) { return status }
-        return await planned(lines) {
-            var worst = ExitStatus.success
-            let rehearsal = Rehearsal.current
-            for (line, location) in zip(lines, locations) {
-                if let checkpoint, checkpoint.isDone(location), isMutating(line) {
-                    if rehearsal == nil { errors.write("\(location): done before, skipped\n") }
-                    continue
-                }
-                if let status = await changedSincePlan(location) { return status }
-                let status = await execute(line: line, location: location)
-                await rehearsal?.finishLine(at: location)
-                worst = max(worst, status)
-                if status == .success, rehearsal == nil { checkpoint?.markDone(location) }
-                if let exit = await session.exitRequest { return exit }
-                if await stops(after: status) { return status }
-            }
-            return worst
-        }
+        return await planned(lines) { await runLines(lines, at: locations, inRunbook: true) }
     }
 
     /// Gives every `param NAME [DEFAULT]` of the runbook its value (from `--var`, the environment, or the

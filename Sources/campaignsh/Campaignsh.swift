@@ -16,7 +16,7 @@ struct Campaignsh {
         Credentials come from GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION (the environment or a \
         .env file), or from a profile in $XDG_CONFIG_HOME/campaignsh/config.toml. The secret is never a flag.
         Exit status: 0 ok, 1 a command failed, 2 usage, configuration or authentication error, \
-        3 an expect failed or a wait timed out, 130 interrupted.
+        3 an expect failed, a wait timed out or a runbook's plan refused, 130 interrupted.
         """
 
     let options: CommandLineOptions

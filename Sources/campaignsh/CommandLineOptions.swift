@@ -170,40 +170,41 @@ struct CommandLineOptions: Equatable {
         lines += ["", "USAGE: campaignsh [<options>] [<script>]", "", "ARGUMENTS:"]
         lines += entry("<script>", "A file of commands to run (same as -f).")
         lines += ["", "OPTIONS:"]
-        for option in options {
-            lines += entry(option.value.map { "\(option.name) <\($0)>" } ?? option.name, option.help())
-        }
-        for (name, value, help) in described.dropFirst(options.count) {
+        for (names, value, help) in described {
+            let name = names.joined(separator: ", ")
             lines += entry(value.map { "\(name) <\($0)>" } ?? name, help)
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Every option as the manual lists it: its name, the name of its value, its help.
-    static var described: [(name: String, value: String?, help: String)] {
-        options.map { ($0.name, $0.value, $0.help()) } + [
-            ("--generate-completion-script", "shell", "Print a completion script for bash, zsh or fish."),
-            ("--generate-manual", nil, "Print this manual page (roff)."),
-            ("--version", nil, "Show the version."), ("-h, --help", nil, "Show help information."),
+    /// Every option as help, the manual and the completion scripts list it: its names, the name of its
+    /// value, its help.
+    static var described: [(names: [String], value: String?, help: String)] {
+        options.map { ([$0.name], $0.value, $0.help()) } + [
+            (["--generate-completion-script"], "shell", "Print a completion script for bash, zsh or fish."),
+            (["--generate-manual"], nil, "Print this manual page (roff)."),
+            (["--version"], nil, "Show the version."), (["-h", "--help"], nil, "Show help information."),
         ]
     }
 
     /// A script that completes the options for `shell` (their values where they are files or choices).
     static func completionScript(for shell: String) -> String? {
         let files = ["--audit-db", "--history-file", "--checkpoint", "-f"]
-        func choices(_ option: Option) -> [String]? {
-            switch option.name {
+        func choices(_ name: String) -> [String]? {
+            switch name {
             case "--format": OutputFormat.allCases.map(\.rawValue)
             case "--on-error": ShellSession.ErrorPolicy.allCases.map(\.rawValue)
+            case "--generate-completion-script": ["bash", "zsh", "fish"]
             default: nil
             }
         }
-        let names = options.map(\.name) + ["--version", "--help", "--generate-completion-script"]
+        let entries = described.flatMap { entry in entry.names.map { (name: $0, value: entry.value, help: entry.help) }
+        }
         switch shell {
         case "bash":
-            var cases = options.compactMap { option in
-                choices(option).map {
-                    "        \(option.name)) COMPREPLY=($(compgen -W '\($0.joined(separator: " "))' -- \"$cur\")); return;;"
+            var cases = entries.compactMap { entry in
+                choices(entry.name).map {
+                    "        \(entry.name)) COMPREPLY=($(compgen -W '\($0.joined(separator: " "))' -- \"$cur\")); return;;"
                 }
             }
             cases.append("        \(files.joined(separator: "|"))) COMPREPLY=($(compgen -f -- \"$cur\")); return;;")
@@ -213,38 +214,35 @@ struct CommandLineOptions: Equatable {
                     case $prev in
                 \(cases.joined(separator: "\n"))
                     esac
-                    if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '\(names.joined(separator: " "))' -- "$cur"))
+                    if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '\(entries.map(\.name).joined(separator: " "))' -- "$cur"))
                     else COMPREPLY=($(compgen -f -- "$cur")); fi
                 }
                 complete -o filenames -F _campaignsh campaignsh
 
                 """
         case "zsh":
-            let specs = options.map { option -> String in
-                let help = option.help().replacingOccurrences(of: "'", with: "'\\''").replacingOccurrences(
-                    of: "[", with: "\\["
-                )
-                .replacingOccurrences(of: "]", with: "\\]")
-                guard let value = option.value else { return "'\(option.name)[\(help)]'" }
+            let specs = entries.map { entry -> String in
+                let help = entry.help.replacingOccurrences(of: "'", with: "'\\''")
+                    .replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
+                guard let value = entry.value else { return "'\(entry.name)[\(help)]'" }
                 let action =
-                    files.contains(option.name)
-                    ? "_files" : choices(option).map { "(\($0.joined(separator: " ")))" } ?? " "
-                return "'\(option.name)[\(help)]:\(value):\(action)'"
+                    files.contains(entry.name)
+                    ? "_files" : choices(entry.name).map { "(\($0.joined(separator: " ")))" } ?? " "
+                return "'\(entry.name)[\(help)]:\(value):\(action)'"
             }
             return "#compdef campaignsh\n_arguments \\\n  "
-                + (specs + ["'--version[Show the version.]'", "'--help[Show help information.]'", "'*:script:_files'"])
-                .joined(separator: " \\\n  ") + "\n"
+                + (specs + ["'*:script:_files'"]).joined(separator: " \\\n  ")
+                + "\n"
         case "fish":
-            return options.map { option -> String in
-                let flag =
-                    option.name.hasPrefix("--") ? "-l \(option.name.dropFirst(2))" : "-s \(option.name.dropFirst())"
-                let help = option.help().replacingOccurrences(of: "'", with: "\\'")
+            return entries.map { entry -> String in
+                let flag = entry.name.hasPrefix("--") ? "-l \(entry.name.dropFirst(2))" : "-s \(entry.name.dropFirst())"
+                let help = entry.help.replacingOccurrences(of: "'", with: "\\'")
                 var line = "complete -c campaignsh \(flag) -d '\(help)'"
-                if let choices = choices(option) {
+                if let choices = choices(entry.name) {
                     line += " -x -a '\(choices.joined(separator: " "))'"
-                } else if files.contains(option.name) {
+                } else if files.contains(entry.name) {
                     line += " -r -F"
-                } else if option.value != nil {
+                } else if entry.value != nil {
                     line += " -x"
                 }
                 return line

@@ -16,8 +16,9 @@ enum Manual {
         ]
         lines += Campaignsh.discussion.split(separator: "\n").map { roff(String($0)) + "\n.br" }
         lines += [".SH OPTIONS"]
-        for (name, value, help) in CommandLineOptions.described {
-            lines += [".TP", ".B " + roff(name) + (value.map { " \\fI" + roff($0) + "\\fR" } ?? ""), roff(help)]
+        for (names, value, help) in CommandLineOptions.described {
+            let name = roff(names.joined(separator: ", "))
+            lines += [".TP", ".B " + name + (value.map { " \\fI" + roff($0) + "\\fR" } ?? ""), roff(help)]
         }
         lines += [
             ".SH COMMANDS", "Inside the shell, or in runbooks; \\fBhelp\\fR \\fIcommand\\fR shows each one's options.",
@@ -31,8 +32,6 @@ enum Manual {
             }
         }
         lines += [
-            ".SH EXIT STATUS", "0 ok, 1 a command failed, 2 usage, configuration or authentication error,",
-            "3 an expect failed, a wait timed out or a plan refused, 130 interrupted.",
             ".SH FILES",
             ".TP", ".I $XDG_CONFIG_HOME/campaignsh/config.toml", "Profiles of orgs.",
             ".TP", ".I $XDG_DATA_HOME/campaignsh/ORG/audit.sqlite", "The audit trail of each org.",
