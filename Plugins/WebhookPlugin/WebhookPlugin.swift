@@ -58,7 +58,10 @@ struct Webhook: ShellCommand {
 
         func run(in context: CommandContext) async throws {
             let notifier = try context.components.require(WebhookNotifier.self)
-            await notifier.configure(try WebhookConfiguration(url: url, secretVariable: secretVariable))
+            let configuration = try WebhookConfiguration(url: url, secretVariable: secretVariable)
+            // A plan leaves the notifier as it is: a plan that fails must leave nothing set.
+            if let plan = Rehearsal.current { return plan.checkLive("webhook set \(configuration.url)") }
+            await notifier.configure(configuration)
             if secretVariable != nil, !(await notifier.hasSecret) {
                 context.note("warning: $\(secretVariable!) is empty; deliveries will be unsigned")
             }
@@ -71,6 +74,8 @@ struct Webhook: ShellCommand {
             discussion: "Example: webhook test")
 
         func run(in context: CommandContext) async throws {
+            // A plan sends nothing (the webhook it tests may be one the plan would set).
+            if let plan = Rehearsal.current { return plan.checkLive("webhook test delivers") }
             let notifier = try context.components.require(WebhookNotifier.self)
             guard await notifier.configuration != nil else {
                 throw ShellError.usage("no webhook set", hint: "use 'webhook set URL'")

@@ -71,6 +71,12 @@ public struct CommandCatalog: Sendable {
             + "and may end with '> FILE', '>> FILE' or '| shell pipeline'; ';' separates commands.\n"
     }
 
+    /// Candidates for what Tab was pressed on: a file name after `>`, otherwise as below.
+    public func completions(for request: CompletionRequest, components: ShellComponents) -> [String] {
+        if request.isFileName { return Self.fileNames(startingWith: request.partial) }
+        return completions(words: request.words, partial: request.partial, components: components)
+    }
+
     /// Candidates for the word being completed: command names first, then subcommands and options
     /// from the command's definition, then values the plugins offer.
     public func completions(words: [String], partial: String, components: ShellComponents) -> [String] {

@@ -43,8 +43,10 @@ public struct CompletionRequest: Equatable, Sendable {
     public var typed: String
     /// `'` or `"` when the word is inside a quote the user opened and has not closed.
     public var openQuote: Character?
+    /// True after `>` or `>>`: the word is the file the output goes to.
+    public var isFileName = false
 
-    /// Nil where nothing completes: after `|` (a system shell pipeline), `>` (a file name) or in a comment.
+    /// Nil where nothing completes: after `|` (a system shell pipeline) or in a comment.
     public init?(lineUpToCursor line: String) {
         let s = Array(line.utf8)
         var words: [String] = []
@@ -52,6 +54,7 @@ public struct CompletionRequest: Equatable, Sendable {
         var inWord = false
         var wordStart = 0
         var quote: UInt8?
+        var redirected = false
         var i = 0
         while i < s.count {
             let c = s[i]
@@ -78,7 +81,13 @@ public struct CompletionRequest: Equatable, Sendable {
                 words = []
                 word = []
                 inWord = false
-            case .pipe, .greaterThan:
+                redirected = false
+            case .greaterThan:
+                if inWord { words.append(String(decoding: word, as: UTF8.self)) }
+                word = []
+                inWord = false
+                redirected = true
+            case .pipe:
                 return nil
             case .hash where !inWord:
                 return nil
@@ -102,6 +111,7 @@ public struct CompletionRequest: Equatable, Sendable {
         partial = String(decoding: word, as: UTF8.self)
         typed = inWord ? String(decoding: s[wordStart...], as: UTF8.self) : ""
         openQuote = quote.map { Character(Unicode.Scalar($0)) }
+        isFileName = redirected
     }
 
     /// How `candidate` (which extends `partial`) is written in place of the typed word: inside the quote the

@@ -182,8 +182,7 @@ struct Campaignsh {
             OutputDestination.standardError.write(
                 await Self.greeting(org: org, audit: runner.components.get(AuditLog.self)))
             let input = EditLineInput(historyLines: history.lines) { request in
-                runner.catalog.completions(
-                    words: request.words, partial: request.partial, components: runner.components)
+                runner.catalog.completions(for: request, components: runner.components)
             }
             return await runner.runInteractive(input: input, history: history) {
                 await Prompt.text(org: org, session: runner.session, recorder: runner.recorder, color: color)

@@ -39,6 +39,11 @@ import Testing
         try Data().write(to: folder.appending(path: "morning.cmds"))
         #expect(complete(["source"], folder.path + "/") == [folder.path + "/morning.cmds", folder.path + "/runbooks/"])
         #expect(complete(["record", "start"], folder.path + "/mo") == [folder.path + "/morning.cmds"])
+        let afterRedirect = try #require(CompletionRequest(lineUpToCursor: "audit export > \(folder.path)/run"))
+        #expect(
+            runner.catalog.completions(for: afterRedirect, components: runner.components) == [
+                folder.path + "/runbooks/"
+            ])
     }
 
     @Test func commandNamesAreUniqueAcrossPlugins() {

@@ -87,6 +87,7 @@ import Testing
         ("pause --all --status on --yes", "pause Q4_Promo_West --yes"),
         ("archive --all --name Collections_60 --yes", "archive Collections_60day --yes"),
         ("recycle --all --name Leads_Web --yes", "recycle Leads_Webform --yes"),
+        ("archive Collections_60day --yes; restore Collections_60day", "archive Collections_60day --yes"),
     ])
     func aRecordedBulkCommandReplaysOnItsWorldAndRefusesOnAChangedOne(command: String, change: String)
         async throws

@@ -57,6 +57,24 @@ import Testing
         #expect(shellStatus == 0, "screen: \(shell.text)")
     }
 
+    /// After `>` Tab completes a file name (here in the shell's working directory, the test's home).
+    @Test func tabCompletesTheFileAfterARedirect() async throws {
+        let home = try ShellProcess.Home()
+        try Data().write(to: home.url.appending(path: "yesterday-export.csv"))
+        let shell = try TerminalSession(["--sandbox"], home: home)
+        #expect(await shell.waitFor("sandbox> "), "screen: \(shell.text)")
+        shell.type("campaigns --format csv > yester\t")
+        #expect(await shell.waitFor("day-export.csv"), "screen: \(shell.text)")
+        let before = shell.shownLength
+        shell.type("\r")
+        #expect(await shell.waitFor("\nsandbox> ", after: before), "screen: \(shell.text)")
+        let written = try String(contentsOf: home.url.appending(path: "yesterday-export.csv"), encoding: .utf8)
+        #expect(written.contains(",Q4_Renewals,off,draft,"), "\(written)")
+        shell.type("exit\r")
+        let shellStatus = await shell.exitStatus()
+        #expect(shellStatus == 0, "screen: \(shell.text)")
+    }
+
     @Test func tabCompletesANameWithSpacesToAWordThatRuns() async throws {
         let shell = try await Self.shellWithCampaignNames()
         shell.type("use 'Holi\t")

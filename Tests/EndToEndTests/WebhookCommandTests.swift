@@ -31,6 +31,19 @@ import Testing
         }
     }
 
+    /// A plan sends no test event and sets no webhook; it says both are left for apply.
+    @Test func aPlanNeitherSetsNorTestsTheWebhook() async throws {
+        try await WebhookReceiver.withRunning { url, receiver in
+            let plan = try await ShellProcess.run([
+                "--sandbox", "--dry-run", "-c", "webhook set \(url); webhook test; pause Q4_Promo_East; webhook",
+            ])
+            #expect(plan.status == 0, "stderr: \(plan.stderr)")
+            #expect(plan.stdout.contains("-c:1  checked live when applied: webhook set \(url)"), "\(plan.stdout)")
+            #expect(plan.stdout.contains("-c:1  checked live when applied: webhook test delivers"), "\(plan.stdout)")
+            #expect(await receiver.deliveries.isEmpty)
+        }
+    }
+
     @Test func aFailingWebhookIsOneErrorLineAndStatusOne() async throws {
         try await WebhookReceiver.withRunning(failFirst: 100) { url, _ in
             let result = try await ShellProcess.run(["--sandbox", "-c", "webhook set \(url); webhook test"])

@@ -35,7 +35,12 @@ struct QuotingTests {
         #expect(doubled.partial == #"The "Big"# && doubled.openQuote == "\"")
 
         #expect(CompletionRequest(lineUpToCursor: "campaigns | gre") == nil)
-        #expect(CompletionRequest(lineUpToCursor: "campaigns > out") == nil)
+        let redirect = try #require(CompletionRequest(lineUpToCursor: "campaigns --format csv >> out/q"))
+        #expect(
+            redirect.isFileName && redirect.partial == "out/q" && redirect.words == ["campaigns", "--format", "csv"])
+        let glued = try #require(CompletionRequest(lineUpToCursor: "campaigns>"))
+        #expect(glued.isFileName && glued.partial == "")
+        #expect(try #require(CompletionRequest(lineUpToCursor: "campaigns > a; aud")).isFileName == false)
         #expect(CompletionRequest(lineUpToCursor: "# use Spr") == nil)
     }
 
