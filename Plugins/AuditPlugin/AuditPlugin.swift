@@ -70,6 +70,10 @@ struct Audit: ShellCommand {
         @Option(help: "How many rows.") var limit = 50
         @Flag(help: "Dry runs' rows too (outcome dry_run).") var all = false
 
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit takes a count of at least 1") }
+        }
+
         func run(in context: CommandContext) async throws {
             let log = try context.components.require(AuditLog.self)
             context.note("audit file: \(log.path)")
@@ -258,8 +262,11 @@ struct TimeArgument {
 
     init?(argument: String) {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
-        if let unit = argument.last.flatMap({ units[$0] }), let amount = Double(argument.dropLast()), amount >= 0 {
-            date = Date().addingTimeInterval(-amount * unit)
+        if let unit = argument.last.flatMap({ units[$0] }), let amount = Double(argument.dropLast()) {
+            // Ages up to a thousand years: beyond, or inf and nan, the milliseconds would not fit an integer.
+            let seconds = amount * unit
+            guard seconds.isFinite, seconds >= 0, seconds <= 1_000 * 365 * 86_400 else { return nil }
+            date = Date().addingTimeInterval(-seconds)
             return
         }
         let styles: [Date.ISO8601FormatStyle] = [

@@ -52,7 +52,7 @@ struct CampaignCondition {
         if !field.isNumeric, comparison != .equal, comparison != .notEqual {
             throw ValidationError("\(field.rawValue) can only be compared with == or !=")
         }
-        if field.isNumeric, Double(value) == nil {
+        if field.isNumeric, !(Double(value)?.isFinite ?? false) {
             throw ValidationError("\(field.rawValue) is a number; '\(value)' is not")
         }
     }
@@ -116,8 +116,8 @@ struct Wait: ShellCommand {
         abstract: "Wait until a field of a campaign holds (the current one unless --campaign); exit 3 on timeout.",
         discussion: "Example: wait status == off --timeout 5m --every 2s")
     @OptionGroup var arguments: ConditionArguments
-    @Option(help: "Give up after this long (e.g. 90s, 5m).") var timeout: DurationArgument
-    @Option(help: "Check this often.") var every = DurationArgument(.seconds(2))
+    @Option(help: "Give up after this long (e.g. 90s, 5m; at most 30 days).") var timeout: DurationArgument
+    @Option(help: "Check this often (e.g. 500ms, 2s).") var every = DurationArgument(.seconds(2))
     @Option(name: .customLong("campaign"), help: "The campaign (id or name); by default the current one.")
     var wanted: String?
 

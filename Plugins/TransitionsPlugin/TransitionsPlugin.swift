@@ -54,8 +54,8 @@ struct TransitionArguments: ParsableArguments {
             throw ValidationError("--name, --status and --queue go with --all")
         }
         if let problem = Lifecycle.statusFilterProblem(status) { throw ValidationError(problem) }
-        if parallel < 1 || maxConflicts < 0 {
-            throw ValidationError("--parallel must be at least 1, --max-conflicts at least 0")
+        if !(1...64).contains(parallel) || !(0...100).contains(maxConflicts) {
+            throw ValidationError("--parallel takes 1 to 64, --max-conflicts 0 to 100")
         }
     }
 }
@@ -396,7 +396,8 @@ struct Pause: ShellCommand {
     )
     @OptionGroup var arguments: TransitionArguments
     @Flag(name: .customLong("no-wait"), help: "Return while the campaign is still stopping.") var noWait = false
-    @Option(help: "How long to wait for off (e.g. 90s, 5m); past it the command exits 3.") var timeout =
+    @Option(help: "How long to wait for off (e.g. 90s, 5m; at most 30 days); past it the command exits 3.")
+    var timeout =
         DurationArgument(.seconds(300))
 
     func run(in context: CommandContext) async throws {
@@ -414,7 +415,8 @@ struct Archive: ShellCommand {
         abstract: "Pause if needed, keep the campaign's settings in the local archive, delete it from Genesys.",
         discussion: "Example: archive Collections_60day --yes")
     @OptionGroup var arguments: TransitionArguments
-    @Option(help: "How long to wait for a running campaign to stop.") var timeout = DurationArgument(.seconds(300))
+    @Option(help: "How long to wait for a running campaign to stop (at most 30 days).") var timeout = DurationArgument(
+        .seconds(300))
 
     func run(in context: CommandContext) async throws {
         try await context.transition(.archive, arguments.selection, confirmIf: true) { $0.timeout = timeout.duration }

@@ -58,7 +58,12 @@ struct ExitCommand: ShellCommand {
     static let isRecorded = false
     static let configuration = CommandConfiguration(
         commandName: "exit", abstract: "Leave the shell.", discussion: "Example: exit 3", aliases: ["quit"])
-    @Argument(help: "The exit status.") var status: Int32 = 0
+    @Argument(help: "The exit status, 0 to 255.") var status: Int32 = 0
+
+    func validate() throws {
+        // A process's status is one byte: 256 would read as 0, a success.
+        if !(0...255).contains(status) { throw ValidationError("exit takes a status from 0 to 255") }
+    }
 
     func run(in context: CommandContext) async throws {
         await context.session.requestExit(ExitStatus(rawValue: status))
@@ -146,6 +151,10 @@ struct HistoryCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "history", abstract: "Show the lines typed so far.", discussion: "Example: history")
     @Option(help: "Show only the last N lines.") var last: Int?
+
+    func validate() throws {
+        if let last, last < 1 { throw ValidationError("--last takes a count of at least 1") }
+    }
 
     func run(in context: CommandContext) async throws {
         let lines = context.components.get(HistoryFile.self)?.lines ?? []

@@ -161,12 +161,29 @@ public struct ShellRunner: Sendable {
                 throw ShellError.usage("unknown format '\(words[index + 1])'; use \(OutputFormat.choices)")
             }
             let message = type.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            throw ShellError.usage(message, hint: "see 'help \(name)'")
+            throw ShellError.usage(message, hint: Self.optionHelp(type, quotedIn: message) ?? "see 'help \(name)'")
         }
         guard let shellCommand = command as? any ShellCommand else {
             throw ShellError.usage("'\(name)' needs a subcommand", hint: "see 'help \(name)'")
         }
         try await run(shellCommand, parsed, format: format, shape: shape, location: location, watched: true)
+    }
+
+    /// For a value ArgumentParser could not read (`The value 'inf' is invalid for '--timeout <timeout>'`):
+    /// that option's line of help, which says what it takes.
+    static func optionHelp(_ type: any ParsableCommand.Type, quotedIn message: String) -> String? {
+        guard message.hasPrefix("The value "), let end = message.lastIndex(of: "'"),
+            let start = message[..<end].lastIndex(of: "'")
+        else { return nil }
+        let option = message[message.index(after: start)..<end]
+        let line = type.helpMessage(columns: 10_000).split(separator: "\n").first {
+            $0.trimmingPrefix(while: { $0 == " " }).hasPrefix(option + " ")
+        }
+        return line.map {
+            "\(option): "
+                + $0.dropFirst($0.prefix(while: { $0 == " " }).count + option.count)
+                .trimmingPrefix(while: { $0 == " " })
+        }
     }
 
     /// Runs a parsed command with its output where the line sends it; `watched`: Ctrl-C cancels it.

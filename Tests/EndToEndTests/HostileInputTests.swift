@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// Input a person or a script may send by mistake or on purpose: each gets one error line and its status.
+@Suite struct HostileInputTests {
+    /// Numbers and durations out of range are usage errors, never a trap on conversion.
+    @Test(arguments: [
+        "use Q4_Renewals; wait status == on --timeout inf",
+        "use Q4_Renewals; wait status == on --timeout 1e17",
+        "use Q4_Renewals; wait status == on --timeout 1s --every 1e300s",
+        "use Q4_Renewals; wait status == on --timeout nan",
+        "use Q4_Renewals; wait status == on --timeout=-1s",
+        "pause Q4_Promo_East --timeout 9e18ms",
+        "archive Collections_60day --yes --timeout inf",
+        "pause --all --yes --parallel 0",
+        "pause --all --yes --parallel 1000000",
+        "pause --all --yes --max-conflicts=-1",
+        "audit --since infd",
+        "audit --since 1e300s",
+        "audit export --until 1e20w",
+        "audit --since=-5d",
+        "audit --limit 0",
+        "use Q4_Renewals; expect progress '>' nan",
+        "use Q4_Renewals; expect progress '>' inf",
+        "exit 256",
+        "exit 99999999999",
+        "history --last 0",
+    ])
+    func anOutOfRangeNumberIsAUsageError(line: String) async throws {
+        let result = try await ShellProcess.run(["--sandbox", "-c", line])
+        #expect(result.status == 2, "stderr: \(result.stderr)")
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errors.count == 1, "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal") && !result.stderr.contains("Backtrac"), "stderr: \(result.stderr)")
+    }
+}
