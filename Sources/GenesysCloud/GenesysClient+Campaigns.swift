@@ -75,7 +75,8 @@ extension GenesysClient {
         return CampaignPage(
             campaigns: entities.compactMap(Campaign.init(json:)),
             unreadable: entities.filter { $0.objectValue == nil }.count,
-            pageCount: page["pageCount"]?.intValue, nextUri: page["nextUri"]?.stringValue
+            pageCount: page["pageCount"]?.intValue, pageSize: page["pageSize"]?.intValue,
+            nextUri: page["nextUri"]?.stringValue
         )
     }
 
@@ -99,11 +100,16 @@ extension GenesysClient {
         }
         var campaigns: [Campaign] = []
         var pageNumber = 1
+        var pages = PageGuard(request: "GET \(Self.campaignsRoute)")
         while true {
             let page = try await campaignPage(query, pageNumber: pageNumber)
             campaigns += page.campaigns
             let lastPage = page.pageCount ?? (page.nextUri == nil ? pageNumber : pageNumber + 1)
-            if page.campaigns.isEmpty && page.unreadable == 0 || pageNumber >= lastPage { return campaigns }
+            let served = page.campaigns.count + page.unreadable
+            if served == 0 || served < (page.pageSize ?? Self.maxPageSize) || pageNumber >= lastPage {
+                return campaigns
+            }
+            try pages.allowNext(after: pageNumber, ids: page.campaigns.map(\.id), reportedPages: page.pageCount)
             pageNumber += 1
         }
     }

@@ -16,17 +16,20 @@ extension GenesysClient {
         if let memberBy { parameters.append(("memberBy", memberBy)) }
         var members: [QueueMember] = []
         var pageNumber = 1
+        var pages = PageGuard(request: "GET \(Self.queueMembersRoute)")
         while true {
             let page = try await fetchJSON(
                 .GET, Self.queueMembersRoute, path: "/api/v2/routing/queues/\(Self.pathSegment(queueID))/members",
                 query: parameters + [("pageSize", "\(Self.maxPageSize)"), ("pageNumber", "\(pageNumber)")]
             )
             let entities = page["entities"]?.arrayValue ?? []
-            members += entities.map(QueueMember.init(json:))
+            let read = entities.map(QueueMember.init(json:))
+            members += read
             if entities.count < (page["pageSize"]?.intValue ?? Self.maxPageSize) || page["nextUri"]?.stringValue == nil
             {
                 return members
             }
+            try pages.allowNext(after: pageNumber, ids: read.map(\.id), reportedPages: page["pageCount"]?.intValue)
             pageNumber += 1
         }
     }

@@ -20,9 +20,10 @@ import NIOHTTP1
 public struct GenesysClient: Sendable {
     public struct Configuration: Sendable {
         public var retryPolicy = RetryPolicy()
-        /// Per request attempt, connection included.
+        /// Per request attempt, from connecting to the body's last byte.
         public var requestTimeout: Duration = .seconds(30)
-        public var maxResponseBytes = 32 << 20
+        /// The largest response body read (a page of 100 campaigns is a few hundred kilobytes).
+        public var maxResponseBytes = 8 << 20
         public var userAgent = "campaignsh"
         public var logger = Logger(label: "genesys-cloud", factory: { _ in SwiftLogNoOpLogHandler() })
         /// Called after every request attempt, e.g. to record metrics.
@@ -58,6 +59,8 @@ public struct GenesysClient: Sendable {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)
+        // A redirect is an answer, never followed: it could carry the token to another host or into clear text.
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

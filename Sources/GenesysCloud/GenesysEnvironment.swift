@@ -37,10 +37,16 @@ public struct GenesysEnvironment: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Whether `host` is this machine (`localhost`, `127.x.x.x`, `::1`): the only hosts plain `http` may name.
+    /// Whether `host` is this machine: the only hosts plain `http` may name. A literal loopback address
+    /// (`127.0.0.0/8`, `::1`, `::ffff:127.0.0.1`), parsed as an address (`127.evil.example` is a name, not
+    /// one), or `localhost` when every address it resolves to is one.
     public static func isLoopback(_ host: String) -> Bool {
-        let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        var name = host.lowercased()
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        if let literal = IPAddress(name) { return literal.isLoopback }
+        guard name == "localhost" else { return false }
+        let resolved = IPAddress.resolve(name)
+        return !resolved.isEmpty && resolved.allSatisfy(\.isLoopback)
     }
 
     /// The 18 public regions (docs/genesys-api.md, "Login and regions"), key and domain.

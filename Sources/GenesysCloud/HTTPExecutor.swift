@@ -103,8 +103,9 @@ struct HTTPExecutor: Sendable {
                 outcome = .failure(error)
             }
             let answer = try? outcome.get()
+            let refusal = Self.refusal(of: outcome, exchange, limit: configuration.maxResponseBytes)
             let decision: RetryPolicy.Decision =
-                answer?.isSuccess == true
+                answer?.isSuccess == true || refusal != nil
                 ? .fail
                 : policy.decide(
                     status: answer?.status,
@@ -121,6 +122,7 @@ struct HTTPExecutor: Sendable {
             GenesysMetrics.record(record)
             RequestTrace.current?.append(record)
             configuration.observer?(record)
+            if let refusal { throw refusal }
             switch (outcome, decision) {
             case (.success(let answer), _) where answer.isSuccess:
                 return answer
@@ -161,10 +163,61 @@ struct HTTPExecutor: Sendable {
         if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         for (name, value) in exchange.headers { request.headers.add(name: name, value: value) }
         if let body = exchange.body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await http.execute(request, timeout: TimeAmount(configuration.requestTimeout))
-        let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
-        return HTTPAnswer(
-            status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
+        let limit = configuration.maxResponseBytes
+        // AsyncHTTPClient's timeout ends with the response head: a body sent a byte a second would never
+        // end. The deadline covers the whole exchange.
+        return try await Self.withDeadline(configuration.requestTimeout) { [http, request, configuration] in
+            let response = try await http.execute(request, timeout: TimeAmount(configuration.requestTimeout))
+            if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit {
+                throw ResponseTooLarge(bytes: length)
+            }
+            let body: ByteBuffer
+            do {
+                body = try await response.body.collect(upTo: limit)
+            } catch is NIOTooManyBytesError {
+                throw ResponseTooLarge(bytes: nil)
+            }
+            return HTTPAnswer(
+                status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
+        }
+    }
+
+    /// Runs `work`, cancelled with a timeout error when `limit` has passed.
+    static func withDeadline<T: Sendable>(
+        _ limit: Duration, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask(operation: work)
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw HTTPClientError.deadlineExceeded
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    /// An answer that no retry can mend, as the error to report: a body over the limit (sent again it would
+    /// be as large) or a redirect (never followed: it could send the token to another host, or in clear).
+    static func refusal(
+        of outcome: Result<HTTPAnswer, any Error>, _ exchange: HTTPExchange, limit: Int
+    ) -> GenesysError? {
+        switch outcome {
+        case .failure(let error as ResponseTooLarge):
+            let size = error.bytes.map { "\($0 >> 20) MB, " } ?? ""
+            return GenesysError(
+                kind: .invalidResponse, request: exchange.label,
+                message: "the response is larger than this client reads (\(size)limit \(limit >> 20) MB; "
+                    + "CAMPAIGNSH_MAX_RESPONSE_MB sets it); not retried")
+        case .success(let answer) where (300..<400).contains(answer.status) && answer.status != 304:
+            let target =
+                answer.headers.first(name: "Location").map { "to \(String($0.prefix(200)))" } ?? "without a target"
+            return GenesysError(
+                kind: .invalidResponse, request: exchange.label, status: answer.status,
+                message: "redirected \(target); redirects are not followed", correlationID: answer.correlationID)
+        default:
+            return nil
+        }
     }
 
     /// One line for a transport failure, without the request's headers.
@@ -176,6 +229,12 @@ struct HTTPExecutor: Sendable {
             default: return "HTTP error \(error)"
             }
         }
+        if error is HTTPParserError { return "the answer was cut short or is not HTTP (\(error))" }
         return "connection failed: \(error)"
     }
+}
+
+/// A response body over ``GenesysClient/Configuration/maxResponseBytes`` (its announced size, when given).
+struct ResponseTooLarge: Error {
+    let bytes: Int?
 }

@@ -69,6 +69,16 @@ public actor TokenProvider {
         let requestedAt = now()
         let answer = try await executor.send(exchange, authorization: "Basic \(basic)")
         guard answer.isSuccess else {
+            // Only a 4xx is a refusal of the credentials; a failing or misnamed login host is not.
+            guard (400..<500).contains(answer.status), answer.status != 404 else {
+                throw GenesysError(
+                    kind: answer.status >= 500 ? .unreachable : .invalidResponse, request: exchange.label,
+                    status: answer.status,
+                    message: answer.status >= 500
+                        ? "the login host is failing; the credentials were not judged"
+                        : "the login host gave no token (is the login base right?)",
+                    correlationID: answer.correlationID)
+            }
             let body = try? JSONDecoder().decode(OAuthErrorBody.self, from: answer.body)
             throw GenesysError(
                 kind: .authentication, request: exchange.label, status: answer.status, code: body?.error,

@@ -169,6 +169,22 @@ public struct OrgConfiguration: Sendable {
         do { return try make() } catch { throw ConfigurationError(error.description) }
     }
 
+    /// How long one exchange with the API may take, whole, and the largest response read:
+    /// `CAMPAIGNSH_REQUEST_TIMEOUT` (seconds, 1 to 600, default 30) and `CAMPAIGNSH_MAX_RESPONSE_MB`
+    /// (1 to 1024, default 8).
+    public func requestLimits() throws(ConfigurationError) -> (timeout: Duration, maxResponseBytes: Int) {
+        func number(_ name: String, in range: ClosedRange<Int>, default value: Int) throws(ConfigurationError) -> Int {
+            guard let text = environment[name], !text.isEmpty else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigurationError("\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        let seconds = try number("CAMPAIGNSH_REQUEST_TIMEOUT", in: 1...600, default: 30)
+        let megabytes = try number("CAMPAIGNSH_MAX_RESPONSE_MB", in: 1...1024, default: 8)
+        return (.seconds(seconds), megabytes << 20)
+    }
+
     /// The WFM webhook `CAMPAIGNSH_WEBHOOK_URL` names, signed with the secret in the variable
     /// `CAMPAIGNSH_WEBHOOK_SECRET_ENV` names; `nil` without a URL.
     public func webhook() throws(ConfigurationError) -> WebhookConfiguration? {

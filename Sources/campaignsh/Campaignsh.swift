@@ -78,6 +78,7 @@ struct Campaignsh {
         let color = isatty(STDOUT_FILENO) == 1 && !options.noColor && (environment["NO_COLOR"] ?? "").isEmpty
 
         var client = GenesysClient.Configuration()
+        (client.requestTimeout, client.maxResponseBytes) = try configuration.requestLimits()
         if isatty(STDERR_FILENO) == 1 {
             // A wait before a retry (Retry-After, or backoff after a 5xx) of a second or more is shown live.
             client.sleep = { duration in

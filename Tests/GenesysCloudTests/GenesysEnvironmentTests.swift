@@ -34,6 +34,17 @@ import Testing
         }
     }
 
+    /// Loopback is parsed, not prefix-matched: a name that starts with `127.` is any host on the internet.
+    @Test(arguments: [
+        ("127.0.0.1", true), ("127.8.9.10", true), ("[::1]", true), ("::1", true), ("localhost", true),
+        ("LOCALHOST", true), ("[::ffff:127.0.0.1]", true), ("127.evil.example", false),
+        ("127.0.0.1.nip.io", false), ("localhost.evil.example", false), ("0x7f.0.0.1", false), ("127.1", false),
+        ("128.0.0.1", false), ("[::2]", false), ("0.0.0.0", false), ("", false),
+    ])
+    func loopbackIsAnAddressNotAPrefix(host: String, loopback: Bool) {
+        #expect(GenesysEnvironment.isLoopback(host) == loopback)
+    }
+
     @Test func theSecretNeverShowsInDescriptions() {
         let credentials = ClientCredentials(clientID: "id-123", clientSecret: "s3cr3t")
         #expect(!"\(credentials)".contains("s3cr3t"))

@@ -234,6 +234,22 @@ struct OrgConfigurationTests {
         #expect(
             Self.failure { _ = try folder.load(["CAMPAIGNSH_WEBHOOK_URL": "http://wfm.example.com"]).webhook() }
                 == "'http://wfm.example.com' must use https (plain http is for loopback addresses only)")
+        #expect(
+            Self.failure { _ = try folder.load(["CAMPAIGNSH_WEBHOOK_URL": "http://127.0.0.1.nip.io/hook"]).webhook() }
+                == "'http://127.0.0.1.nip.io/hook' must use https (plain http is for loopback addresses only)")
+        #expect(try folder.load(["CAMPAIGNSH_WEBHOOK_URL": "http://127.0.0.1:9/hook"]).webhook() != nil)
+    }
+
+    @Test func requestLimitsComeFromTheEnvironmentInRange() throws {
+        let folder = try Folder()
+        let defaults = try folder.load().requestLimits()
+        #expect(defaults.timeout == .seconds(30) && defaults.maxResponseBytes == 8 << 20)
+        let set = try folder.load(["CAMPAIGNSH_REQUEST_TIMEOUT": "5", "CAMPAIGNSH_MAX_RESPONSE_MB": "64"])
+            .requestLimits()
+        #expect(set.timeout == .seconds(5) && set.maxResponseBytes == 64 << 20)
+        #expect(
+            Self.failure { _ = try folder.load(["CAMPAIGNSH_REQUEST_TIMEOUT": "inf"]).requestLimits() }
+                == "CAMPAIGNSH_REQUEST_TIMEOUT takes a whole number from 1 to 600")
     }
 
     @Test func aProfileNeverPrintsItsSecret() throws {

@@ -4,5 +4,7 @@ public struct CampaignPage: Sendable {
     /// Entities that are not even objects (skipped).
     public var unreadable: Int
     public var pageCount: Int?
+    /// The page size the server says it used (it may serve fewer than asked for).
+    public var pageSize: Int?
     public var nextUri: String?
 }
