@@ -158,7 +158,13 @@ private struct Execution {
             return try await finish(.dryRun)
         case .steps(let steps):
             for step in steps {
-                guard try await execute(step) else { return result }
+                do {
+                    guard try await execute(step) else { return result }
+                } catch let error as GenesysError {
+                    // A step's read failed: the result keeps what is known (the steps done, the last status).
+                    _ = try await fail(error)
+                    return result
+                }
             }
             if result.outcome == .noop { try await record() }
             return result
@@ -295,6 +301,13 @@ private struct Execution {
             result.timedOut = true
             result.message =
                 "still \(outcome.status?.rawValue ?? "stopping") after \(options.timeout.components.seconds) s"
+                + (outcome.readError.map { " (its status could not be read: \($0))" } ?? "")
+            if outcome.readError != nil, verb != .archive {
+                // Not a slow stop but an unknown one: a failure (exit 1), and the audit says so.
+                result.outcome = .error
+                result.timedOut = false
+                try await record()
+            }
             if verb == .archive {
                 result.outcome = .error
                 result.message = "not archived: " + (result.message ?? "")

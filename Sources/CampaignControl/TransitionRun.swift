@@ -85,6 +85,8 @@ public actor StatusWaiter {
     public struct Outcome: Sendable, Equatable {
         public var status: CampaignStatus?
         public var timedOut: Bool
+        /// Why the status could not be read at the end, when the last polls failed.
+        public var readError: String? = nil
     }
 
     private struct Waiting {
@@ -106,6 +108,8 @@ public actor StatusWaiter {
     /// run all land before the first poll (one poll for all of them, not one per stop).
     private var lastArrival: ContinuousClock.Instant?
     private var lastPoll: ContinuousClock.Instant?
+    /// The last poll's failure (after the client's own retries), until a poll succeeds again.
+    private var pollError: (any Error)?
 
     init(client: GenesysClient, options: TransitionOptions) {
         self.client = client
@@ -158,11 +162,19 @@ public actor StatusWaiter {
                 }
                 lastPoll = options.clock.now()
                 let ids = Array(waiting.keys)
-                for campaign in try await client.campaigns(CampaignQuery(ids: ids)) {
-                    if let id = campaign.id, let status = campaign.campaignStatus { lastStatus[id] = status }
-                    if let id = campaign.id, let name = campaign.name { names[id] = name }
+                do {
+                    for campaign in try await client.campaigns(CampaignQuery(ids: ids)) {
+                        if let id = campaign.id, let status = campaign.campaignStatus { lastStatus[id] = status }
+                        if let id = campaign.id, let name = campaign.name { names[id] = name }
+                    }
+                    pollError = nil
+                } catch let error as GenesysError {
+                    // A burst of 503s outlasting the client's retries: the stops were sent, so wait on and
+                    // poll again; only the deadline ends the wait, saying why the status is unknown.
+                    pollError = error
                 }
             } catch {
+                // Cancelled while sleeping.
                 for (_, entries) in waiting { for entry in entries { entry.continuation.resume(throwing: error) } }
                 waiting = [:]
                 return
@@ -176,7 +188,11 @@ public actor StatusWaiter {
                     entries.filter { settled || checked >= $0.deadline },
                     entries.filter { !settled && checked < $0.deadline }
                 )
-                for entry in done { entry.continuation.resume(returning: Outcome(status: status, timedOut: !settled)) }
+                let readError = settled ? nil : pollError.map { "\($0)" }
+                for entry in done {
+                    entry.continuation.resume(
+                        returning: Outcome(status: status, timedOut: !settled, readError: readError))
+                }
                 waiting[id] = left.isEmpty ? nil : left
             }
         }

@@ -1,25 +1,35 @@
 import Foundation
+import Synchronization
 
 /// Where a command's output goes: the shell's standard output, a file (`>`, `>>`) or a shell pipeline (`|`).
 public final class OutputDestination: Sendable {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
-    private let pipeline: Process?
+    private let pipeline: (process: Process, command: String)?
+    /// What it is, for an error: `standard output`, the file's path.
+    private let name: String
+    /// The first write that failed (a full disk, an I/O error), until ``finish()`` reports it.
+    private let writeFailure = Mutex<String?>(nil)
     /// Whether the destination is a terminal (tables and color) rather than a file or pipe.
     public let isTerminal: Bool
 
-    private init(descriptor: Int32, ownsDescriptor: Bool, pipeline: Process? = nil) {
+    private init(
+        descriptor: Int32, ownsDescriptor: Bool, name: String, pipeline: (process: Process, command: String)? = nil
+    ) {
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
+        self.name = name
         self.pipeline = pipeline
         self.isTerminal = isatty(descriptor) == 1
     }
 
-    public static let standardOutput = OutputDestination(descriptor: STDOUT_FILENO, ownsDescriptor: false)
-    public static let standardError = OutputDestination(descriptor: STDERR_FILENO, ownsDescriptor: false)
+    public static let standardOutput = OutputDestination(
+        descriptor: STDOUT_FILENO, ownsDescriptor: false, name: "standard output")
+    public static let standardError = OutputDestination(
+        descriptor: STDERR_FILENO, ownsDescriptor: false, name: "standard error")
     /// Nowhere: what a command writes while a plan is made.
     static let discarded = OutputDestination(
-        descriptor: Foundation.open("/dev/null", O_WRONLY | O_CLOEXEC), ownsDescriptor: false)
+        descriptor: Foundation.open("/dev/null", O_WRONLY | O_CLOEXEC), ownsDescriptor: false, name: "/dev/null")
 
     /// Opens the destination a redirection names; `nil` means standard output.
     public static func open(_ redirection: Redirection?, workingDirectory: URL) throws(ShellError) -> OutputDestination
@@ -35,7 +45,7 @@ public final class OutputDestination: Sendable {
             guard descriptor >= 0 else {
                 throw .failure("cannot write \(path): \(String(cString: strerror(errno)))")
             }
-            return OutputDestination(descriptor: descriptor, ownsDescriptor: true)
+            return OutputDestination(descriptor: descriptor, ownsDescriptor: true, name: path)
         case .pipe(let command):
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -50,7 +60,8 @@ public final class OutputDestination: Sendable {
             }
             let descriptor = dup(pipe.fileHandleForWriting.fileDescriptor)
             try? pipe.fileHandleForWriting.close()
-            return OutputDestination(descriptor: descriptor, ownsDescriptor: true, pipeline: process)
+            return OutputDestination(
+                descriptor: descriptor, ownsDescriptor: true, name: "| \(command)", pipeline: (process, command))
         }
     }
 
@@ -87,26 +98,48 @@ public final class OutputDestination: Sendable {
         bytes.withUnsafeBytes { write(bytes: $0) }
     }
 
-    /// All of it, or until the reader goes away.
+    /// All of it, or until the reader goes away (EPIPE: it read what it wanted) or a write fails (kept for
+    /// ``finish()``).
     private func write(bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count {
             let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
+                if errno != EPIPE {
+                    let reason = String(cString: strerror(errno))
+                    writeFailure.withLock { $0 = $0 ?? "cannot write \(name): \(reason)" }
+                }
                 return
             }
             offset += written
         }
     }
 
-    /// Closes a file or pipe and waits for the pipeline to finish; returns the pipeline's status.
+    /// Closes a file or pipe and waits for the pipeline to finish; returns the pipeline's status (128 + the
+    /// signal's number when a signal ended it, as shells say).
     @discardableResult
     public func close() -> Int32 {
         guard ownsDescriptor else { return 0 }
         Foundation.close(descriptor)
-        guard let pipeline else { return 0 }
-        pipeline.waitUntilExit()
-        return pipeline.terminationStatus
+        guard let (process, _) = pipeline else { return 0 }
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    /// Closes it, and fails as the output did: a write that failed (exit 1), or the pipeline's own status.
+    /// A reader that stopped early (`| head -1`) and exited 0 is a normal end.
+    public func finish() throws(ShellError) {
+        let status = close()
+        if let failure = writeFailure.withLock({ failure in
+            defer { failure = nil }
+            return failure
+        }) {
+            throw .failure(failure)
+        }
+        if status != 0, let (_, command) = pipeline {
+            throw ShellError("'| \(command)' exited with status \(status)", status: ExitStatus(rawValue: status))
+        }
     }
 }

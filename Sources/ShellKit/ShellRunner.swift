@@ -194,7 +194,8 @@ public struct ShellRunner: Sendable {
         let rehearsing = Rehearsal.current != nil
         let output =
             rehearsing ? .discarded : try OutputDestination.open(parsed.redirection, workingDirectory: workingDirectory)
-        defer { output.close() }
+        var finished = false
+        defer { if !finished { output.close() } }
         let sessionFormat = await session.format
         let sessionColor = await session.color
         let chosen = format ?? sessionFormat ?? (output.isTerminal ? .table : .plain)
@@ -212,6 +213,8 @@ public struct ShellRunner: Sendable {
             try await shellCommand.run(in: context)
         }
         if let problem = context.shapeProblem.problem { throw problem }
+        finished = true
+        try output.finish()
         if !rehearsing, type(of: shellCommand).isRecorded, SecretPolicy.mayKeep(parsed.text) {
             await recorder.record(context.recording.lines(for: parsed.text))
         }

@@ -33,4 +33,23 @@ import Testing
         #expect(errors.count == 1, "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("Fatal") && !result.stderr.contains("Backtrac"), "stderr: \(result.stderr)")
     }
+
+    /// A failed write fails the command; the pipeline's status is the line's; a reader that stops early is
+    /// a normal end.
+    @Test func failuresOfTheOutputAreReported() async throws {
+        let full = try await ShellProcess.run(["--sandbox", "-c", "campaigns > /dev/full"])
+        #expect(
+            full.status == 1 && full.stderr == "error: cannot write /dev/full: No space left on device\n",
+            "\(full.stderr)")
+        let export = try await ShellProcess.run(["--sandbox", "-c", "audit export >> /dev/full"])
+        #expect(export.status == 1 && export.stderr.contains("cannot write /dev/full"), "\(export.stderr)")
+        let missing = try await ShellProcess.run(["--sandbox", "-c", "campaigns | nosuchcmd"])
+        #expect(
+            missing.status == 127 && missing.stderr.contains("'| nosuchcmd' exited with status 127"),
+            "\(missing.stderr)")
+        let failing = try await ShellProcess.run(["--sandbox", "-c", "campaigns | exit 4"])
+        #expect(failing.status == 4, "\(failing.stderr)")
+        let head = try await ShellProcess.run(["--sandbox", "-c", "audit export --format jsonl | head -c 1; echo done"])
+        #expect(head.status == 0 && head.stderr.isEmpty && head.stdout.hasSuffix("done\n"), "\(head.stderr)")
+    }
 }
