@@ -138,6 +138,12 @@ public struct ShellRunner: Sendable {
         {
             return try await run(command, parsed, format: format, shape: shape, location: location, watched: false)
         }
+        // ArgumentParser's parse grows with the square of the word count (16,000 words took minutes).
+        guard arguments.count <= Self.maxArguments else {
+            throw ShellError.usage(
+                "'\(name)' takes at most \(Self.maxArguments) words; this one has \(arguments.count)",
+                hint: "select many campaigns with --all and --name, --status or --queue")
+        }
         let command: any ParsableCommand
         do {
             command = try Self.parse(type, arguments)
@@ -160,7 +166,8 @@ public struct ShellRunner: Sendable {
             {
                 throw ShellError.usage("unknown format '\(words[index + 1])'; use \(OutputFormat.choices)")
             }
-            let message = type.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            var message = type.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            if message.count > 300 { message = message.prefix(300) + "…" }  // it may quote every word
             throw ShellError.usage(message, hint: Self.optionHelp(type, quotedIn: message) ?? "see 'help \(name)'")
         }
         guard let shellCommand = command as? any ShellCommand else {
@@ -168,6 +175,9 @@ public struct ShellRunner: Sendable {
         }
         try await run(shellCommand, parsed, format: format, shape: shape, location: location, watched: true)
     }
+
+    /// The most words after a command's name that ArgumentParser is given (`echo` and `set` take any number).
+    public static let maxArguments = 1_000
 
     /// For a value ArgumentParser could not read (`The value 'inf' is invalid for '--timeout <timeout>'`):
     /// that option's line of help, which says what it takes.

@@ -52,4 +52,19 @@ import Testing
         let head = try await ShellProcess.run(["--sandbox", "-c", "audit export --format jsonl | head -c 1; echo done"])
         #expect(head.status == 0 && head.stderr.isEmpty && head.stdout.hasSuffix("done\n"), "\(head.stderr)")
     }
+
+    /// A 1 MB line is read whole; a command of more words than ArgumentParser should be given is refused
+    /// at once (its parse grows with the square of the count).
+    @Test func longLinesAreHandledOrRefusedByTheirLimit() async throws {
+        let words = Array(repeating: "w", count: 500_000).joined(separator: " ")
+        let echoed = try await ShellProcess.run(["--sandbox"], input: "echo \(words)\n")
+        #expect(echoed.status == 0 && echoed.stdout == words + "\n", "\(echoed.stderr)")
+        let names = Array(repeating: "Q4_Renewals", count: 16_000).joined(separator: " ")
+        let refused = try await ShellProcess.run(["--sandbox"], input: "pause \(names)\n")
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(
+            refused.stderr
+                == "error: 'pause' takes at most 1000 words; this one has 16000; select many campaigns with --all and --name, --status or --queue\n"
+        )
+    }
 }
