@@ -142,14 +142,14 @@ struct Wait: ShellCommand {
             return
         }
         let live = OutputDestination.standardError.isTerminal
-        defer { if live { OutputDestination.standardError.write("\r\u{1B}[K") } }
+        defer { if live { OutputDestination.standardError.clearLive() } }
         while true {
             let result = try await condition.check(campaign, client: client)
             if result.holds { return }
             if live {
                 let seconds = (ContinuousClock.now - started).components.seconds
-                OutputDestination.standardError.write(
-                    "\r\u{1B}[Kwaiting for \(condition.description) on \(campaign.name ?? "?"): "
+                OutputDestination.standardError.showLive(
+                    "waiting for \(condition.description) on \(campaign.name ?? "?"): "
                         + "\(condition.field.rawValue) is \(result.actual), \(seconds) s of \(timeout.text)")
             }
             if ContinuousClock.now - started >= timeout.duration {

@@ -137,7 +137,8 @@ extension CommandContext {
         let subject = campaigns.count == 1 ? expected : "\(campaigns.count) campaigns"
         guard isInteractive else { throw ShellError.usage("\(what) \(subject) needs --yes outside a terminal") }
         OutputDestination.standardError.write(
-            Self.confirmation(what, subject, campaigns) + "Type '\(expected)' to confirm: ")
+            TerminalText.escaped(Self.confirmation(what, subject, campaigns), keepingLineBreaks: true)
+                + "Type '\(TerminalText.escaped(expected))' to confirm: ")
         guard Swift.readLine()?.trimmingCharacters(in: .whitespaces) == expected else {
             throw ShellError.failure("not confirmed; nothing changed")
         }
@@ -297,8 +298,8 @@ extension CommandContext {
         if planning { options.clock = .immediate() }
         // A live line on a terminal, erased when done: never in a file, a pipe or a plan.
         let interactive = OutputDestination.standardError.isTerminal && !planning
-        if interactive { options.progress = { OutputDestination.standardError.write("\r\u{1B}[K" + $0) } }
-        defer { if interactive { OutputDestination.standardError.write("\r\u{1B}[K") } }
+        if interactive { options.progress = { OutputDestination.standardError.showLive($0) } }
+        defer { if interactive { OutputDestination.standardError.clearLive() } }
         let total = subjects.count
         let results: [TransitionResult]
         do {
@@ -307,17 +308,16 @@ extension CommandContext {
                     verb, subjects, options: options,
                     progress: { done, _ in
                         if interactive, total > 1 {
-                            OutputDestination.standardError.write(
-                                "\r\u{1B}[K\(verb.rawValue): \(done) of \(total) done")
+                            OutputDestination.standardError.showLive("\(verb.rawValue): \(done) of \(total) done")
                         }
                     }
                 )
         } catch is CancellationError {
-            if interactive { OutputDestination.standardError.write("\r\u{1B}[K") }
+            if interactive { OutputDestination.standardError.clearLive() }
             note("stopped waiting; campaigns already changed stay as they are (a pause may still be stopping)")
             throw CancellationError()
         }
-        if interactive { OutputDestination.standardError.write("\r\u{1B}[K") }
+        if interactive { OutputDestination.standardError.clearLive() }
         try report(results, overrides: options.overrides, reason: options.reason)
     }
 }

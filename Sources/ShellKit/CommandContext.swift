@@ -45,7 +45,7 @@ public struct CommandContext: Sendable {
     /// A line for the operator, not for the output: progress, notes, warnings (standard error).
     public func note(_ text: String) {
         guard Rehearsal.current == nil else { return }  // a plan's commands say nothing: apply will
-        OutputDestination.standardError.write(text + "\n")
+        OutputDestination.standardError.write(TerminalText.escaped(text, keepingLineBreaks: true) + "\n")
     }
 
     /// One `warning: …` line on standard error: something was left out, the rest still works.

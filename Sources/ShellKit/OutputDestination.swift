@@ -88,6 +88,16 @@ public final class OutputDestination: Sendable {
         paged.close()
     }
 
+    /// Replaces the live line (a wait's progress, on a terminal) with `text`, escaped.
+    public func showLive(_ text: String) {
+        write("\r\u{1B}[K" + TerminalText.escaped(text))
+    }
+
+    /// Erases the live line.
+    public func clearLive() {
+        write("\r\u{1B}[K")
+    }
+
     /// Writes all of `text`. A pipeline that stopped reading (`| head`) is not an error.
     public func write(_ text: String) {
         var text = text

@@ -38,17 +38,19 @@ public struct OutputRenderer: Sendable {
     public func render(_ result: CommandResult) -> String {
         switch (result, format) {
         case (.text(let text), .json), (.text(let text), .jsonl): return Self.jsonString(text) + "\n"
-        case (.text(let text), _): return text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
+        case (.text(let text), .csv): return text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
+        case (.text(let text), _):
+            let shown = TerminalText.escaped(text, keepingLineBreaks: true)
+            return shown.hasSuffix("\n") || shown.isEmpty ? shown : shown + "\n"
         case (.json(let json), _): return json.hasSuffix("\n") ? json : json + "\n"
         case (.record(let fields), .json), (.record(let fields), .jsonl):
             return "{" + fields.map { "\(Self.jsonString($0.0)): \(Self.json($0.1))" }.joined(separator: ", ") + "}\n"
         case (.record(let fields), .csv), (.record(let fields), .plain):
             return render(.table(Table(columns: ["field", "value"], rows: fields.map { [.text($0.0), $0.1] })))
         case (.record(let fields), .table):
-            let width = fields.map(\.0.count).max() ?? 0
+            let width = fields.map { TerminalText.width(of: $0.0) }.max() ?? 0
             return fields.map { name, value in
-                let label = name.padding(toLength: width, withPad: " ", startingAt: 0)
-                return "\(styled(label, "2"))  \(value.shownText)"
+                "\(styled(TerminalText.padded(name, to: width), "2"))  \(TerminalText.escaped(value.shownText))"
             }.joined(separator: "\n") + "\n"
         case (.table(let table), .table):
             return aligned(table)
@@ -178,31 +180,38 @@ public struct OutputRenderer: Sendable {
 
     private func aligned(_ table: Table) -> String {
         let shown = table.columns.indices.filter { !table.columns[$0].machineOnly }
-        var texts = table.rows.map { row in shown.compactMap { $0 < row.count ? row[$0].shownText : nil } }
+        // Cells as shown (escaped), with the columns each takes on the terminal.
+        var texts = table.rows.map { row in
+            shown.compactMap { $0 < row.count ? TerminalText.escaped(row[$0].shownText) : nil }
+        }
+        var textWidths = texts.map { $0.map(TerminalText.width(of:)) }
         let titles = shown.map { table.columns[$0].title }
-        var widths = titles.map(\.count)
-        for row in texts {
-            for (index, text) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], text.count)
+        var widths = titles.map(TerminalText.width(of:))
+        for row in textWidths {
+            for (index, cellWidth) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cellWidth)
             }
         }
         // Too wide for the terminal: the widest column gives up what is missing, its cells cut with "…".
         if let width, !widths.isEmpty {
             let total = widths.reduce(0, +) + 2 * (widths.count - 1)
             if total > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }) {
-                let fitted = max(titles[widest].count, widths[widest] - (total - width), 4)
+                let fitted = max(TerminalText.width(of: titles[widest]), widths[widest] - (total - width), 4)
                 widths[widest] = fitted
-                for row in texts.indices where widest < texts[row].count && texts[row][widest].count > fitted {
-                    texts[row][widest] = String(texts[row][widest].prefix(fitted - 1)) + "…"
+                for row in texts.indices where widest < texts[row].count && textWidths[row][widest] > fitted {
+                    texts[row][widest] = TerminalText.prefix(texts[row][widest], columns: fitted - 1) + "…"
+                    textWidths[row][widest] = TerminalText.width(of: texts[row][widest])
                 }
             }
         }
         func line(_ cells: [String], colored: Bool = true) -> String {
             var line = zip(cells, widths).enumerated().map { index, pair in
-                let padded = pair.0.padding(toLength: pair.1, withPad: " ", startingAt: 0)
-                guard colored, color, let code = table.columns[shown[index]].colors[pair.0] else { return padded }
-                // Styled after padding, so the escape codes take no room in the alignment.
-                return styled(pair.0, code) + String(repeating: " ", count: max(0, pair.1 - pair.0.count))
+                let padding = String(repeating: " ", count: max(0, pair.1 - TerminalText.width(of: pair.0)))
+                guard colored, color, let code = table.columns[shown[index]].colors[pair.0] else {
+                    return pair.0 + padding
+                }
+                // Styled before the padding, so the escape codes take no room in the alignment.
+                return styled(pair.0, code) + padding
             }.joined(separator: "  ")
             while line.hasSuffix(" ") { line.removeLast() }  // empty cells at the end leave no blanks
             return line
@@ -217,8 +226,17 @@ public struct OutputRenderer: Sendable {
         color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
-    /// RFC 4180: quoted only when it holds a comma, a quote, CR or LF; quotes inside are doubled.
+    /// RFC 4180: quoted only when it holds a comma, a quote, CR or LF; quotes inside are doubled. A text that
+    /// a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a `'` first,
+    /// as OWASP advises; a number (`-5`, `+1.5`) is left as it is.
     static func appendCSVField(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        if let first = bytes.first,
+            [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first),
+            Double(String(decoding: bytes, as: UTF8.self)) == nil
+        {
+            let neutralised = [UInt8(ascii: "'")] + bytes
+            return neutralised.withUnsafeBufferPointer { appendCSVField($0, to: &output) }
+        }
         guard
             bytes.contains(where: {
                 $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
@@ -234,9 +252,17 @@ public struct OutputRenderer: Sendable {
         output.append(UInt8(ascii: "\""))
     }
 
-    /// TSV cannot quote: tabs and line breaks inside a value become spaces.
+    /// TSV cannot quote: tabs and line breaks inside a value become spaces, other control characters
+    /// escapes (``TerminalText``).
     static func appendPlainField(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        for byte in bytes { output.append(byte == 0x09 || byte == 0x0A || byte == 0x0D ? UInt8(ascii: " ") : byte) }
+        // The bytes any unsafe character starts with: C0, DEL, and the lead bytes of C1 (C2) and of the
+        // bidi controls (D8, E2).
+        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else {
+            return output.append(contentsOf: bytes)
+        }
+        var spaced: [UInt8] = []
+        for byte in bytes { spaced.append(byte == 0x09 || byte == 0x0A || byte == 0x0D ? UInt8(ascii: " ") : byte) }
+        output.append(contentsOf: TerminalText.escaped(String(decoding: spaced, as: UTF8.self)).utf8)
     }
 
     /// `value` in decimal, without a `String`.

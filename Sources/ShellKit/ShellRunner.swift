@@ -68,7 +68,9 @@ public struct ShellRunner: Sendable {
         }
         var worst = ExitStatus.success
         for command in commands {
-            if Rehearsal.current == nil, await session.echo { errors.write("+ \(command.text)\n") }
+            if Rehearsal.current == nil, await session.echo {
+                errors.write("+ " + TerminalText.escaped(command.text) + "\n")
+            }
             let status: ExitStatus
             do {
                 let variables = await session.variables
@@ -275,7 +277,8 @@ public struct ShellRunner: Sendable {
     func report(_ error: ShellError, location: ScriptLocation?) {
         var line = (location.map { "\($0): " } ?? "") + "error: " + error.message
         if let hint = error.hint { line += "; " + hint }
-        errors.write(line + "\n")
+        // One line, whatever the server put in its message.
+        errors.write(TerminalText.escaped(line) + "\n")
     }
 }
 

@@ -84,11 +84,10 @@ struct Campaignsh {
             client.sleep = { duration in
                 let shown = duration >= .seconds(1)
                 if shown {
-                    OutputDestination.standardError.write(
-                        "\r\u{1B}[Kwaiting \(DurationArgument(duration).text) before retrying (rate limit or a busy server)"
-                    )
+                    OutputDestination.standardError.showLive(
+                        "waiting \(DurationArgument(duration).text) before retrying (rate limit or a busy server)")
                 }
-                defer { if shown { OutputDestination.standardError.write("\r\u{1B}[K") } }
+                defer { if shown { OutputDestination.standardError.clearLive() } }
                 try await Task.sleep(for: duration)
             }
         }

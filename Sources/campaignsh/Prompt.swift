@@ -6,8 +6,8 @@ import ShellKit
 enum Prompt {
     static func text(org: OrgSession, session: ShellSession, recorder: Recorder, color: Bool) async -> String {
         let settings = await org.settings
-        let name = settings?.orgName ?? "no org"
-        let campaign = await org.current?.name
+        let name = TerminalText.escaped(settings?.orgName ?? "no org")
+        let campaign = (await org.current?.name).map { TerminalText.escaped($0) }
         var modes: [String] = []
         if await session.dryRun { modes.append("[dry-run]") }
         if await recorder.path != nil { modes.append("[rec]") }

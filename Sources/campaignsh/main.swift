@@ -7,7 +7,7 @@ signal(SIGPIPE, SIG_IGN)
 /// Runs the command line and turns every failure into one line on stderr and the contract's exit status.
 func runMain() async -> Int32 {
     func fail(_ line: String, _ status: ExitStatus) -> Int32 {
-        FileHandle.standardError.write(Data("campaignsh: error: \(line)\n".utf8))
+        FileHandle.standardError.write(Data("campaignsh: error: \(TerminalText.escaped(line))\n".utf8))
         return status.rawValue
     }
     let options: CommandLineOptions

@@ -58,13 +58,14 @@ import Testing
     @Test func aBulkPauseWithWaitingCostsLittleMoreThanOneRequestPerCampaign() async throws {
         try await EmulatorHarness.run(configure: {
             $0.seed = EmulatorSeed.bulk(50, like: "Q4_Promo_East")
-            $0.stoppingDelay = .milliseconds(500)
+            $0.stoppingDelay = .seconds(2)
         }) { harness in
             let (engine, _) = Self.fixture(harness)
             let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
-            // Polls at half the stopping time, as the default second does against Genesys's stops of seconds.
+            // Polls at half the stopping time, as the default second does against Genesys's stops of seconds
+            // (at 250 ms of 500, a busy machine's slow stops cost extra polls).
             var options = Self.options
-            options.pollInterval = .milliseconds(250)
+            options.pollInterval = .seconds(1)
             let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(
                 .pause, campaigns.map(TransitionSubject.campaign), options: options)
             #expect(results.allSatisfy { $0.to == .status(.off) })

@@ -116,4 +116,36 @@ import Testing
             result.stderr.split(separator: "\n").count == 1 && result.stderr.hasPrefix("error: "), "\(result.stderr)")
         #expect(result.stderr.contains(says), "\(result.stderr)")
     }
+
+    /// Names and messages from the server cannot drive the terminal: escaped in human output, exact in
+    /// json, formulas neutralised in csv.
+    @Test func escapeSequencesFromTheServerAreShownNotRun() async throws {
+        let listing = #"""
+            {"entities":[{"id":"c-1","name":"\u001b]0;pwned\u0007\u001b[2JEvil\u202e","campaignStatus":"off"},
+            {"id":"c-2","name":"=cmd|' /C calc'!A0","campaignStatus":"off"}],"pageSize":100,"pageCount":1}
+            """#
+        func campaigns(_ format: String) async throws -> String {
+            let (result, _) = try await Self.run("campaigns --format \(format)") { _, _, _ in
+                HostileServer.json(200, listing)
+            }
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            return result.stdout
+        }
+        let plain = try await campaigns("plain")
+        #expect(plain.contains("c-1\t" + #"\x1b]0;pwned\x07\x1b[2JEvil\u202e"# + "\t"), "\(plain.debugDescription)")
+        #expect(!plain.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
+        let csv = try await campaigns("csv")
+        #expect(csv.contains("\r\nc-2,'=cmd|' /C calc'!A0,"), "\(csv.debugDescription)")
+        let json = try await campaigns("json")
+        let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        #expect(rows?.first?["name"] as? String == "\u{1B}]0;pwned\u{07}\u{1B}[2JEvil\u{202E}")
+
+        let (failed, _) = try await Self.run("campaigns") { _, _, _ in
+            HostileServer.json(400, #"{"status":400,"code":"bad","message":"no\u001b[2J\nway"}"#)
+        }
+        #expect(failed.status == 1)
+        #expect(
+            failed.stderr.hasSuffix(#"bad: no\x1b[2J\nway"# + "\n") && failed.stderr.split(separator: "\n").count == 1,
+            "\(failed.stderr.debugDescription)")
+    }
 }

@@ -36,6 +36,53 @@ import Testing
         }
     }
 
+    /// A name that clears the screen and sets the window title, or reads backwards: shown as escapes in
+    /// human output, kept exactly in json.
+    static let escapes = "\u{1B}]0;pwned\u{07}\u{1B}[2JEvil\u{202E}lanigiro\u{9B}31m\u{7F}"
+
+    @Test func controlCharactersAreEscapedInHumanOutputAndKeptInJSON() throws {
+        let table = Table(columns: ["name", "n"], rows: [[.text(Self.escapes), .integer(1)]])
+        let shown = #"\x1b]0;pwned\x07\x1b[2JEvil\u202elanigiro\x9b31m\x7f"#
+        for format in [OutputFormat.table, .plain] {
+            let text = OutputRenderer(format: format, color: false).render(.table(table))
+            #expect(text.contains(shown), "\(format): \(text.debugDescription)")
+            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E || $0.value == 0x9B })
+        }
+        let record = OutputRenderer(format: .table, color: false).render(.record([("name", .text(Self.escapes))]))
+        #expect(record == "name  \(shown)\n")
+        let text = OutputRenderer(format: .table, color: false).render(.text("line one\n\tEvil\u{1B}[2J"))
+        #expect(text == "line one\n\tEvil\\x1b[2J\n")
+        let line = OutputRenderer(format: .jsonl, color: false).render(.table(table))
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        #expect(object?["name"] as? String == Self.escapes)
+    }
+
+    /// OWASP's advice: a cell a spreadsheet would run as a formula starts with `'`; numbers are left alone.
+    @Test func csvNeutralisesFormulas() {
+        let texts = ["=HYPERLINK(\"x\")", "+1+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx", "-5", "+1.5", "a=b"]
+        let numbers: [[Cell]] = [[.integer(-5)], [.number(-1.5)]]
+        let table = Table(columns: ["v"], rows: texts.map { [Cell.text($0)] } + numbers)
+        let csv = OutputRenderer(format: .csv, color: false).render(.table(table))
+        #expect(
+            csv
+                == "v\r\n\"'=HYPERLINK(\"\"x\"\")\"\r\n'+1+cmd\r\n'-2+3\r\n'@SUM(A1)\r\n'\tx\r\n\"'\rx\"\r\n-5\r\n+1.5\r\na=b\r\n-5\r\n-1.5\r\n",
+            "\(csv.debugDescription)")
+    }
+
+    /// Wide characters take two columns: the table stays aligned, and a cut never splits one.
+    @Test func wideCharactersAlign() {
+        let table = Table(
+            columns: ["name", "n"], rows: [[.text("東京キャンペーン"), .integer(1)], [.text("ab"), .integer(2)]])
+        #expect(
+            OutputRenderer(format: .table, color: false).render(.table(table))
+                == "name              n\n東京キャンペーン  1\nab                2\n")
+        let narrow = OutputRenderer(format: .table, color: false, width: 12).render(.table(table))
+        #expect(narrow == "name       n\n東京キャ…  1\nab         2\n", "\(narrow)")  // 12 columns
+        #expect(
+            TerminalText.width(of: "é") == 1 && TerminalText.width(of: "e\u{301}") == 1
+                && TerminalText.width(of: "👍") == 2)
+    }
+
     @Test func plainIsOneLinePerRowWithTabs() {
         let plain = OutputRenderer(format: .plain, color: false).render(.table(Self.hostile))
         #expect(plain == "name\tcount\nQ4, \"East\" line\t3\nRéactivation Clients\t\n")
