@@ -89,6 +89,7 @@ struct ConditionArguments: ParsableArguments {
 }
 
 struct Expect: ShellCommand {
+    static let isCheck = true
     static let configuration = CommandConfiguration(
         commandName: "expect",
         abstract: "Check a field of a campaign; fails with exit status 3 when it does not hold.",
@@ -111,6 +112,7 @@ struct Expect: ShellCommand {
 }
 
 struct Wait: ShellCommand {
+    static let isCheck = true
     static let configuration = CommandConfiguration(
         commandName: "wait",
         abstract: "Wait until a field of a campaign holds (the current one unless --campaign); exit 3 on timeout.",

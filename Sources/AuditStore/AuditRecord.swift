@@ -26,13 +26,16 @@ public struct AuditEntry: Sendable, Equatable {
     public var overrideChecks: String?
     public var overrideReason: String?
     public var errorMessage: String?
+    /// Links the rows of one mutating request: its `intent`, written before it is sent, and what followed
+    /// (retried attempts, the outcome, or `interrupted` when a later shell found it unfinished).
+    public var requestID: String?
 
     public init(
         time: Date = Date(), actor: AuditActor, session: String, command: String, campaignID: String? = nil,
         campaignName: String? = nil, verb: String, fromStatus: String? = nil, toStatus: String? = nil,
         outcome: AuditOutcome, attempt: Int = 1, versionBefore: Int? = nil, versionAfter: Int? = nil,
         latencyMs: Int? = nil, httpStatus: Int? = nil, correlationID: String? = nil, overrideChecks: String? = nil,
-        overrideReason: String? = nil, errorMessage: String? = nil
+        overrideReason: String? = nil, errorMessage: String? = nil, requestID: String? = nil
     ) {
         self.time = time
         self.actor = actor
@@ -53,6 +56,7 @@ public struct AuditEntry: Sendable, Equatable {
         self.overrideChecks = overrideChecks
         self.overrideReason = overrideReason
         self.errorMessage = errorMessage
+        self.requestID = requestID
     }
 }
 
@@ -98,6 +102,12 @@ public enum AuditOutcome: String, Sendable, CaseIterable {
     case refused
     case dryRun = "dry_run"
     case error
+    /// About to send a mutating request: durable before it leaves, closed by the rows that follow.
+    case intent
+    /// An attempt the client sent again (no answer, or a status worth retrying): it may have taken effect.
+    case retried
+    /// An intent its shell never closed (killed, crashed), closed by a later shell with what it found.
+    case interrupted
 }
 
 /// A stored row: the entry with its place in the chain.

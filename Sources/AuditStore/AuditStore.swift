@@ -11,6 +11,8 @@ import Synchronization
 public final class AuditStore: Sendable {
     public let path: String
     let database: DatabasePool
+    /// The sessions this process runs, by id, with the descriptor that holds each one's lock.
+    let sessionLocks = Mutex<[String: Int32]>([:])
 
     /// Opens (creating it and its folder if needed) the audit database at `path`.
     public init(path: String) throws(AuditStoreError) {

@@ -91,12 +91,17 @@ public enum AuditTable {
         AuditColumn(
             "org_api_base", "TEXT", hashedSince: 2, { $0.entry.actor.apiBase.auditValue },
             { $0.entry.actor.apiBase = .read($1, $2) }),
+        // The request an intent announces, from hash version 3.
+        AuditColumn(
+            "request_id", "TEXT", hashedSince: 3, { $0.entry.requestID.auditValue },
+            { $0.entry.requestID = .read($1, $2) }),
     ]
 
     /// The `user_version` of a file whose tables are as declared here, for a later change that takes more
     /// than adding what is missing (a backfill) to tell which files need it. 1: the audit table; 2: the
-    /// archive; 3: `hash_version`; 4: the org (`org_region`, `org_api_base`), hashed from version 2.
-    static let schemaVersion = 4
+    /// archive; 3: `hash_version`; 4: the org (`org_region`, `org_api_base`), hashed from version 2; 5:
+    /// `request_id`, hashed from version 3, and its index.
+    static let schemaVersion = 5
 
     /// Where the columns the store itself reads are in `columns` (and in every `SELECT` of `selectList`).
     static let seqIndex = index(of: "seq")
@@ -162,6 +167,9 @@ public enum AuditTable {
         for column in columns where !existing.contains(column.name) {
             try db.execute(sql: "ALTER TABLE audit ADD COLUMN \(column.name) \(column.declaration)")
         }
+        // Only rows of mutating requests are indexed (a partial index): other appends pay nothing for it.
+        try db.execute(
+            sql: "CREATE INDEX IF NOT EXISTS audit_request ON audit(request_id) WHERE request_id IS NOT NULL")
         if try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 < schemaVersion {
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
         }

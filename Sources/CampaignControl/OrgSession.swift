@@ -91,12 +91,24 @@ public actor OrgSession {
         }
     }
 
-    /// The client, or why there is none.
-    public func connectedClient() throws(OrgSessionError) -> GenesysClient {
+    /// The client, or why there is none. The first call runs the first-use work (``onFirstUse(_:)``) before
+    /// it returns; later and concurrent calls wait for that same run.
+    public func connectedClient() async throws(OrgSessionError) -> GenesysClient {
         guard settings != nil else { throw notConfigured }
         guard let client else { throw .loggedOut }
+        if let firstUse, firstUseRun == nil { firstUseRun = Task { await firstUse(client) } }
+        await firstUseRun?.value
         return planning.map { client.planning(with: $0.plan) } ?? client
     }
+
+    /// Work to do once, before the first command that uses the org: closing what a shell killed earlier
+    /// left unfinished. It is given the client itself (never a plan's).
+    public func onFirstUse(_ work: @escaping @Sendable (GenesysClient) async -> Void) {
+        firstUse = work
+    }
+
+    private var firstUse: (@Sendable (GenesysClient) async -> Void)?
+    private var firstUseRun: Task<Void, Never>?
 
     /// The plan commands are running against, if one is.
     public var plan: PlannedOrg? { planning?.plan }

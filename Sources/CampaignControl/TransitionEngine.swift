@@ -1,5 +1,6 @@
 import AuditStore
 import CoreMetrics
+import Foundation
 import GenesysCloud
 import JSONDocument
 
@@ -104,6 +105,8 @@ private struct Execution {
     var current: Campaign
     var result: TransitionResult
     let started: ContinuousClock.Instant
+    /// The mutating request last sent: its intent row and the rows after it carry this id.
+    var requestID: String?
 
     init(
         engine: TransitionEngine, verb: Verb, options: TransitionOptions, run: TransitionRun, subject: TransitionSubject
@@ -190,10 +193,12 @@ private struct Execution {
         case .keepSnapshot: return try await keepSnapshot()
         case .delete:
             let id = result.campaignID
-            return try await send(after: .archived) { try await $0.deleteCampaign(id: id) }
+            return try await send("DELETE", after: .archived) { try await $0.deleteCampaign(id: id) }
         case .resetProgress:
             let id = result.campaignID
-            guard try await send(after: nil, { try await $0.recycleCampaign(id: id) }) else { return false }
+            guard try await send("POST recycle", after: nil, { try await $0.recycleCampaign(id: id) }) else {
+                return false
+            }
             let after = try await read(id)
             result.to = TransitionState(after.campaignStatus)
             await announce(from: current, to: after)
@@ -230,7 +235,7 @@ private struct Execution {
         let attemptStarted = options.clock.now()
         do {
             result.attempts += 1
-            let (updated, response) = try await sending {
+            let (updated, response) = try await sending(viaStart ? "POST start" : "PUT campaignStatus on") {
                 guard viaStart else { return try await client.setStatus(of: campaign, to: .on) }
                 try await client.startCampaign(id: id)
                 return try await client.campaign(id: id)
@@ -269,7 +274,7 @@ private struct Execution {
         result.to = nil
         do {
             result.attempts += 1
-            let (_, response) = try await sending { try await client.stopCampaign(id: id) }
+            let (_, response) = try await sending("POST stop") { try await client.stopCampaign(id: id) }
             result.outcome = .success
             result.latency = options.clock.now() - started
             try await record(response: response)
@@ -354,7 +359,7 @@ private struct Execution {
         let (toCreate, client) = (campaign, client)
         do {
             result.attempts += 1
-            let (created, response) = try await sending { try await client.createCampaign(toCreate) }
+            let (created, response) = try await sending("POST create") { try await client.createCampaign(toCreate) }
             if let plan = client.plan as? PlannedOrg {
                 await plan.markRestored(archived.id, as: created.id ?? "")
             } else {
@@ -375,12 +380,13 @@ private struct Execution {
 
     /// A mutating request whose answer is not needed; `after` is the state it leads to.
     mutating func send<Answer: Sendable>(
-        after: TransitionState?, _ request: @escaping @Sendable (GenesysClient) async throws -> Answer
+        _ what: String, after: TransitionState?,
+        _ request: @escaping @Sendable (GenesysClient) async throws -> Answer
     ) async throws -> Bool {
         let client = self.client
         do {
             result.attempts += 1
-            let (_, response) = try await sending { try await request(client) }
+            let (_, response) = try await sending(what) { try await request(client) }
             result.outcome = .success
             result.to = after ?? result.to
             result.latency = options.clock.now() - started
@@ -396,12 +402,47 @@ private struct Execution {
 
     /// Runs one mutating request in a slot of the run; returns its answer and the attempt that got it, whose
     /// status and correlation id go into the audit row.
-    func sending<Answer: Sendable>(_ call: @escaping @Sendable () async throws -> Answer) async throws -> (
-        Answer, RequestRecord?
-    ) {
-        try await run.slots.run {
-            let (answer, trace) = try await RequestTrace.collecting(call)
+    ///
+    /// An `intent` row is durable before the request leaves, so a shell killed while it is in flight leaves a
+    /// trace a later shell closes (``IntentReconciler``). Every attempt the client sent again after no answer
+    /// or a server error may have taken effect: each gets a `retried` row.
+    mutating func sending<Answer: Sendable>(
+        _ what: String, _ call: @escaping @Sendable () async throws -> Answer
+    ) async throws -> (Answer, RequestRecord?) {
+        try await writeIntent(what)
+        let trace = RequestTrace()
+        do {
+            let answer = try await run.slots.run { try await trace.collecting(call) }
+            try await recordRetried(trace)
             return (answer, trace.records.last)
+        } catch {
+            try await recordRetried(trace)
+            throw error
+        }
+    }
+
+    /// The intent of the request about to be sent: a fresh request id, which the rows after it carry.
+    mutating func writeIntent(_ what: String) async throws {
+        guard let audit = engine.audit, client.plan == nil else { return }
+        requestID = UUID().uuidString.lowercased()
+        try audit.store().holdSessionLock(engine.session)
+        var intent = result
+        intent.outcome = .intent
+        intent.message = "sending \(what)"
+        try await record(intent)
+    }
+
+    /// A `retried` row per mutating attempt before the last that got no answer or a server error.
+    func recordRetried(_ trace: RequestTrace) async throws {
+        guard requestID != nil else { return }
+        let attempts = trace.records.filter { $0.method != "GET" }
+        for (index, attempt) in attempts.dropLast().enumerated() where attempt.status.map({ $0 >= 500 }) ?? true {
+            var row = result
+            row.outcome = .retried
+            row.attempts = index + 1
+            row.message =
+                "attempt \(index + 1): " + (attempt.status.map { "HTTP \($0)" } ?? "no answer") + "; sent again"
+            try await record(row, status: attempt.status, correlationID: attempt.correlationID)
         }
     }
 
@@ -456,7 +497,8 @@ private struct Execution {
                 versionBefore: current.version, versionAfter: after?.version,
                 latencyMs: Int(row.latency / .milliseconds(1)), httpStatus: status, correlationID: correlationID,
                 overrideChecks: overridden.isEmpty ? nil : overridden.joined(separator: ","),
-                overrideReason: overridden.isEmpty ? nil : options.reason, errorMessage: row.message
+                overrideReason: overridden.isEmpty ? nil : options.reason, errorMessage: row.message,
+                requestID: requestID
             )
         )
     }

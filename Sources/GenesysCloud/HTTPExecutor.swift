@@ -57,13 +57,12 @@ public final class RequestTrace: Sendable {
 
     func append(_ record: RequestRecord) { collected.withLock { $0.append(record) } }
 
-    /// Runs `body`, noting each request attempt it makes (child tasks included), and returns both.
-    public static func collecting<Result>(
-        _ body: () async throws -> Result
-    ) async rethrows -> (result: Result, trace: RequestTrace) {
-        let trace = RequestTrace()
-        let result = try await $current.withValue(trace) { try await body() }
-        return (result, trace)
+    public init() {}
+
+    /// Runs `body`, noting in this trace each request attempt it makes (child tasks included): the
+    /// attempts stay readable when `body` throws.
+    public func collecting<Result>(_ body: () async throws -> Result) async rethrows -> Result {
+        try await Self.$current.withValue(self) { try await body() }
     }
 }
 

@@ -110,12 +110,14 @@ public final class Checkpoint: Sendable {
         if !resume { try? Data().write(to: URL(fileURLWithPath: path)) }
     }
 
-    func isDone(_ location: ScriptLocation) -> Bool {
-        completed.withLock { $0.contains(Self.key(location)) }
+    /// Whether the `command`th command (from 0) of the line at `location` completed in an earlier run.
+    func isDone(_ location: ScriptLocation, command: Int) -> Bool {
+        completed.withLock { $0.contains(Self.key(location, command)) }
     }
 
-    func markDone(_ location: ScriptLocation) {
-        let key = Self.key(location)
+    /// Notes, durably, that the `command`th command of the line at `location` completed.
+    func markDone(_ location: ScriptLocation, command: Int) {
+        let key = Self.key(location, command)
         guard completed.withLock({ $0.insert(key).inserted }) else { return }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }
@@ -125,7 +127,8 @@ public final class Checkpoint: Sendable {
         fsync(descriptor)
     }
 
-    static func key(_ location: ScriptLocation) -> String {
-        (location.stack + ["\(location.line)"]).joined(separator: ">")
+    /// `outer.cmds>inner.cmds>12#1`: the runbooks being run, the line, the command's place in it.
+    static func key(_ location: ScriptLocation, _ command: Int) -> String {
+        (location.stack + ["\(location.line)#\(command)"]).joined(separator: ">")
     }
 }

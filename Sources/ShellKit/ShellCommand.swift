@@ -15,6 +15,9 @@ public protocol ShellCommand: ParsableCommand, Sendable {
     static var isMutating: Bool { get }
     /// Whether `record` writes it down (not for commands about the shell itself: help, history, record).
     static var isRecorded: Bool { get }
+    /// Whether it checks the org's state (`expect`, `wait`): `--resume` does not check again a state the
+    /// runbook has since moved on from.
+    static var isCheck: Bool { get }
 }
 
 extension ShellCommand {
@@ -25,6 +28,7 @@ extension ShellCommand {
 
     public static var isMutating: Bool { false }
     public static var isRecorded: Bool { true }
+    public static var isCheck: Bool { false }
 }
 
 /// A builtin that takes plain words and finishes at once (`set`, `echo`, `vars`, `unset`): the shell fills

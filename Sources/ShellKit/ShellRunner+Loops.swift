@@ -17,17 +17,11 @@ extension ShellRunner {
     private func runLines(_ lines: [String], at locations: [ScriptLocation], inRunbook: Bool) async -> ExitStatus {
         var worst = ExitStatus.success
         let rehearsal = Rehearsal.current
-        let checkpoint = inRunbook ? checkpoint : nil
         for (line, location) in zip(lines, locations) {
-            if let checkpoint, checkpoint.isDone(location), isMutating(line) {
-                if rehearsal == nil { errors.write("\(location): done before, skipped\n") }
-                continue
-            }
             if let status = await changedSincePlan(location) { return status }
-            let status = await execute(line: line, location: inRunbook ? location : nil)
+            let status = await execute(line: line, location: inRunbook ? location : nil, checkpointed: inRunbook)
             await rehearsal?.finishLine(at: location)
             worst = max(worst, status)
-            if status == .success, rehearsal == nil { checkpoint?.markDone(location) }
             if let exit = await session.exitRequest { return exit }
             if await stops(after: status) { return status }
         }
@@ -127,14 +121,6 @@ extension ShellRunner {
             }
         }
         return nil
-    }
-
-    /// Whether the line's first command changes something in Genesys.
-    private func isMutating(_ line: String) -> Bool {
-        guard let name = (try? CommandLineParser.parse(line, variable: { _ in "" }))?.first?.words.first else {
-            return false
-        }
-        return catalog.command(named: name)?.isMutating ?? false
     }
 
     /// Whether the command changes something in Genesys, or runs a runbook that may.

@@ -56,8 +56,14 @@ public struct ShellRunner: Sendable {
     }
 
     /// Runs every command of `line`. With the `stop` policy a failure skips the rest of the line.
-    /// - Parameter location: `file:line` to name in error messages, for runbooks.
-    public func execute(line: String, location: ScriptLocation? = nil) async -> ExitStatus {
+    /// - Parameters:
+    ///   - location: `file:line` to name in error messages, for runbooks.
+    ///   - checkpointed: a runbook's line: with a checkpoint, each command that completes is noted, and a
+    ///     change or check that completed in an earlier run is skipped (the others run again: `use` and
+    ///     `set` rebuild the session the later commands need).
+    public func execute(line: String, location: ScriptLocation? = nil, checkpointed: Bool = false) async
+        -> ExitStatus
+    {
         // Split first, expand each command just before it runs: `set x 1; echo ${x}` sees the new x.
         let commands: [ParsedCommand]
         do {
@@ -67,7 +73,16 @@ public struct ShellRunner: Sendable {
             return .usage
         }
         var worst = ExitStatus.success
-        for command in commands {
+        let checkpoint = checkpointed ? location.flatMap { location in self.checkpoint.map { ($0, location) } } : nil
+        for (index, command) in commands.enumerated() {
+            if let (checkpoint, location) = checkpoint, checkpoint.isDone(location, command: index),
+                let type = command.words.first.flatMap(catalog.command(named:)), type.isMutating || type.isCheck
+            {
+                if Rehearsal.current == nil {
+                    errors.write(TerminalText.escaped("\(location): done before, skipped: \(command.text)") + "\n")
+                }
+                continue
+            }
             if Rehearsal.current == nil, await session.echo {
                 errors.write("+ " + TerminalText.escaped(command.text) + "\n")
             }
@@ -81,6 +96,9 @@ public struct ShellRunner: Sendable {
                 status = .usage
             }
             worst = max(worst, status)
+            if status == .success, Rehearsal.current == nil, let (checkpoint, location) = checkpoint {
+                checkpoint.markDone(location, command: index)
+            }
             if await stops(after: status) { return status }
             if await session.exitRequest != nil { break }
         }

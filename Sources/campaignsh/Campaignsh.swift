@@ -112,6 +112,11 @@ struct Campaignsh {
             actor: settings?.auditActor ?? .current(profile: nil, clientID: nil), session: session.id
         )
         components.register(webhook)
+        let actor = settings?.auditActor ?? .current(profile: nil, clientID: nil)
+        await org.onFirstUse { client in
+            await Self.closeInterruptedChanges(
+                IntentReconciler(client: client, audit: audit, actor: actor, session: session.id))
+        }
         let credentials = settings?.credentials
         let historyPath = options.historyFile ?? configuration.paths.history
         let history = interactive ? HistoryFile(path: historyPath) { credentials?.secretAppears(in: $0) ?? false } : nil
@@ -150,6 +155,23 @@ struct Campaignsh {
         return
             "campaignsh \(version) on \(settings.orgName) (\(settings.environment.apiBase.absoluteString))\(audited)\n"
             + "type 'help' for the commands, Ctrl-D to leave\n"
+    }
+
+    /// Closes the changes a shell killed earlier left unfinished, one line each on standard error; a
+    /// failure to check is a warning (the command that needed the org goes on, and reports its own).
+    static func closeInterruptedChanges(_ reconciler: IntentReconciler) async {
+        do {
+            for row in try await reconciler.reconcile() {
+                OutputDestination.standardError.write(
+                    TerminalText.escaped(
+                        "interrupted: \(row.entry.verb) \(row.entry.campaignName ?? row.entry.campaignID ?? "?") "
+                            + "(audit row \(row.seq)): \(row.entry.errorMessage ?? "")") + "\n")
+            }
+        } catch {
+            OutputDestination.standardError.write(
+                TerminalText.escaped("warning: could not check for changes an earlier shell left unfinished: \(error)")
+                    + "\n")
+        }
     }
 
     /// Plans of runbooks run against the org as ``PlannedOrg`` simulates it.

@@ -95,8 +95,12 @@ struct CommandLineOptions: Equatable {
             $0.historyFile = $1
         },
         .flag("--no-color", "No colors, even on a terminal.") { $0.noColor = true },
-        .value("--checkpoint", "file", "Log each completed runbook line to this file.") { $0.checkpoint = $1 },
-        .flag("--resume", "With --checkpoint: skip the mutations that already completed.") { $0.resume = true },
+        .value("--checkpoint", "file", "Log each completed command of the runbook to this file.") {
+            $0.checkpoint = $1
+        },
+        .flag("--resume", "With --checkpoint: skip the changes and checks that already completed.") {
+            $0.resume = true
+        },
         .value("-c", "commands", "Run these commands and exit.") { $0.commands = $1 },
         .value("-f", "file", "Run the commands of this file and exit.") { $0.file = $1 },
     ]
@@ -161,6 +165,11 @@ struct CommandLineOptions: Equatable {
             throw UsageError(message: "give --api-base and --login-base together")
         }
         if resume, checkpoint == nil { throw UsageError(message: "--resume needs --checkpoint FILE") }
+        // Lines from -c or a pipe have no file:line that a later run could find again.
+        if checkpoint != nil, file == nil, script == nil {
+            throw UsageError(
+                message: "--checkpoint works with a runbook (-f FILE or FILE), not with -c or standard input")
+        }
     }
 
     /// `campaignsh --help`, laid out as ArgumentParser lays out the shell's commands.

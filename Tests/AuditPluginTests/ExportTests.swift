@@ -15,6 +15,7 @@ struct ExportTests {
                 "command", "campaign_id", "campaign_name", "verb", "from_status", "to_status", "outcome", "attempt",
                 "version_before", "version_after", "latency_ms", "http_status", "correlation_id", "override_checks",
                 "override_reason", "error_message", "prev_hash", "hash", "hash_version", "org_region", "org_api_base",
+                "request_id",
             ])
     }
 }
@@ -56,7 +57,7 @@ extension ExportTests {
         #expect(
             csv.dropFirst().first
                 == "1,2026-12-01T00:00:00.123Z,,client-1,alice,ops-1,s-1,\"pause \"\"Q4, East\"\"\",,Q4,pause,on,,"
-                + "conflict_retry,2,3,,,409,,,,,\(String(repeating: "0", count: 64)),\(record.hash),2,,")
+                + "conflict_retry,2,3,,,409,,,,,\(String(repeating: "0", count: 64)),\(record.hash),3,,,")
     }
 
     @Test func aStopRequestEndsTheExportBetweenRows() async throws {

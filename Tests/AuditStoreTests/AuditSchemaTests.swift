@@ -19,8 +19,8 @@ import Testing
         let store = try AuditStore(path: path)
         try await store.append(AuditStoreTests.entry(1))
         #expect(try Self.columnNames(path) == AuditTable.columns.map(\.name))
-        #expect(try Self.query(path, "PRAGMA user_version") == [4])
-        #expect(try Self.query(path, "SELECT hash_version FROM audit") == [2])
+        #expect(try Self.query(path, "PRAGMA user_version") == [5])
+        #expect(try Self.query(path, "SELECT hash_version FROM audit") == [3])
     }
 
     /// The columns hash version 1 covers are those every row before `hash_version` was hashed over.
@@ -35,7 +35,7 @@ import Testing
     @Test func rowsAreHashedAndStoredAsBeforeHashVersions() async throws {
         let path = AuditStoreTests.temporaryPath()
         let records = try await AuditStore(path: path).append(contentsOf: LegacyFile.entries)
-        #expect(records.map(\.hashVersion) == [2, 2, 2, 2])
+        #expect(records.map(\.hashVersion) == [3, 3, 3, 3])
         let versionOne = records.indices.map { index in
             AuditChain.hash(
                 AuditTable.columns.map { $0.value(of: records[index]) }, version: 1,
@@ -64,7 +64,7 @@ import Testing
             try store.verify()
                 == .intact(rows: made, head: AuditAnchor(seq: Int64(made), hash: LegacyFile.hashes[made - 1])))
         #expect(try Self.columnNames(path) == AuditTable.columns.map(\.name))
-        #expect(try Self.query(path, "PRAGMA user_version") == [4])
+        #expect(try Self.query(path, "PRAGMA user_version") == [5])
 
         var read: [AuditRecord] = []
         try store.forEach { read.append($0) }
@@ -92,10 +92,10 @@ import Testing
         let store = try AuditStore(path: path)
         try await store.append(AuditStoreTests.entry(4))
         #expect(try store.verify().intactRows == 4)
-        #expect(try Self.query(path, "PRAGMA user_version") == [4])
+        #expect(try Self.query(path, "PRAGMA user_version") == [5])
     }
 
-    @Test(arguments: [0, 3, -1])
+    @Test(arguments: [0, 4, -1])
     func aRowOfAnUnknownHashVersionIsNamed(version: Int) async throws {
         let path = AuditStoreTests.temporaryPath()
         let store = try AuditStore(path: path)

@@ -134,7 +134,7 @@ import Testing
         "UPDATE audit SET seq = 100 WHERE seq = 17",
         "UPDATE audit SET prev_hash = hash WHERE seq = 25",
         "UPDATE audit SET hash = prev_hash WHERE seq = 40",
-        "INSERT INTO audit SELECT 41, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command, campaign_id, campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after, latency_ms, http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash, hash_version, org_region, org_api_base FROM audit WHERE seq = 40",
+        "INSERT INTO audit SELECT 41, time_ms, actor_profile, actor_client_id, actor_os_user, actor_host, session, command, campaign_id, campaign_name, verb, from_status, to_status, outcome, attempt, version_before, version_after, latency_ms, http_status, correlation_id, override_checks, override_reason, error_message, prev_hash, hash, hash_version, org_region, org_api_base, request_id FROM audit WHERE seq = 40",
         "UPDATE audit SET hash_version = 2 WHERE seq = 12",
     ])
     func spansReachTheVerdictOfAWalkFromTheStart(tampering: String) async throws {

@@ -16,10 +16,17 @@ import Testing
 
         var client: GenesysClient { harness.client }
 
+        /// The rows of outcomes (intents left out), once it is checked that each intent is followed by a row
+        /// of its request.
         func auditRows() throws -> [AuditRecord] {
             var rows: [AuditRecord] = []
             try audit.store().forEach { rows.append($0) }
-            return rows
+            for (index, intent) in rows.enumerated() where intent.entry.outcome == .intent {
+                #expect(
+                    rows[(index + 1)...].contains { $0.entry.requestID == intent.entry.requestID },
+                    "intent \(intent.seq) is never closed")
+            }
+            return rows.filter { $0.entry.outcome != .intent }
         }
 
         /// The correlation ids the emulator gave the requests whose "METHOD path" starts with `prefix`.

@@ -25,11 +25,12 @@ import Testing
 
             var rows: [AuditRecord] = []
             try AuditStore(path: orgFile).forEach { rows.append($0) }
-            #expect(rows.map(\.entry.actor.apiBase) == [emulator.baseURL])
-            #expect(rows.map(\.entry.actor.clientID) == ["campaignsh-sandbox"])
+            #expect(rows.map(\.entry.outcome) == [.intent, .success])  // the PUT's intent, then its outcome
+            #expect(rows.map(\.entry.actor.apiBase) == [emulator.baseURL, emulator.baseURL])
+            #expect(rows.map(\.entry.actor.clientID) == ["campaignsh-sandbox", "campaignsh-sandbox"])
             var sandboxRows: [AuditRecord] = []
             try AuditStore(path: data.appending(path: "sandbox/audit.sqlite").path).forEach { sandboxRows.append($0) }
-            #expect(sandboxRows.map(\.entry.actor.profile) == ["sandbox"])
+            #expect(sandboxRows.map(\.entry.actor.profile) == ["sandbox", "sandbox"])
             #expect(try Data(contentsOf: data.appending(path: "audit.sqlite")) == Data("not a database".utf8))
         }
     }

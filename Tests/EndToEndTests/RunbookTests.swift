@@ -187,7 +187,7 @@ import Testing
         #expect(result.stderr.contains("nothing was changed"))
         let rows = try await ShellProcess.run(
             ["--audit-db", "a.sqlite", "-c", "audit export --format jsonl"], home: home)
-        #expect(rows.stdout.split(separator: "\n").count == 1)  // only the activate before the replay
+        #expect(rows.stdout.split(separator: "\n").count == 2)  // only the activate before the replay: intent, success
     }
 
     @Test func theErrorPolicyAndParametersAndSourceCycles() async throws {

@@ -63,6 +63,20 @@ struct ShellProcess {
         }
     }
 
+    /// Starts the shell without waiting for it (output discarded), for a test that kills it.
+    static func start(_ arguments: [String], home: Home) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProduct.path("campaignsh"))
+        process.arguments = arguments
+        process.environment = home.environment
+        process.currentDirectoryURL = home.url
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     private static func runBlocking(_ arguments: [String], input: String, home: Home, wrapper: [String]) throws
         -> Result
     {

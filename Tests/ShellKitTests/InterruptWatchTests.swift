@@ -43,7 +43,7 @@ struct InterruptWatchTests {
     @Test func commandsRunByACommandAreWatchedAndSoIsTheirCaller() async throws {
         let flag = Flag()
         let watch = InterruptWatch(takeInterrupt: flag.take)
-        let started = ContinuousClock.now
+        // A 30 s sleep ends in CancellationError only if Ctrl-C cancelled it: no clock needed.
         await #expect(throws: CancellationError.self) {
             try await watch.run {
                 do {
@@ -61,7 +61,6 @@ struct InterruptWatchTests {
                 try await Task.sleep(for: .seconds(30))  // the caller's own work after it
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func aCommandsOwnErrorComesThrough() async throws {
