@@ -59,10 +59,15 @@ actor EmulatorOrg {
 
     struct Fault {
         var status: Int?
+        /// A delay, or the shortest of a range of delays when `longestDelay` is set.
         var delay: Duration?
+        var longestDelay: Duration?
         var retryAfter: Int?
         var pathPrefix: String?
+        /// How many requests it may still hit.
         var remaining: Int
+        /// The chance, in percent, that it hits a request it matches (nil: every one until `remaining` is 0).
+        var percent: Int?
     }
 
     /// `totalAvailableOutboundLines` of a campaign that is on.
@@ -76,6 +81,8 @@ actor EmulatorOrg {
     private var queueOrder: [String] = []
     private var tokens: [String: TokenWindow] = [:]
     private var faults: [Fault] = []
+    /// Draws the chances and delays of faults: seeded, so a fault campaign runs the same way again.
+    private var faultDraws = SplitMix64(seed: 1)
     private(set) var requestLog: [LoggedRequest] = []
 
     init(configuration: EmulatorConfiguration) {
@@ -201,22 +208,29 @@ actor EmulatorOrg {
         ]
     }
 
-    func addFault(status: Int?, delay: Duration?, retryAfter: Int?, pathPrefix: String?, count: Int) {
-        faults.append(
-            Fault(status: status, delay: delay, retryAfter: retryAfter, pathPrefix: pathPrefix, remaining: count))
+    func addFault(_ fault: Fault, seed: UInt64?) {
+        if let seed { faultDraws = SplitMix64(seed: seed) }
+        faults.append(fault)
     }
 
+    /// The first fault that hits a request to `path` (a fault with a chance may let it pass), with its delay
+    /// drawn when it has a range.
     private func takeFault(path: String) -> Fault? {
         let defaultScope = path.hasPrefix("/api/v2/")
-        guard
-            let index = faults.firstIndex(where: { fault in
-                fault.remaining > 0 && (fault.pathPrefix.map { path.hasPrefix($0) } ?? defaultScope)
-            })
-        else { return nil }
-        faults[index].remaining -= 1
-        let fault = faults[index]
-        if fault.remaining == 0 { faults.remove(at: index) }
-        return fault
+        for index in faults.indices {
+            let fault = faults[index]
+            guard fault.remaining > 0, fault.pathPrefix.map({ path.hasPrefix($0) }) ?? defaultScope else { continue }
+            if let percent = fault.percent, Int(faultDraws.next() % 100) >= percent { continue }
+            faults[index].remaining -= 1
+            var hit = fault
+            if let shortest = fault.delay, let longest = fault.longestDelay, longest > shortest {
+                let span = UInt64((longest - shortest) / .milliseconds(1))
+                hit.delay = shortest + .milliseconds(Int64(faultDraws.next() % (span + 1)))
+            }
+            if faults[index].remaining == 0 { faults.remove(at: index) }
+            return hit
+        }
+        return nil
     }
 
     private static func faultCode(_ status: Int) -> String {
@@ -828,5 +842,22 @@ public struct LoggedRequest: Codable, Sendable, Equatable {
         entry["correlationId"] = .string(correlationId)
         entry["time"] = .string(time)
         return .object(entry)
+    }
+}
+
+/// A small seeded generator (SplitMix64): the same seed draws the same faults.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -171,18 +171,23 @@ struct EmulatorResponder: HTTPResponder {
                 return .noContent
             case ("POST", ["v1", "faults"]):
                 var fault = try ControlDocument(body)
-                let (status, delay, retryAfter) = (
-                    fault.count("status"), fault.count("delayMs"), fault.count("retryAfter")
+                let (status, delay, longestDelay, retryAfter) = (
+                    fault.count("status"), fault.count("delayMs"), fault.count("delayMaxMs"), fault.count("retryAfter")
                 )
-                let (path, count) = (fault.text("path"), fault.count("count"))
+                let (path, count, percent, seed) = (
+                    fault.text("path"), fault.count("count"), fault.count("percent"), fault.count("seed")
+                )
                 try fault.check()
                 guard status != nil || delay != nil else {
                     return .badRequest("a fault needs \"status\" or \"delayMs\"")
                 }
+                if let percent, !(1...100).contains(percent) { return .badRequest("\"percent\" is 1 to 100") }
                 await org.addFault(
-                    status: status, delay: delay.map { .milliseconds($0) }, retryAfter: retryAfter, pathPrefix: path,
-                    count: count ?? 1
-                )
+                    .init(
+                        status: status, delay: delay.map { .milliseconds($0) },
+                        longestDelay: longestDelay.map { .milliseconds($0) }, retryAfter: retryAfter,
+                        pathPrefix: path, remaining: count ?? (percent == nil ? 1 : Int.max), percent: percent),
+                    seed: seed.map(UInt64.init))
                 return .noContent
             case ("POST", ["v1", "tokens", "revoke"]):
                 await org.revokeTokens()

@@ -1,3 +1,4 @@
+import AuditStore
 import Foundation
 import GenesysEmulator
 import GenesysTestSupport
@@ -44,5 +45,84 @@ import Testing
         #expect(
             result.stdout.components(separatedBy: "its status could not be read").count - 1 == count,
             "\(result.stdout)")
+    }
+
+    /// The fault campaign: 10 % of requests answered 503, 429 bursts with Retry-After, a tenth delayed
+    /// 200–800 ms, another admin editing a fifth of the campaigns, the token revoked mid-run; over a bulk
+    /// pause of 50, a bulk activate of the same 50 and a bulk archive of 200. Every campaign ends right,
+    /// each intent has one outcome, nothing took effect twice, and the chain verifies.
+    @Test func aFaultCampaignOverBulkRunsEndsRight() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.seed = EmulatorSeed.bulk(250, like: "Q4_Promo_East")
+        configuration.stoppingDelay = .milliseconds(300)
+        configuration.rateLimit = 100_000
+        configuration.maxActiveCampaigns = 1_000
+        try await GenesysEmulator.withRunning(configuration) { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let control = emulator.baseURL + "/emulator/v1"
+            for fault in [
+                #"{"status":503,"percent":10,"seed":7}"#, #"{"delayMs":200,"delayMaxMs":800,"percent":10}"#,
+                #"{"status":429,"retryAfter":1,"count":3}"#,
+            ] {
+                #expect(try await RawHTTP.send(.POST, control + "/faults", body: fault).status == 204)
+            }
+            let ids = (1...250).map { String(format: "b0000000-0000-4000-8000-%012d", $0) }
+            for id in ids.enumerated().filter({ $0.offset % 5 == 0 }).map(\.element) {
+                _ = try await RawHTTP.send(.POST, control + "/campaigns/\(id)/bump", body: #"{"beforeNextPuts":1}"#)
+            }
+            let kept = (201...250).map { String(format: "Bulk_%03d", $0) }.joined(separator: " ")
+            let archived = (1...200).map { String(format: "Bulk_%03d", $0) }.joined(separator: " ")
+            let revoke = Task {
+                try await Task.sleep(for: .seconds(2))
+                _ = try await RawHTTP.send(.POST, control + "/tokens/revoke", body: "{}")
+            }
+            var summaries: [String] = []
+            // The archive first: with 250 on, the org is over the 50 running campaigns activate allows.
+            for line in [
+                "archive \(archived) --yes", "pause \(kept) --yes",
+                "activate \(kept) --yes --override agents,lines --reason 'one queue for all fifty'",
+            ] {
+                let started = ContinuousClock.now
+                let result = try await ShellProcess.run(["-c", line + " --format csv"], home: home)
+                print("fault campaign: \(line.prefix(while: { $0 != " " })) took \(ContinuousClock.now - started)")
+                #expect(result.status == 0, "\(line.prefix(20))…: \(result.stderr.suffix(3000))")
+                summaries.append(result.stdout)
+            }
+            _ = try await revoke.value
+
+            // Every campaign ends right.
+            let left = try await ShellProcess.run(
+                ["-c", "campaigns --name Bulk_ --format csv --no-headers"], home: home)
+            let rows = left.stdout.split(whereSeparator: \.isNewline).map { $0.split(separator: ",") }
+            #expect(rows.count == 50 && rows.allSatisfy { $0.count > 2 && $0[2] == "on" }, "\(left.stdout)")
+            // Nothing took effect twice: per campaign, one stop, PUT and DELETE at most that the server took.
+            let applied = await emulator.requests().filter { (200..<300).contains($0.status) && $0.method != "GET" }
+            for id in ids {
+                let mine = applied.filter { $0.path.contains(id) }
+                #expect(mine.filter { $0.path.hasSuffix("/stop") }.count <= 1, "\(id): \(mine)")
+                #expect(mine.filter { $0.method == "PUT" }.count <= 1, "\(id): \(mine)")
+                #expect(mine.filter { $0.method == "DELETE" }.count <= 1, "\(id): \(mine)")
+            }
+            // Each intent has one outcome, and the chain verifies.
+            let audit = try AuditStore(
+                path: home.url.appending(path: "data/campaignsh/127.0.0.1-campaign/audit.sqlite").path)
+            var entries: [AuditEntry] = []
+            try audit.forEach { entries.append($0.entry) }
+            #expect(try audit.openIntents().isEmpty)
+            let outcomes = Dictionary(
+                grouping: entries.filter { $0.requestID != nil && $0.outcome != .intent && $0.outcome != .retried },
+                by: \.requestID)
+            let intents = entries.filter { $0.outcome == .intent }
+            #expect(intents.allSatisfy { outcomes[$0.requestID]?.count == 1 }, "an intent without exactly one outcome")
+            #expect(
+                try audit.verify()
+                    == .intact(rows: entries.count, head: try audit.recent(.init(), limit: 1).last?.anchor))
+            let retried = entries.filter { $0.outcome == .retried }.count
+            let faults = await emulator.requests().filter { $0.status == 503 || $0.status == 429 }.count
+            print(
+                "fault campaign: \(intents.count) intents, \(retried) retried attempts, \(faults) faults answered, \(entries.filter { $0.outcome == .conflictRetry }.count) conflict retries"
+            )
+        }
     }
 }
