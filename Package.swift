@@ -203,7 +203,7 @@ let package = Package(
             ],
             path: "Tests/GenesysTestSupport"
         ),
-        .testTarget(name: "ShellKitTests", dependencies: ["ShellKit"]),
+        .testTarget(name: "ShellKitTests", dependencies: ["ShellKit", "GenesysTestSupport"]),
         .testTarget(name: "AuditPluginTests", dependencies: ["AuditPlugin", "AuditStore", "ShellKit"]),
         .testTarget(
             name: "CampaignControlTests",
@@ -230,7 +230,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "ShellConfigurationTests", dependencies: ["ShellConfiguration", "CampaignControl", "GenesysCloud"]
+            name: "ShellConfigurationTests",
+            dependencies: ["ShellConfiguration", "CampaignControl", "GenesysCloud", "GenesysTestSupport"]
         ),
         .testTarget(name: "JSONDocumentTests", dependencies: ["JSONDocument"]),
         .testTarget(

@@ -126,7 +126,7 @@ struct Use: ShellCommand {
         let found = try await context.campaign(campaign)
         guard let id = found.id else { throw ShellError.failure("the campaign has no id") }
         try await context.org.use(CampaignReference(id: id, name: found.name ?? id))
-        context.recording.replaceCommand(with: "use \(ShellQuoting.quote(found.name ?? id))  # id \(id)")
+        context.recording.replaceCommand(with: "use \(ShellQuoting.campaignWord(name: found.name, id: id))  # id \(id)")
         context.note("using \(found.name ?? id) (\(found.campaignStatus?.rawValue ?? "?"))")
     }
 }

@@ -168,7 +168,7 @@ extension CommandContext {
         recording.before(
             campaigns.map { campaign in
                 "expect status == \(campaign.campaignStatus?.rawValue ?? "?") --campaign "
-                    + "\(ShellQuoting.quote(campaign.name ?? campaign.id ?? ""))  # id \(campaign.id ?? "?")"
+                    + "\(ShellQuoting.campaignWord(name: campaign.name, id: campaign.id))  # id \(campaign.id ?? "?")"
             })
         if let replayed = await replayableCommand(arguments, campaigns) { recording.replaceCommand(with: replayed) }
     }
@@ -196,8 +196,8 @@ extension CommandContext {
             }
             kept.append(word)
         }
-        let names = campaigns.map { $0.name ?? $0.id ?? "" }
-        var line = ([verb] + names + kept).map(ShellQuoting.quote).joined(separator: " ")
+        let names = campaigns.map { ShellQuoting.campaignWord(name: $0.name, id: $0.id) }
+        var line = ([ShellQuoting.quote(verb)] + names + kept.map(ShellQuoting.quote)).joined(separator: " ")
         switch parsed.redirection {
         case .write(let path)?: line += " > " + ShellQuoting.quote(path)
         case .append(let path)?: line += " >> " + ShellQuoting.quote(path)

@@ -10,9 +10,19 @@ enum DotEnv {
             if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
             guard let equals = line.firstIndex(of: "=") else { return nil }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            // A name a shell could export: anything else is not a variable.
+            guard let first = key.unicodeScalars.first,
+                first == "_" || (first.isASCII && first.properties.isAlphabetic),
+                key.unicodeScalars.allSatisfy({
+                    $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0)
+                })
+            else { return nil }
             var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote {
-                value = String(value.dropFirst().dropLast())
+            if let quote = value.first, quote == "\"" || quote == "'",
+                let end = value.dropFirst().firstIndex(of: quote)
+            {
+                // Quoted: what is inside; a comment may follow the closing quote.
+                value = String(value[value.index(after: value.startIndex)..<end])
             } else if let comment = value.range(of: " #") {
                 value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
             }

@@ -123,6 +123,21 @@ struct ProfileFile {
         if let nul = lines.firstIndex(where: { $0.contains(0) }) {
             throw ConfigurationError("\(path):\(nul + 1): invalid TOML: a NUL character")
         }
+        // toml++ (under TOMLKit) aborts the process on a table header whose name starts with anything but a
+        // key (`[.prod]`, `[= "x"`, `[[ .a]]`) instead of reporting it (found by fuzzing): refused here first.
+        for (index, line) in lines.enumerated() {
+            let text = String(decoding: line, as: UTF8.self).drop { $0 == " " || $0 == "\t" }
+            guard text.hasPrefix("[") else { continue }
+            let brackets = text.prefix(while: { $0 == "[" }).count
+            let name = text.dropFirst(brackets).drop(while: { $0 == " " || $0 == "\t" })
+            guard brackets <= 2, let first = name.first, first.isASCII,
+                first.isLetter || first.isNumber || "_-\"'".contains(first)
+            else {
+                throw ConfigurationError(
+                    "\(path):\(index + 1): invalid TOML: a table name starts with a letter, a digit, '_', '-' or a quote"
+                )
+            }
+        }
         do {
             return try TOMLTable(string: String(decoding: data, as: UTF8.self))
         } catch let error as TOMLParseError {

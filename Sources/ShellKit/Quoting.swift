@@ -2,13 +2,20 @@
 // completion that uses it: campaign names with spaces or quotes complete to a word that runs.
 
 public enum ShellQuoting {
-    /// The characters with a meaning to the command line parser.
-    public static let special = " \t\n'\"\\;|>#$"
+    /// The characters with a meaning to the command line parser (CR separates words like a space).
+    public static let special = " \t\r\n'\"\\;|>#$"
 
     /// `word` as one word of a command line: as is when it can be, otherwise in single quotes.
     public static func quote(_ word: String) -> String {
         let plain = !word.isEmpty && !word.unicodeScalars.contains { special.unicodeScalars.contains($0) }
         return plain ? word : "'" + insideSingleQuotes(word) + "'"
+    }
+
+    /// How a runbook names a campaign: its name as one word, or its id when the name holds a line break
+    /// (a runbook is read line by line, so no quoting keeps such a name whole).
+    public static func campaignWord(name: String?, id: String?) -> String {
+        guard let name, !name.contains(where: \.isNewline) else { return quote(id ?? name ?? "") }
+        return quote(name)
     }
 
     /// `word` for between single quotes: a single quote cannot appear there, so close, escape it, reopen.
