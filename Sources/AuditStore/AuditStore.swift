@@ -27,7 +27,10 @@ public final class AuditStore: Sendable {
             // Reads map the file rather than copy it page by page (`verify` and `export` read all of it); up to
             // 1 GiB of address space, shared with the page cache.
             configuration.prepareDatabase { try $0.execute(sql: "PRAGMA mmap_size = 1073741824") }
+            let isNew = !FileManager.default.fileExists(atPath: path)
             database = try Self.openPool(path: path, configuration: configuration)
+            // Commands and who ran them are nobody else's business: a new file is the owner's only.
+            if isNew { chmod(path, 0o600) }
             // After the pool is open: opening it switches the writer to WAL and to `synchronous = NORMAL`
             // (GRDB's `setUpWALMode`), which syncs at checkpoints only, so a commit could be lost with power.
             try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }

@@ -30,6 +30,22 @@ enum DotEnv {
         }
     }
 
+    /// Why `directory/.env` puts a secret at risk, if it does: others may read it and it sets a variable
+    /// whose name says secret, password or token.
+    static func exposedSecret(in directory: URL) -> String? {
+        let path = directory.appending(path: ".env").path
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o077 != 0,
+            let text = try? String(contentsOfFile: path, encoding: .utf8)
+        else { return nil }
+        let secrets = parse(text).map(\.0).filter { name in
+            ["SECRET", "PASSWORD", "TOKEN"].contains { name.uppercased().contains($0) }
+        }
+        guard let first = secrets.first else { return nil }
+        return
+            "\(path) sets \(first) but others can read it (mode \(String(info.st_mode & 0o777, radix: 8))); run chmod 600 on it"
+    }
+
     /// `environment` with the variables of `directory/.env` it lacks; a missing or unreadable file adds none.
     static func merged(into environment: [String: String], from directory: URL) -> [String: String] {
         guard let text = try? String(contentsOfFile: directory.appending(path: ".env").path, encoding: .utf8) else {

@@ -63,6 +63,8 @@ public struct OrgConfiguration: Sendable {
     /// Found through `environment`, so `.env` may move them too.
     public let paths: ShellPaths
     public var configPath: String { paths.configFile }
+    /// What the operator should fix but that does not stop the shell (a `.env` with a secret others can read).
+    public private(set) var warnings: [String] = []
 
     /// Reads `.env` and `config.toml`; a missing file is no error, an invalid one is.
     /// - Throws: one line naming the file (and the line of a TOML error), or a config file that holds a
@@ -70,6 +72,7 @@ public struct OrgConfiguration: Sendable {
     public init(environment processEnvironment: [String: String], workingDirectory: URL) throws(ConfigurationError) {
         environment = DotEnv.merged(into: processEnvironment, from: workingDirectory)
         paths = ShellPaths(environment: environment)
+        if let problem = DotEnv.exposedSecret(in: workingDirectory) { warnings.append(problem) }
         guard let (data, mode) = try Self.read(paths.configFile) else {
             profiles = []
             defaultProfile = nil

@@ -92,10 +92,16 @@ extension ShellRunner {
             report(.usage("runbooks nested deeper than \(Self.maxSourceDepth)"), location: parent)
             return .usage
         }
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard let data = try? Data(contentsOf: url) else {
             report(.usage("cannot read \(url.path)"), location: parent)
             return .usage
         }
+        let rawLines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if let bad = rawLines.firstIndex(where: { String(validating: $0, as: UTF8.self) == nil }) {
+            report(.usage("\(url.path):\(bad + 1): not UTF-8 text"), location: parent)
+            return .usage
+        }
+        let text = String(decoding: data, as: UTF8.self)
         let lines = text.components(separatedBy: "\n")
         let locations = lines.indices.map { ScriptLocation(file: url.path, line: $0 + 1, stack: stack) }
         if let status = await bindParameters(lines, locations) { return status }

@@ -27,6 +27,9 @@ struct Campaignsh {
         let environment = ProcessInfo.processInfo.environment
         let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let configuration = try OrgConfiguration(environment: environment, workingDirectory: workingDirectory)
+        for warning in configuration.warnings {
+            OutputDestination.standardError.write(TerminalText.escaped("warning: " + warning) + "\n")
+        }
         let status: ExitStatus
         if options.sandbox {
             var sandboxConfiguration = EmulatorConfiguration()

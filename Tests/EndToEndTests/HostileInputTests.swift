@@ -67,4 +67,27 @@ import Testing
                 == "error: 'pause' takes at most 1000 words; this one has 16000; select many campaigns with --all and --name, --status or --queue\n"
         )
     }
+
+    /// A runbook that is not UTF-8 names its line; a `.env` with a secret others can read is warned about;
+    /// a new audit file is its owner's only.
+    @Test func filesThatPutTheRunOrASecretAtRiskAreNamed() async throws {
+        let home = try ShellProcess.Home()
+        try Data("echo ok\necho \u{1}".utf8 + [0xFF, 0xFE, 0x0A]).write(to: home.url.appending(path: "bad.cmds"))
+        let bad = try await ShellProcess.run(["--sandbox", "-f", "bad.cmds"], home: home)
+        #expect(bad.status == 2 && bad.stderr.hasSuffix("bad.cmds:2: not UTF-8 text\n"), "\(bad.stderr)")
+
+        let dotEnv = home.url.appending(path: ".env")
+        try "GENESYS_CLIENT_SECRET=x\n".write(to: dotEnv, atomically: true, encoding: .utf8)
+        chmod(dotEnv.path, 0o644)
+        let warned = try await ShellProcess.run(["--sandbox", "--audit-db", "a.sqlite", "-c", "audit"], home: home)
+        #expect(
+            warned.stderr.contains("sets GENESYS_CLIENT_SECRET but others can read it (mode 644)"), "\(warned.stderr)")
+        #expect(!warned.stderr.contains("=x"))
+        let mode = try FileManager.default.attributesOfItem(atPath: home.url.appending(path: "a.sqlite").path)[
+            .posixPermissions]
+        #expect(mode as? Int == 0o600)
+        chmod(dotEnv.path, 0o600)
+        let quiet = try await ShellProcess.run(["--sandbox", "-c", "version"], home: home)
+        #expect(!quiet.stderr.contains("warning"), "\(quiet.stderr)")
+    }
 }

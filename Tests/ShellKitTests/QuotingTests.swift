@@ -20,6 +20,14 @@ struct QuotingTests {
         #expect(ShellQuoting.quote("") == "''")
     }
 
+    /// A runbook is read line by line: a name with a line break is written as the campaign's id.
+    @Test func aCampaignWithALineBreakInItsNameIsWrittenByItsId() {
+        #expect(ShellQuoting.campaignWord(name: "Spring Sale", id: "c-1") == "'Spring Sale'")
+        #expect(ShellQuoting.campaignWord(name: "Two\nLines", id: "c-1") == "c-1")
+        #expect(ShellQuoting.campaignWord(name: "Carriage\rReturn", id: "c-2") == "c-2")
+        #expect(ShellQuoting.quote("a\rb") == "'a\rb'")
+    }
+
     @Test func theRequestSplitsTheCurrentCommandAtTheCursor() throws {
         let afterSpace = try #require(CompletionRequest(lineUpToCursor: "echo x; pause --yes "))
         #expect(afterSpace.words == ["pause", "--yes"])
