@@ -84,6 +84,8 @@ actor EmulatorOrg {
     /// Draws the chances and delays of faults: seeded, so a fault campaign runs the same way again.
     private var faultDraws = SplitMix64(seed: 1)
     private(set) var requestLog: [LoggedRequest] = []
+    /// Every token issued, revoked or not: what a test searches the client's files for.
+    private(set) var issuedTokens: [String] = []
 
     init(configuration: EmulatorConfiguration) {
         self.configuration = configuration
@@ -131,6 +133,7 @@ actor EmulatorOrg {
     func issueToken(clientID: String, clientSecret: String) -> String? {
         guard clientID == configuration.clientID, clientSecret == configuration.clientSecret else { return nil }
         let token = Self.randomToken()
+        issuedTokens.append(token)
         let now = clock.now
         tokens[token] = TokenWindow(
             expiresAt: now + .seconds(configuration.tokenLifetimeSeconds), windowStart: now, count: 0

@@ -72,4 +72,9 @@ public struct RunningEmulator: Sendable {
     public func requests() async -> [LoggedRequest] {
         await org.requestLog
     }
+
+    /// Every access token issued so far.
+    public func issuedTokens() async -> [String] {
+        await org.issuedTokens
+    }
 }

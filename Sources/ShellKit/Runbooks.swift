@@ -65,15 +65,20 @@ public actor Recorder {
 
     public func start(_ path: String, force: Bool) throws(ShellError) {
         guard self.path == nil else { throw .usage("already recording to \(self.path!)", hint: "'record stop' first") }
-        if !force, FileManager.default.fileExists(atPath: path) {
-            throw .usage("\(path) exists", hint: "use --force to overwrite it")
-        }
+        try Self.check(path, force: force)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .failure("cannot write \(path): \(String(cString: strerror(errno)))") }
         self.descriptor = descriptor
         self.path = path
         written = 0
         write("# recorded by campaignsh on \(Date().formatted(Date.ISO8601FormatStyle()))")
+    }
+
+    /// Refuses to overwrite `path` unless forced.
+    nonisolated static func check(_ path: String, force: Bool) throws(ShellError) {
+        if !force, FileManager.default.fileExists(atPath: path) {
+            throw .usage("\(path) exists", hint: "use --force to overwrite it")
+        }
     }
 
     /// Stops recording; returns the file and how many commands it holds.

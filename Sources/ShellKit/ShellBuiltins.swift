@@ -240,6 +240,8 @@ struct RecordCommand: ShellCommand {
 
         func run(in context: CommandContext) async throws {
             let path = URL(fileURLWithPath: file, relativeTo: context.shell.workingDirectory).path
+            // A plan writes no file: it checks that apply could.
+            guard Rehearsal.current == nil else { return try Recorder.check(path, force: force) }
             try await context.shell.recorder.start(path, force: force)
             context.note("recording to \(path)")
         }
@@ -251,6 +253,7 @@ struct RecordCommand: ShellCommand {
             commandName: "stop", abstract: "Stop recording.", discussion: "Example: record stop")
 
         func run(in context: CommandContext) async throws {
+            guard Rehearsal.current == nil else { return }  // a plan started no recording
             let (path, count) = try await context.shell.recorder.stop()
             context.note("recorded \(count) command\(count == 1 ? "" : "s") in \(path)")
         }

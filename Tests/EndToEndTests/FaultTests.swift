@@ -125,4 +125,55 @@ import Testing
             )
         }
     }
+
+    /// Four shells pausing overlapping sets of campaigns at once, on one audit file: each ends as its
+    /// summary says, every campaign each touched has its outcome row in that shell's session, and the
+    /// chain they wrote together verifies.
+    @Test func fourShellsOnOverlappingCampaignsKeepOneChain() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.seed = EmulatorSeed.bulk(40, like: "Q4_Promo_East")
+        configuration.stoppingDelay = .milliseconds(500)
+        configuration.rateLimit = 100_000
+        try await GenesysEmulator.withRunning(configuration) { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let audit = home.url.appending(path: "shared.sqlite").path
+            let ranges = [1...15, 8...22, 16...30, 1...40]
+            let results = try await withThrowingTaskGroup(of: (Int, ShellProcess.Result).self) { group in
+                for (index, range) in ranges.enumerated() {
+                    let names = range.map { String(format: "Bulk_%03d", $0) }.joined(separator: " ")
+                    group.addTask {
+                        (
+                            index,
+                            try await ShellProcess.run(
+                                ["--audit-db", audit, "-c", "pause \(names) --yes --format csv"], home: home)
+                        )
+                    }
+                }
+                var results: [Int: ShellProcess.Result] = [:]
+                for try await (index, result) in group { results[index] = result }
+                return results
+            }
+            let store = try AuditStore(path: audit)
+            var rows: [AuditRecord] = []
+            try store.forEach { rows.append($0) }
+            #expect(try store.verify() == .intact(rows: rows.count, head: rows.last?.anchor))
+            #expect(try store.openIntents().isEmpty)
+            let sessions = Dictionary(grouping: rows.filter { $0.entry.outcome != .intent }, by: \.entry.session)
+            #expect(sessions.count == 4)
+            for (index, range) in ranges.enumerated() {
+                let result = try #require(results[index])
+                #expect(result.status == 0, "shell \(index): \(result.stderr)")
+                // Its summary: one line per campaign, each stopped by it (success) or found stopped (noop).
+                let lines = result.stdout.split(whereSeparator: \.isNewline).dropFirst()
+                #expect(lines.count == range.count, "shell \(index): \(result.stdout)")
+                #expect(lines.allSatisfy { $0.contains(",success,") || $0.contains(",noop,") }, "\(result.stdout)")
+            }
+            // No lost row: each shell's session holds one outcome per campaign it named.
+            #expect(sessions.values.map(\.count).sorted() == ranges.map(\.count).sorted())
+            let left = try await ShellProcess.run(
+                ["-c", "campaigns --status on --format csv --no-headers"], home: home)
+            #expect(left.stdout.isEmpty, "still on: \(left.stdout)")
+        }
+    }
 }

@@ -23,6 +23,7 @@ import Testing
                     GENESYS_API_BASE=\(api)
                     GENESYS_LOGIN_BASE=\(login == nil ? emulator.baseURL : hostileLogin)
                     """.write(to: home.url.appending(path: ".env"), atomically: true, encoding: .utf8)
+                    chmod(home.url.appending(path: ".env").path, 0o600)
                     let result = try await ShellProcess.run(["-c", line], home: home)
                     return (result, server.requests)
                 }

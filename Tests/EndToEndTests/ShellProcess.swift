@@ -37,6 +37,7 @@ struct ShellProcess {
             export GENESYS_API_BASE=\(baseURL)
             GENESYS_LOGIN_BASE=\(baseURL)  # the same server
             """.write(to: url.appending(path: ".env"), atomically: true, encoding: .utf8)
+            chmod(url.appending(path: ".env").path, 0o600)  // it holds a secret: the shell warns otherwise
         }
 
         deinit { try? FileManager.default.removeItem(at: url) }
