@@ -162,6 +162,21 @@ public actor PlannedOrg: ChangePlan {
         note("POST", id, after, "campaignStatus \(before?.rawValue ?? "none") → stopping → off", suffix: "/stop")
     }
 
+    /// A wait in the plan for a campaign whose own stop (not the plan's) is under way: the plan cannot
+    /// watch it, so it assumes the stop ends `off` and says apply waits for it; the status it then has.
+    public func settleStopping(id: String) -> CampaignStatus? {
+        guard var campaign = known[id] else { return nil }
+        let before = campaign.campaignStatus
+        guard before == .stopping || before == .forcedStopping else { return before }
+        campaign.campaignStatus = before == .forcedStopping ? .forcedOff : .off
+        store(campaign)
+        note(
+            "GET", id, campaign,
+            "campaignStatus \(before?.rawValue ?? "?") → \(campaign.campaignStatus?.rawValue ?? "off") "
+                + "(a stop already under way; apply waits for it)")
+        return campaign.campaignStatus
+    }
+
     /// Genesys refuses to delete a campaign that runs.
     public func delete(id: String) throws -> Campaign? {
         let current = try current(id, "DELETE")

@@ -119,6 +119,11 @@ public actor StatusWaiter {
     /// Returns once the campaign is off, forced off, complete or invalid, or when the run's timeout is spent.
     public func untilNotDialing(_ id: String, lastKnown: CampaignStatus?) async throws -> Outcome {
         if let lastKnown, lastKnown.isSettledOff { return Outcome(status: lastKnown, timedOut: false) }
+        // A plan's own stops end off at once; a stop it did not make it cannot watch (polling the live org
+        // in simulated time would spin): it assumes the stop ends, and apply waits for it.
+        if let plan = client.plan as? PlannedOrg, let status = await plan.settleStopping(id: id) {
+            return Outcome(status: status, timedOut: !status.isSettledOff)
+        }
         if let lastKnown { lastStatus[id] = lastKnown }
         let deadline = options.clock.now() + options.timeout
         started = started ?? options.clock.now()

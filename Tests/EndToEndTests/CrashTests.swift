@@ -63,6 +63,38 @@ import Testing
         }
     }
 
+    /// Killed while the pause waits for its campaigns to stop (every stop sent and recorded): nothing is
+    /// open, and the resumed pause waits on without sending a stop again.
+    @Test func killedWhileThePauseWaitsThenResumed() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.stoppingDelay = .seconds(3)
+        try await GenesysEmulator.withRunning(configuration) { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            try "on-error stop\npause \(Self.onCampaigns.joined(separator: " ")) --yes\n".write(
+                to: home.url.appending(path: "r.cmds"), atomically: true, encoding: .utf8)
+            let audit = home.url.appending(path: "a.sqlite").path
+            let store = try AuditStore(path: audit)
+            let shell = try ShellProcess.start(["--audit-db", audit, "--checkpoint", "cp", "r.cmds"], home: home)
+            try await Self.eventually {
+                var outcomes = 0
+                try store.forEach { if $0.entry.outcome == .success { outcomes += 1 } }
+                return outcomes == 3
+            }
+            kill(shell.processIdentifier, SIGKILL)
+            shell.waitUntilExit()
+            #expect(try store.openIntents().isEmpty)
+
+            let resumed = try await ShellProcess.run(
+                ["--audit-db", audit, "--checkpoint", "cp", "--resume", "r.cmds"], home: home)
+            #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+            #expect(await Self.stops(emulator) == 3, "a stop was sent again")
+            let statuses = try await ShellProcess.run(
+                ["--audit-db", audit, "-c", "campaigns --status on --format csv --no-headers"], home: home)
+            #expect(statuses.stdout.isEmpty, "still on: \(statuses.stdout)")
+        }
+    }
+
     /// The trial's case: `use X; activate` done, killed in the next line's wait. The resume runs `use` again
     /// (the session the later lines need) but not `activate`, and goes on from the wait.
     @Test func resumeRepeatsNoChangeAndSkipsNone() async throws {

@@ -7,6 +7,9 @@ import Testing
 
 /// Faults in the middle of a bulk change: the run ends with its summary and a truthful status.
 @Suite struct FaultTests {
+    /// The seed of the fault campaign's draws (`scripts/soak` gives each round its own).
+    static let faultSeed = ProcessInfo.processInfo.environment["FAULT_SEED"].flatMap(UInt64.init) ?? 7
+
     /// Starts `pause --all --status on` and, once every stop is sent, makes the next `failures` API
     /// requests answer 503 (the waiter's polls).
     static func pauseWithFailingPolls(failures: Int, timeout: String) async throws -> (ShellProcess.Result, Int) {
@@ -62,7 +65,8 @@ import Testing
             try home.writeDotEnv(baseURL: emulator.baseURL)
             let control = emulator.baseURL + "/emulator/v1"
             for fault in [
-                #"{"status":503,"percent":10,"seed":7}"#, #"{"delayMs":200,"delayMaxMs":800,"percent":10}"#,
+                #"{"status":503,"percent":10,"seed":\#(Self.faultSeed)}"#,
+                #"{"delayMs":200,"delayMaxMs":800,"percent":10}"#,
                 #"{"status":429,"retryAfter":1,"count":3}"#,
             ] {
                 #expect(try await RawHTTP.send(.POST, control + "/faults", body: fault).status == 204)

@@ -121,6 +121,25 @@ import Testing
         }
     }
 
+    /// A pause of a campaign already stopping (someone else's stop): the plan assumes the stop ends and
+    /// says apply waits for it, reading the org once rather than polling it in simulated time.
+    @Test func aPlanDoesNotWatchAStopItDidNotMake() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.stoppingDelay = .seconds(30)
+        try await GenesysEmulator.withRunning(configuration) { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let stopped = try await ShellProcess.run(["-c", "pause Q4_Promo_East --no-wait"], home: home)
+            #expect(stopped.status == 0, "\(stopped.stderr)")
+            let before = await emulator.requests().count
+            let plan = try await ShellProcess.run(["--dry-run", "-c", "pause Q4_Promo_East; echo done"], home: home)
+            #expect(plan.status == 0, "\(plan.stderr)")
+            #expect(
+                plan.stdout.contains("stopping → off (a stop already under way; apply waits for it)"), "\(plan.stdout)")
+            #expect(await emulator.requests().count - before < 10)
+        }
+    }
+
     /// A wait on what only time changes is left to apply, and the plan says so.
     @Test func thePlanNamesTheChecksLeftForApply() async throws {
         let home = try ShellProcess.Home()
