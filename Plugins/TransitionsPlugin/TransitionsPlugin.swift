@@ -269,8 +269,11 @@ extension CommandContext {
         configure: (inout TransitionOptions) -> Void = { _ in }
     ) async throws {
         let engine = try await engine()
-        let campaigns = try await selectedCampaigns(arguments, client: engine.client)
-        guard !campaigns.isEmpty else { throw ShellError.failure("no campaign matches") }
+        let (campaigns, alreadyArchived) =
+            verb == .archive && !arguments.all && !arguments.campaigns.isEmpty
+            ? try await namedForArchive(arguments.campaigns, client: engine.client)
+            : (try await selectedCampaigns(arguments, client: engine.client), [])
+        guard !campaigns.isEmpty || !alreadyArchived.isEmpty else { throw ShellError.failure("no campaign matches") }
         var options = TransitionOptions()
         let sessionDryRun = await session.dryRun
         // While a runbook is planned, the plan is the dry run: its changes go to the simulated org.
@@ -285,7 +288,46 @@ extension CommandContext {
         }
         try await noteForRecording(arguments, campaigns)
         try await perform(
-            verb, campaigns.map(TransitionSubject.campaign), options: options, parallel: arguments.parallel)
+            verb, campaigns.map(TransitionSubject.campaign) + alreadyArchived.map(TransitionSubject.archived),
+            options: options, parallel: arguments.parallel)
+    }
+
+    /// The campaigns `names` name for an archive, and those of them that no longer exist because this
+    /// audit's archive holds them (an archive that ended, or was killed, after its DELETE): archiving those
+    /// again is a no-op, as pausing an off campaign is, so a resumed runbook does not fail on its own work.
+    private func namedForArchive(_ names: [String], client: GenesysClient) async throws
+        -> ([Campaign], [ArchivedCampaign])
+    {
+        let resolver = CampaignResolver(client: client)
+        var live: [Campaign] = []
+        var archived: [ArchivedCampaign] = []
+        for wanted in names {
+            do {
+                live.append(try await resolver.resolve(wanted))
+            } catch CampaignResolver.Failure.notFound {
+                guard let held = try await heldInArchive(wanted, client: client) else {
+                    throw CampaignResolver.Failure.notFound(wanted)
+                }
+                archived.append(held)
+            }
+        }
+        return (live, archived)
+    }
+
+    /// The archive entry, not restored, of `wanted` (old id or name), if its campaign is gone from Genesys.
+    private func heldInArchive(_ wanted: String, client: GenesysClient) async throws -> ArchivedCampaign? {
+        guard let audit = components.get(AuditLog.self) else { return nil }
+        let stored = try audit.store().archives()
+        let archives = try await org.plan?.archives(stored) ?? stored
+        guard
+            let held = archives.last(where: { ($0.campaignID == wanted || $0.name == wanted) && $0.restoredAs == nil })
+        else { return nil }
+        do {
+            _ = try await client.campaign(id: held.campaignID)
+            return nil  // it still exists, under another name: not this one
+        } catch let error as GenesysError where error.status == 404 {
+            return held
+        }
     }
 
     /// Runs a verb through the engine's one door for every subject, then reports.

@@ -45,13 +45,25 @@ extension AuditStore {
         let now = Date()
         do {
             return try await database.write { db in
-                try db.execute(
-                    sql: "INSERT INTO archives (campaign_id, name, snapshot, archived_at_ms) VALUES (?, ?, ?, ?)",
-                    arguments: [campaignID, name, snapshot, AuditChain.timeMilliseconds(now)]
-                )
+                let arguments: StatementArguments = [campaignID, name, snapshot, AuditChain.timeMilliseconds(now)]
+                // An archive run again before its DELETE landed (killed, failed) refreshes its entry: one
+                // entry per campaign archived, the latest snapshot.
+                let earlier = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM archives WHERE campaign_id = ? AND restored_as IS NULL ORDER BY id DESC",
+                    arguments: [campaignID])
+                if let earlier {
+                    try db.execute(
+                        sql:
+                            "UPDATE archives SET campaign_id = ?, name = ?, snapshot = ?, archived_at_ms = ? WHERE id = ?",
+                        arguments: arguments + [earlier])
+                } else {
+                    try db.execute(
+                        sql: "INSERT INTO archives (campaign_id, name, snapshot, archived_at_ms) VALUES (?, ?, ?, ?)",
+                        arguments: arguments)
+                }
                 return ArchivedCampaign(
-                    id: db.lastInsertedRowID, campaignID: campaignID, name: name, snapshot: snapshot, archivedAt: now
-                )
+                    id: earlier ?? db.lastInsertedRowID, campaignID: campaignID, name: name, snapshot: snapshot,
+                    archivedAt: now)
             }
         } catch {
             throw AuditStoreError("cannot write the archive in \(path): \(error)")

@@ -60,6 +60,8 @@ public enum LifecyclePolicy {
         case (.pause, .complete), (.pause, .invalid): return .noop("not dialing: it is \(state.rawValue)")
         case (.archive, .active), (.archive, .pausing): return .pauseThenArchive
         case (.archive, .draft), (.archive, .paused), (.archive, .complete), (.archive, .invalid): return .archive
+        // Archived already (by this audit's archive): the state asked for, as a pause of an off campaign is.
+        case (.archive, .archived): return .noop("already archived")
         case (.recycle, .paused), (.recycle, .complete): return .recycle
         case (.recycle, .draft): return .noop(nil)
         case (.restore, .archived): return .recreate

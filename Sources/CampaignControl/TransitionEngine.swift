@@ -410,9 +410,12 @@ private struct Execution {
         _ what: String, _ call: @escaping @Sendable () async throws -> Answer
     ) async throws -> (Answer, RequestRecord?) {
         try await writeIntent(what)
+        let live = client.plan == nil  // a plan's requests reach no server: nothing to cut
+        if live { CrashPoint.beforeRequest.reached() }
         let trace = RequestTrace()
         do {
             let answer = try await run.slots.run { try await trace.collecting(call) }
+            if live { CrashPoint.afterRequest.reached() }
             try await recordRetried(trace)
             return (answer, trace.records.last)
         } catch {

@@ -37,7 +37,7 @@ import Testing
         (.pause, .unknown, .stop),
         (.archive, .active, .pauseThenArchive), (.archive, .pausing, .pauseThenArchive), (.archive, .draft, .archive),
         (.archive, .paused, .archive), (.archive, .complete, .archive), (.archive, .invalid, .archive),
-        (.archive, .archived, nil),
+        (.archive, .archived, .noop("already archived")),
         (.archive, .unknown, nil),
         (.restore, .archived, .recreate), (.restore, .draft, nil), (.restore, .active, nil), (.restore, .paused, nil),
         (.restore, .pausing, nil), (.restore, .complete, nil), (.restore, .invalid, nil), (.restore, .unknown, nil),

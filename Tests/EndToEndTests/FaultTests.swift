@@ -11,10 +11,12 @@ import Testing
     static let faultSeed = ProcessInfo.processInfo.environment["FAULT_SEED"].flatMap(UInt64.init) ?? 7
 
     /// Starts `pause --all --status on` and, once every stop is sent, makes the next `failures` API
-    /// requests answer 503 (the waiter's polls).
-    static func pauseWithFailingPolls(failures: Int, timeout: String) async throws -> (ShellProcess.Result, Int) {
+    /// requests answer 503 (the waiter's polls). The campaigns take `stopping` to stop.
+    static func pauseWithFailingPolls(failures: Int, timeout: String, stopping: Duration = .milliseconds(1500))
+        async throws -> (ShellProcess.Result, Int)
+    {
         var configuration = EmulatorConfiguration()
-        configuration.stoppingDelay = .milliseconds(1500)
+        configuration.stoppingDelay = stopping
         return try await GenesysEmulator.withRunning(configuration) { emulator in
             let home = try ShellProcess.Home()
             try home.writeDotEnv(baseURL: emulator.baseURL)
@@ -43,7 +45,9 @@ import Testing
 
     /// Polls that fail until the timeout: the summary still lists every campaign, and the run fails (1).
     @Test func pollsFailingToTheEndStillEndWithTheSummary() async throws {
-        let (result, count) = try await Self.pauseWithFailingPolls(failures: 10_000, timeout: "3s")
+        // Slower to stop than the timeout: however late the failures start, no poll after them succeeds.
+        let (result, count) = try await Self.pauseWithFailingPolls(
+            failures: 10_000, timeout: "3s", stopping: .seconds(60))
         #expect(result.status == 1, "stderr: \(result.stderr)\nstdout: \(result.stdout)")
         #expect(
             result.stdout.components(separatedBy: "its status could not be read").count - 1 == count,

@@ -64,12 +64,13 @@ struct ShellProcess {
         }
     }
 
-    /// Starts the shell without waiting for it (output discarded), for a test that kills it.
-    static func start(_ arguments: [String], home: Home) throws -> Process {
+    /// Starts the shell without waiting for it (output discarded), for a test that kills it; `environment`
+    /// is added to the home's.
+    static func start(_ arguments: [String], home: Home, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProduct.path("campaignsh"))
         process.arguments = arguments
-        process.environment = home.environment
+        process.environment = home.environment.merging(environment) { $1 }
         process.currentDirectoryURL = home.url
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice

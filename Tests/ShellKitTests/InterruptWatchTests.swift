@@ -13,14 +13,13 @@ struct InterruptWatchTests {
     @Test func ctrlCCancelsTheRunningCommand() async throws {
         let flag = Flag()
         let watch = InterruptWatch(takeInterrupt: flag.take)
-        let started = ContinuousClock.now
+        // A sleep that ran out would throw nothing: the CancellationError is the proof it was cut short.
         await #expect(throws: CancellationError.self) {
             try await watch.run {
                 flag.raised.store(true, ordering: .relaxed)
                 try await Task.sleep(for: .seconds(30))
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(!flag.isRaised)  // taken
     }
 
