@@ -109,7 +109,7 @@ let package = Package(
         ),
         .target(
             name: "CampaignsPlugin",
-            dependencies: ["ShellKit", "CampaignControl", "GenesysCloud", "JSONDocument", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ShellKit", "CampaignControl", "AuditStore", "GenesysCloud", "JSONDocument", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Plugins/CampaignsPlugin"
         ),
         .target(

@@ -243,7 +243,11 @@ def bulk_pause_and_activate():
         on.append(settled)
     measure("peer: bulk activate of %d (GET and PUT each, no pre-flight)" % BULK, peer_walls, "s", "(measured)", True)
     measure("campaignsh: bulk activate of %d with pre-flight: wall" % BULK, walls, "s", "(measured)", True)
-    measure("… API requests per campaign", per_campaign, "", "≤ 2.1", statistics.median(per_campaign) <= 2.1)
+    # A GET and a PUT each, and 7 reads for the whole run: the selection's listing and the pre-flight's
+    # shared ones (active count, idle agents, contact lists, DNC imports, sequences).
+    activate_budget = (2 * BULK + 7) / BULK
+    measure("… API requests per campaign", per_campaign, "", "≤ %.3f (2 each + 7 per run)" % activate_budget,
+            statistics.median(per_campaign) <= activate_budget)
     measure("… failed API requests", failures, "", "0", max(failures) == 0, 0)
     measure("… campaigns on at the end", on, "", "%d" % BULK, min(on) == BULK, 0)
 

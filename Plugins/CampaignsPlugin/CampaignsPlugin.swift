@@ -5,15 +5,15 @@ import GenesysCloud
 import JSONDocument
 import ShellKit
 
-/// campaigns, use, show, progress, stats, expect, wait: reading campaigns and asserting on them.
+/// campaigns, use, show, progress, stats, why, expect, wait: reading campaigns and asserting on them.
 public enum CampaignsPlugin: ShellPlugin {
     public static let name = "Campaigns"
     public static let commands: [any ShellCommand.Type] = [
-        ListCampaigns.self, Use.self, Show.self, Progress.self, Stats.self, Expect.self, Wait.self,
+        ListCampaigns.self, Use.self, Show.self, Progress.self, Stats.self, Why.self, Expect.self, Wait.self,
     ]
 
     /// Commands whose first argument is a campaign.
-    static let takingACampaign: Swift.Set<String> = ["use", "show", "progress", "stats"]
+    static let takingACampaign: Swift.Set<String> = ["use", "show", "progress", "stats", "why"]
 
     public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
         if words.count == 1, let command = words.first, takingACampaign.contains(command),

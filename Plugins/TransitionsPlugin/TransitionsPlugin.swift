@@ -9,13 +9,14 @@ import ShellKit
 public enum TransitionsPlugin: ShellPlugin {
     public static let name = "Transitions"
     public static let commands: [any ShellCommand.Type] = [
-        Activate.self, Pause.self, Archive.self, Restore.self, Recycle.self, Transition.self, Archives.self,
+        Activate.self, Pause.self, Release.self, Archive.self, Restore.self, Recycle.self, Transition.self,
+        Archives.self,
     ]
 
     public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
         switch words.last {
         case "--status": return Lifecycle.statusFilterChoices
-        case "--override": return PreflightCheck.Name.allCases.map(\.rawValue)
+        case "--override": return PreflightCheck.Name.overridable.map(\.rawValue)
         default: break
         }
         if words.first == "transition", words.count == 2 {
@@ -128,13 +129,13 @@ extension CommandContext {
 
     /// Asks before a destructive or bulk change: on a terminal the operator types the campaign's name
     /// (or `yes` for several); elsewhere `--yes` is required.
-    func confirm(_ what: String, campaigns: [Campaign], assumeYes: Bool) async throws {
+    func confirm(_ what: String, campaigns: [Campaign], assumeYes: Bool, subject named: String? = nil) async throws {
         let sessionSaysYes = await session.assumeYes
         if assumeYes || sessionSaysYes { return }
         // A plan asks nobody: the operator is asked when the change is made.
         if isInteractive, try await org.plan != nil { return }
-        let expected = campaigns.count == 1 ? (campaigns[0].name ?? campaigns[0].id ?? "") : "yes"
-        let subject = campaigns.count == 1 ? expected : "\(campaigns.count) campaigns"
+        let expected = named ?? (campaigns.count == 1 ? (campaigns[0].name ?? campaigns[0].id ?? "") : "yes")
+        let subject = named ?? (campaigns.count == 1 ? expected : "\(campaigns.count) campaigns")
         guard isInteractive else { throw ShellError.usage("\(what) \(subject) needs --yes outside a terminal") }
         OutputDestination.standardError.write(
             TerminalText.escaped(Self.confirmation(what, subject, campaigns), keepingLineBreaks: true)
@@ -265,7 +266,7 @@ extension CommandContext {
 
     /// Runs a verb over the selected campaigns, with the session's dry-run and the run's options.
     func transition(
-        _ verb: Verb, _ arguments: Selection, confirmIf destructive: Bool,
+        _ verb: Verb, _ arguments: Selection, confirmIf destructive: Bool, hold: Bool = false,
         configure: (inout TransitionOptions) -> Void = { _ in }
     ) async throws {
         let engine = try await engine()
@@ -283,13 +284,88 @@ extension CommandContext {
         options.command = commandText
         options.minAgents = (try await org.settings?.minAgents) ?? 1
         configure(&options)
-        if !options.dryRun, destructive || campaigns.count > 1 {
-            try await confirm(verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
+        // A plain pause is an emergency stop: what may turn the campaigns on again is read alongside it and
+        // told after; a hold and an archive need it first.
+        let client = engine.client
+        let reading = verb == .pause || verb == .archive ? Task { await OrgDrivers.read(client) } : nil
+        let drivers = hold || verb == .archive ? await reading?.value : nil
+        let holds = hold ? campaigns.map { HoldPlan(holding: $0, drivers: drivers ?? OrgDrivers()) } : []
+        for (campaign, plan) in zip(campaigns, holds) {
+            note("hold \(campaign.name ?? campaign.id ?? "?"):")
+            for line in plan.lines { note("  \(line)") }
+            if plan.lines.isEmpty { note("  nothing else turns it on") }
+        }
+        if !options.dryRun, destructive || hold || campaigns.count > 1 {
+            try await confirm(hold ? "pause and hold" : verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
         }
         try await noteForRecording(arguments, campaigns)
-        try await perform(
-            verb, campaigns.map(TransitionSubject.campaign) + alreadyArchived.map(TransitionSubject.archived),
-            options: options, parallel: arguments.parallel)
+        if let drivers, verb == .archive {
+            try await keepAndDetachLinks(campaigns, drivers, client: engine.client, dryRun: options.dryRun)
+        }
+        do {
+            try await perform(
+                verb, campaigns.map(TransitionSubject.campaign) + alreadyArchived.map(TransitionSubject.archived),
+                options: options, parallel: arguments.parallel)
+        } catch {
+            if verb == .pause, !hold, let reading { warnAboutComebacks(campaigns, await reading.value) }
+            throw error
+        }
+        if verb == .pause, !hold, let reading { warnAboutComebacks(campaigns, await reading.value) }
+        guard hold, !options.dryRun else { return }
+        var entry = AuditEntry(
+            actor: engine.actor, session: engine.session, command: commandText, verb: "hold", outcome: .success)
+        for (campaign, plan) in zip(campaigns, holds) {
+            entry.campaignID = campaign.id
+            entry.campaignName = campaign.name
+            for line in try await plan.apply(
+                client: engine.client, audit: engine.audit ?? components.get(AuditLog.self), entry: entry)
+            {
+                note("\(campaign.name ?? campaign.id ?? "?"): \(line)")
+            }
+        }
+        let unheld = zip(campaigns, holds).filter { !$0.1.cannot.isEmpty }.map { $0.0.name ?? $0.0.id ?? "?" }
+        if !unheld.isEmpty {
+            throw ShellError.failure(
+                "paused, but not held against everything: \(unheld.joined(separator: ", "))",
+                hint: "see the lines above")
+        }
+    }
+
+    /// Before an archive: each campaign's schedule and the rules and sequences that name it are kept in the
+    /// audit file for `restore`, then the campaign is taken out of them, so the DELETE works whether Genesys
+    /// refuses or cascades it (which it does is not documented).
+    private func keepAndDetachLinks(
+        _ campaigns: [Campaign], _ drivers: OrgDrivers, client: GenesysClient, dryRun: Bool
+    ) async throws {
+        for campaign in campaigns {
+            let links = CampaignLinks(of: campaign.id ?? "", in: drivers)
+            guard !links.isEmpty, let id = campaign.id else { continue }
+            let name = campaign.name ?? id
+            if dryRun || client.plan != nil {
+                note("archive \(name) keeps, for restore, and takes it out of: " + links.lines.joined(separator: ", "))
+                continue
+            }
+            let store = try components.require(AuditLog.self).store()
+            try await links.keep(for: id, in: store)
+            do {
+                try await links.detach(id, client: client)
+            } catch {
+                throw ShellError.failure("cannot archive \(name): \(OrgDrivers.describe(error))")
+            }
+            note("\(name): kept for restore and took it out of " + links.lines.joined(separator: ", "))
+        }
+    }
+
+    /// Before a pause: what will turn each campaign on again by itself (a schedule window, an enabled
+    /// rule, a running sequence), named, so the operator is not surprised when it dials again.
+    private func warnAboutComebacks(_ campaigns: [Campaign], _ drivers: OrgDrivers) {
+        for line in drivers.unreadable { warn("cannot check what may turn it on again: \(line)") }
+        let now = Date()
+        for campaign in campaigns {
+            for comeback in drivers.comebacks(of: campaign.id ?? "", at: now) {
+                warn("\(campaign.name ?? campaign.id ?? "?"): \(comeback) (pause --hold keeps it off)")
+            }
+        }
     }
 
     /// The campaigns `names` name for an archive, and those of them that no longer exist because this
@@ -368,7 +444,7 @@ extension CommandContext {
 struct OverrideArguments: ParsableArguments {
     @Option(
         help:
-            "Pre-flight checks to bypass: agents, lines, capacity, or errors when they cannot be read (comma-separated)."
+            "Pre-flight checks to bypass: list, dnc, sequence, agents, lines, capacity, or errors when they cannot be read (comma-separated)."
     )
     var override: String?
     @Option(help: "Why the checks are bypassed (audited; at least 3 characters).") var reason: String?
@@ -386,8 +462,10 @@ struct OverrideArguments: ParsableArguments {
             return
         }
         for name in override.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
-            guard PreflightCheck.Name(rawValue: name) != nil else {
-                throw ValidationError("cannot override '\(name)'; overridable checks: agents, lines, capacity, errors")
+            guard let check = PreflightCheck.Name(rawValue: name), PreflightCheck.Name.overridable.contains(check)
+            else {
+                let names = PreflightCheck.Name.overridable.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("cannot override '\(name)'; overridable checks: \(names)")
             }
         }
         guard let reason, reason.trimmingCharacters(in: .whitespaces).count >= 3 else {
@@ -438,12 +516,18 @@ struct Pause: ShellCommand {
     )
     @OptionGroup var arguments: TransitionArguments
     @Flag(name: .customLong("no-wait"), help: "Return while the campaign is still stopping.") var noWait = false
+    @Flag(
+        help: """
+            Also keep it off: delete its schedule and take it out of the rules that turn it on (each kept for \
+            'release'); says what it cannot hold, such as a running sequence.
+            """)
+    var hold = false
     @Option(help: "How long to wait for off (e.g. 90s, 5m; at most 30 days); past it the command exits 3.")
     var timeout =
         DurationArgument(.seconds(300))
 
     func run(in context: CommandContext) async throws {
-        try await context.transition(.pause, arguments.selection, confirmIf: false) { options in
+        try await context.transition(.pause, arguments.selection, confirmIf: false, hold: hold) { options in
             options.wait = !noWait
             options.timeout = timeout.duration
         }
@@ -497,6 +581,42 @@ struct Transition: ShellCommand {
     }
 }
 
+struct Release: ShellCommand {
+    static let isMutating = true
+    static let configuration = CommandConfiguration(
+        commandName: "release",
+        abstract: "Undo 'pause --hold': create its schedule again and give back the rules' turn-on actions.",
+        discussion: "It leaves the campaign off: turn it on with 'activate'. Example: release Q4_Promo_East")
+    @Argument(help: "The campaign's id or name (the current one by default).") var campaign: String?
+
+    func run(in context: CommandContext) async throws {
+        let engine = try await context.engine()
+        let found = try await context.selectedCampaigns(
+            Selection(campaigns: campaign.map { [$0] } ?? []), client: engine.client)
+        guard let target = found.first, let id = target.id else { throw ShellError.failure("no campaign matches") }
+        guard let audit = context.components.get(AuditLog.self) else {
+            throw ShellError.failure("release needs the audit store, which keeps what the hold changed")
+        }
+        if engine.client.plan != nil {
+            let holds = try audit.store().holds(of: id)
+            return context.note(
+                "would release \(holds.count) hold\(holds.count == 1 ? "" : "s") of \(target.name ?? id)")
+        }
+        var entry = AuditEntry(
+            actor: engine.actor, session: engine.session, command: context.commandText, campaignID: id,
+            campaignName: target.name, verb: "release", outcome: .success)
+        entry.fromStatus = target.campaignStatus?.rawValue
+        entry.toStatus = entry.fromStatus
+        let (lines, failed) = try await HoldPlan.release(
+            campaignID: id, client: engine.client, audit: audit, entry: entry)
+        if lines.isEmpty { context.note("\(target.name ?? id) has no hold to release") }
+        for line in lines { context.note("\(target.name ?? id): \(line)") }
+        if failed {
+            throw ShellError.failure("not every hold of \(target.name ?? id) was released", hint: "see the lines above")
+        }
+    }
+}
+
 struct Restore: ShellCommand {
     static let isMutating = true
     static let configuration = CommandConfiguration(
@@ -505,6 +625,7 @@ struct Restore: ShellCommand {
         discussion: "Example: restore Collections_60day")
     @Argument(help: "The archived campaign's old id or name.") var campaign: String
     @Flag(name: .customLong("dry-run"), help: "Print the request instead of sending it.") var dryRun = false
+    @Flag(help: "Do not ask before pointing its schedule, rules and sequences at the new id.") var yes = false
 
     func run(in context: CommandContext) async throws {
         let store = try context.components.require(AuditLog.self).store()
@@ -519,7 +640,27 @@ struct Restore: ShellCommand {
         let planning = try await context.org.plan != nil
         options.dryRun = dryRun || (sessionDryRun && !planning)
         options.command = context.commandText
+        let links = try store.holds(of: archived.campaignID, purpose: .archive)
+        if !links.isEmpty {
+            let named = links.map { "\($0.kind.rawValue) \($0.entityID)" }.joined(separator: ", ")
+            context.note("restore \(archived.name) points these at its new id: \(named)")
+            if !options.dryRun, !planning {
+                try await context.confirm("restore and re-point", campaigns: [], assumeYes: yes, subject: archived.name)
+            }
+        }
         try await context.perform(.restore, [.archived(archived)], options: options)
+        guard !options.dryRun, !planning, !links.isEmpty,
+            let newID = try store.archives().first(where: { $0.id == archived.id })?.restoredAs
+        else { return }
+        let engine = try await context.engine()
+        let entry = AuditEntry(
+            actor: engine.actor, session: engine.session, command: context.commandText, campaignName: archived.name,
+            verb: "restore", outcome: .success)
+        for line in try await CampaignLinks.repoint(
+            from: archived.campaignID, to: newID, client: engine.client, store: store, entry: entry)
+        {
+            context.note("\(archived.name): \(line)")
+        }
     }
 }
 

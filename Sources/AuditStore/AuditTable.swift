@@ -161,6 +161,7 @@ public enum AuditTable {
                 DROP INDEX IF EXISTS audit_time;
                 DROP INDEX IF EXISTS audit_campaign;
                 \(ArchivedCampaign.createTable);
+                \(CampaignHold.createTable);
                 """)
         // Read from SQLite, not GRDB's schema cache: another process may have just added the column.
         let existing = Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('audit')"))

@@ -22,6 +22,13 @@ public struct BulkRun: Sendable {
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> [TransitionResult] {
         let run = TransitionRun(client: engine.client, options: options, parallel: parallel, rateLimit: rateLimit)
+        if verb == .activate {
+            let lists = subjects.compactMap { subject -> String? in
+                guard case .campaign(let campaign) = subject else { return nil }
+                return campaign.contactList?.id
+            }
+            await run.counts.prefetchContactLists(lists, engine.client)
+        }
         var results = [TransitionResult?](repeating: nil, count: subjects.count)
         try await withThrowingTaskGroup(of: (Int, TransitionResult).self) { group in
             for (index, subject) in subjects.enumerated() {

@@ -1,15 +1,23 @@
+import Foundation
 import GenesysCloud
 
 /// One pre-flight check of `activate` (and `capacity`), with the figure behind it.
 public struct PreflightCheck: Sendable, Equatable {
     public enum Name: String, Sendable, CaseIterable {
-        case errors, agents, lines, capacity
+        case errors, list, dnc, sequence, agents, lines, capacity
+        /// Outside callable hours now: shown, never refusing (it turns on, and dials when they open).
+        case callableHours = "callable-hours"
+
+        /// What `--override` may name: every check that can refuse.
+        public static let overridable = allCases.filter { $0 != .callableHours }
     }
 
     public enum State: String, Sendable {
         case pass, fail
         /// Its data could not be read: refuses activation unless `--override` names it.
         case unknown
+        /// Worth knowing, never refusing.
+        case warn
     }
 
     public var name: Name
@@ -36,8 +44,44 @@ public actor PreflightCounts {
     /// Campaigns this run turned on since the count was read.
     private var taken = 0
     private var idle: [String: Task<Result<Int, PreflightReadError>, Never>] = [:]
+    private var lists: [String: Task<Result<ContactList, PreflightReadError>, Never>] = [:]
+    private var dncImports: [String: Task<Result<ImportStatus?, PreflightReadError>, Never>] = [:]
+    private var sequences: Task<Result<[CampaignSequence], PreflightReadError>, Never>?
 
     public init() {}
+
+    /// Reads the contact lists of a run's campaigns in one listing (100 a request); a list the listing
+    /// does not hold, or all of them if it fails, is read on its own when asked for.
+    func prefetchContactLists(_ ids: [String], _ client: GenesysClient) {
+        let wanted = Array(Set(ids).subtracting(lists.keys))
+        guard !wanted.isEmpty else { return }
+        let batch = Task { try? await client.contactLists(ids: wanted) }
+        for id in wanted {
+            lists[id] = Task {
+                if let list = await batch.value?.first(where: { $0.id == id }) { return .success(list) }
+                return await PreflightReadError.reading { try await client.contactList(id: id) }
+            }
+        }
+    }
+
+    func contactList(_ id: String, _ client: GenesysClient) async -> Result<ContactList, PreflightReadError> {
+        let read = lists[id] ?? Task { await PreflightReadError.reading { try await client.contactList(id: id) } }
+        lists[id] = read
+        return await read.value
+    }
+
+    func dncImportStatus(_ id: String, _ client: GenesysClient) async -> Result<ImportStatus?, PreflightReadError> {
+        let read =
+            dncImports[id] ?? Task { await PreflightReadError.reading { try await client.dncListImportStatus(id: id) } }
+        dncImports[id] = read
+        return await read.value
+    }
+
+    func sequences(_ client: GenesysClient) async -> Result<[CampaignSequence], PreflightReadError> {
+        let read = sequences ?? Task { await PreflightReadError.reading { try await client.sequences() } }
+        sequences = read
+        return await read.value
+    }
 
     func activeCount(_ preflight: Preflight) async -> Result<Int, PreflightReadError> {
         let read = active ?? Task { await PreflightReadError.reading { try await preflight.activeCount() } }
@@ -61,7 +105,7 @@ public actor PreflightCounts {
 public struct PreflightReadError: Error, Sendable {
     public var message: String
 
-    static func reading(_ read: () async throws -> Int) async -> Result<Int, PreflightReadError> {
+    static func reading<Value>(_ read: () async throws -> Value) async -> Result<Value, PreflightReadError> {
         do {
             return .success(try await read())
         } catch let error as GenesysError {
@@ -108,6 +152,7 @@ public struct Preflight: Sendable {
                 )
             )
         }
+        checks += await listChecks(for: campaign, counts: counts)
         if campaign.dialingMode != .agentless {
             if let queueID = campaign.queue?.id {
                 switch await counts.idleAgents(queueID, self) {
@@ -154,6 +199,89 @@ public struct Preflight: Sendable {
             checks.append(
                 PreflightCheck(
                     name: .capacity, state: .unknown, figure: "cannot count active campaigns: \(error.message)"))
+        }
+        return checks
+    }
+
+    /// Its contact list (importing, failed, empty, expired), its DNC lists' imports, a running sequence
+    /// that owns it, and its callable hours now (a warning only). Each list and the sequences are read
+    /// once per run (`counts`).
+    func listChecks(for campaign: Campaign, counts: PreflightCounts, now: Date = Date()) async -> [PreflightCheck] {
+        var checks: [PreflightCheck] = []
+        if let listID = campaign.contactList?.id {
+            switch await counts.contactList(listID, client) {
+            case .success(let list):
+                let name = "'\(list.name ?? campaign.contactList?.name ?? listID)'"
+                var problems: [String] = []
+                if let status = list.importStatus, status.isInProgress {
+                    problems.append("\(name) is still importing (\(status.percentComplete ?? 0) %)")
+                }
+                if let status = list.importStatus, status.hasFailed {
+                    problems.append("\(name) failed to import: \(status.failureReason ?? "no reason given")")
+                }
+                if list.size == 0 { problems.append("\(name) is empty") }
+                if let expired = list.dateExpiration, expired <= now {
+                    problems.append("\(name) expired on \(OrgDrivers.time(expired))")
+                }
+                let figure =
+                    problems.isEmpty
+                    ? "\(name), \(list.size.map { "\($0) contacts" } ?? "size unknown")"
+                    : problems.joined(separator: "; ")
+                checks.append(PreflightCheck(name: .list, state: problems.isEmpty ? .pass : .fail, figure: figure))
+            case .failure(let error):
+                checks.append(
+                    PreflightCheck(
+                        name: .list, state: .unknown, figure: "cannot read the contact list: \(error.message)"))
+            }
+        }
+        var failed: [String] = []
+        var unreadable: [String] = []
+        for dnc in campaign.dncLists {
+            guard let id = dnc.id else { continue }
+            switch await counts.dncImportStatus(id, client) {
+            case .success(let status) where status?.hasFailed == true:
+                failed.append("'\(dnc.name ?? id)' failed to import: \(status?.failureReason ?? "no reason given")")
+            case .success: break
+            case .failure(let error): unreadable.append("'\(dnc.name ?? id)': \(error.message)")
+            }
+        }
+        if !campaign.dncLists.isEmpty {
+            checks.append(
+                PreflightCheck(
+                    name: .dnc, state: !failed.isEmpty ? .fail : unreadable.isEmpty ? .pass : .unknown,
+                    figure: !failed.isEmpty
+                        ? failed.joined(separator: "; ")
+                        : unreadable.isEmpty
+                            ? "\(campaign.dncLists.count) DNC list\(campaign.dncLists.count == 1 ? "" : "s"), no failed import"
+                            : "cannot read an import status: " + unreadable.joined(separator: "; ")))
+        }
+        switch await counts.sequences(client) {
+        case .success(let sequences):
+            let owners = OrgDrivers(sequences: sequences).runningSequences(holding: campaign.id ?? "")
+            checks.append(
+                PreflightCheck(
+                    name: .sequence, state: owners.isEmpty ? .pass : .fail,
+                    figure: owners.isEmpty
+                        ? "no running sequence holds it"
+                        : "owned by the running sequence "
+                            + owners.map { "'\($0.name ?? $0.id ?? "?")'" }.joined(separator: ", ")
+                            + ": stop the sequence instead"))
+        case .failure(let error):
+            checks.append(
+                PreflightCheck(name: .sequence, state: .unknown, figure: "cannot read the sequences: \(error.message)"))
+        }
+        if let setID = campaign.callableTimeSet?.id, let set = try? await client.callableTimeSet(id: setID) {
+            let (callable, next) = set.callable(at: now)
+            if !callable {
+                let until =
+                    next.map { next in
+                        " until " + OrgDrivers.time(next.start, zone: TimeZone(identifier: next.slot.timeZone) ?? .gmt)
+                    } ?? " (it has no callable window)"
+                checks.append(
+                    PreflightCheck(
+                        name: .callableHours, state: .warn,
+                        figure: "outside its callable hours now: it will turn on but not dial\(until)"))
+            }
         }
         return checks
     }

@@ -114,7 +114,7 @@ public enum TransitionPlanner {
     /// Why the pre-flight refuses activation, or `nil` when it lets it through: a check that failed or could
     /// not be read refuses unless the operator overrode it (campaign errors cannot be overridden).
     public static func refusal(_ checks: [PreflightCheck], overrides: Set<PreflightCheck.Name>) -> String? {
-        let blocking = checks.filter { $0.state != .pass && !$0.bypassed(by: overrides) }
+        let blocking = checks.filter { $0.state != .pass && $0.state != .warn && !$0.bypassed(by: overrides) }
         guard !blocking.isEmpty else { return nil }
         let names = blocking.map(\.name.rawValue).joined(separator: ",")
         let listed = blocking.map { "\($0.name.rawValue) \($0.state.rawValue) (\($0.figure))" }.joined(separator: ", ")

@@ -71,8 +71,8 @@ public struct GenesysClient: Sendable {
         _ method: HTTPMethod, _ route: String, path: String, query: [(String, String)] = [], body: Data? = nil,
         idempotent: Bool = true
     ) async throws -> HTTPAnswer {
-        // A plan reads for real but never changes anything: the one POST that only reads is let through.
-        if plan != nil, method != .GET, route != Self.campaignsRoute + "/progress" {
+        // A plan reads for real but never changes anything: the POSTs that only read are let through.
+        if plan != nil, method != .GET, route != Self.campaignsRoute + "/progress", route != Self.realtimeAuditRoute {
             throw Self.unplannable("\(method) \(route)")
         }
         var exchange = HTTPExchange(

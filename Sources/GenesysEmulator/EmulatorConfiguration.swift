@@ -36,12 +36,22 @@ public struct EmulatorConfiguration: Sendable {
     public var versionConflictStatus = 409
     /// A guess: the `code` of a stale-version error; the real one for campaigns is not public.
     public var versionConflictCode = "general.conflict"
+    /// A guess: what `DELETE …/campaigns/{id}` does to a campaign a schedule, rule or sequence names.
+    public var referencedCampaignDelete: ReferencedDelete = .cascade
     /// Campaigns allowed `on`, `stopping` or `forced_stopping` at once.
     public var maxActiveCampaigns = 50
     /// The org's campaigns and queues.
     public var seed: EmulatorSeed = .demoOrg
 
     public init() {}
+
+    /// Not documented: whether Genesys refuses to delete a referenced campaign or drops the references.
+    public enum ReferencedDelete: String, Sendable, CaseIterable {
+        /// The schedule is deleted, rules and sequences lose the campaign.
+        case cascade
+        /// 409, naming what references it.
+        case refuse
+    }
 
     /// What the entities of a campaign listing hold. The SDK types them as `Campaign`; whether the real
     /// service sends every field is not public.

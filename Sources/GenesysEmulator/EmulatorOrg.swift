@@ -75,8 +75,8 @@ actor EmulatorOrg {
 
     let configuration: EmulatorConfiguration
     private let clock = ContinuousClock()
-    private var campaignOrder: [String] = []
-    private var campaigns: [String: StoredCampaign] = [:]
+    var campaignOrder: [String] = []
+    var campaigns: [String: StoredCampaign] = [:]
     private var queues: [String: Queue] = [:]
     private var queueOrder: [String] = []
     private var tokens: [String: TokenWindow] = [:]
@@ -86,6 +86,13 @@ actor EmulatorOrg {
     private(set) var requestLog: [LoggedRequest] = []
     /// Every token issued, revoked or not: what a test searches the client's files for.
     private(set) var issuedTokens: [String] = []
+
+    /// Schedules, rules, sequences, callable time sets and lists (EmulatorOrg+Drivers.swift).
+    var drivers = DriverStore()
+    /// Who changed each campaign's status, for the realtime audit query.
+    var statusChanges: [StatusChange] = []
+    /// How far the emulator's wall clock is ahead of the machine's (`POST /emulator/v1/clock`).
+    var wallOffset: TimeInterval = 0
 
     init(configuration: EmulatorConfiguration) {
         self.configuration = configuration
@@ -97,6 +104,9 @@ actor EmulatorOrg {
         tokens = [:]
         faults = []
         requestLog = []
+        drivers = DriverStore()
+        statusChanges = []
+        wallOffset = 0
         let org = Self.contents(of: configuration.seed, now: clock.now)
         (campaignOrder, campaigns, queueOrder, queues) = (org.campaignOrder, org.campaigns, org.queueOrder, org.queues)
     }
@@ -292,7 +302,7 @@ actor EmulatorOrg {
         }
     }
 
-    private func settled(_ id: String) -> StoredCampaign? {
+    func settled(_ id: String) -> StoredCampaign? {
         settle(id)
         return campaigns[id]
     }
@@ -410,7 +420,7 @@ actor EmulatorOrg {
 
     /// An edit made on the server (a status change, another admin's edit): the version moves on, and
     /// `dateModified` is the time of the edit (`instant`, for edits applied lazily), else now.
-    private func applyEdit(to stored: inout StoredCampaign, at instant: ContinuousClock.Instant? = nil) {
+    func applyEdit(to stored: inout StoredCampaign, at instant: ContinuousClock.Instant? = nil) {
         stored.document["version"] = JSONValue((stored.version ?? 0) + 1)
         stored.document["dateModified"] = .string(Self.timestamp(ago: instant.map { clock.now - $0 } ?? .zero))
     }
@@ -469,7 +479,7 @@ actor EmulatorOrg {
         }
     }
 
-    private func enterStopping(_ stored: inout StoredCampaign, from previous: String?) {
+    func enterStopping(_ stored: inout StoredCampaign, from previous: String?) {
         if stored.status == CampaignStatus.stopping, previous != CampaignStatus.stopping {
             stored.stoppingSince = clock.now
         }
@@ -537,6 +547,16 @@ actor EmulatorOrg {
         guard let stored = settled(id) else { return .notFound("campaign") }
         if CampaignStatus.occupiesActiveSlot(stored.status) {
             return .badRequest("Cannot delete a campaign when it is running (\(id))")
+        }
+        let referrers = referrers(of: id)
+        if !referrers.isEmpty {
+            switch configuration.referencedCampaignDelete {
+            case .refuse:
+                return .error(
+                    409, ErrorCode.referencedEntity,
+                    "The campaign is referenced by \(referrers.joined(separator: ", ")) and cannot be deleted.")
+            case .cascade: dropReferences(to: id)
+            }
         }
         campaigns[id] = nil
         campaignOrder.removeAll { $0 == id }

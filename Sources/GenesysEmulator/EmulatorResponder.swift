@@ -122,6 +122,8 @@ struct EmulatorResponder: HTTPResponder {
         } catch {
             return .badRequest(error.message, code: ErrorCode.invalidValue)
         }
+        // What schedules and sequences made due since the last request happens before this one is answered.
+        await org.actOnDrivers()
         switch (method, segments) {
         case ("GET", ["api", "v2", "outbound", "campaigns"]):
             return await org.listCampaigns(listQuery)
@@ -133,6 +135,30 @@ struct EmulatorResponder: HTTPResponder {
             return await org.listQueues(listQuery)
         case ("POST", ["api", "v2", "analytics", "queues", "observations", "query"]):
             return await org.queueObservations(body)
+        case ("POST", ["api", "v2", "audits", "query", "realtime"]):
+            return await org.auditQuery(body)
+        case ("GET", ["api", "v2", "outbound", "schedules", "campaigns"]):
+            return await org.listSchedules()
+        case (_, let path)
+        where path.count == 6 && path.starts(with: ["api", "v2", "outbound", "schedules", "campaigns"]):
+            switch method {
+            case "GET": return await org.getDriver(.schedules, path[5])
+            case "PUT": return await org.replaceDriver(.schedules, path[5], body)
+            case "DELETE": return await org.deleteDriver(.schedules, path[5])
+            default: return .notFound()
+            }
+        case ("GET", let path) where path.count == 4 && path.starts(with: ["api", "v2", "outbound"]):
+            guard let kind = DriverStore.Kind(rawValue: path[3]), kind.listing != nil else { break }
+            return await org.listDrivers(kind, listQuery, parameters: query)
+        case (_, let path) where path.count >= 5 && path.starts(with: ["api", "v2", "outbound"]):
+            guard let kind = DriverStore.Kind(rawValue: path[3]), kind != .schedules else { break }
+            switch (method, path.dropFirst(5).first) {
+            case ("GET", nil): return await org.getDriver(kind, path[4], query: query)
+            case ("PUT", nil) where kind.listing != nil: return await org.replaceDriver(kind, path[4], body)
+            case ("GET", "importstatus") where kind == .contactLists || kind == .dncLists:
+                return await org.importStatus(kind, path[4])
+            default: return .notFound()
+            }
         default:
             break
         }
@@ -140,11 +166,13 @@ struct EmulatorResponder: HTTPResponder {
             let id = segments[4]
             switch (method, segments.dropFirst(5).first) {
             case ("GET", nil): return await org.getCampaign(id)
-            case ("PUT", nil): return await org.replaceCampaign(id, body: body)
+            case ("PUT", nil): return await recordingStatusChange(id) { await org.replaceCampaign(id, body: body) }
             case ("PATCH", nil): return await org.patchCampaign(id, body: body)
             case ("DELETE", nil): return await org.deleteCampaign(id)
-            case ("POST", "start"): return await org.setStatus(id, to: CampaignStatus.on)
-            case ("POST", "stop"): return await org.setStatus(id, to: CampaignStatus.off)
+            case ("POST", "start"):
+                return await recordingStatusChange(id) { await org.setStatus(id, to: CampaignStatus.on) }
+            case ("POST", "stop"):
+                return await recordingStatusChange(id) { await org.setStatus(id, to: CampaignStatus.off) }
             case ("GET", "progress"): return await org.campaignProgress(id)
             case ("DELETE", "progress"): return await org.recycleCampaign(id)
             case ("GET", "stats"): return await org.campaignStats(id)
@@ -157,6 +185,14 @@ struct EmulatorResponder: HTTPResponder {
             return await org.queueMembers(segments[4], listQuery)
         }
         return .notFound()
+    }
+
+    /// Runs a request that may change the campaign's status, and records a change for the audit query.
+    private func recordingStatusChange(_ id: String, _ handle: () async -> Reply) async -> Reply {
+        let before = await org.status(of: id)
+        let reply = await handle()
+        await org.recordUserChange(id, from: before)
+        return reply
     }
 
     // MARK: Test control
@@ -189,6 +225,13 @@ struct EmulatorResponder: HTTPResponder {
                         pathPrefix: path, remaining: count ?? (percent == nil ? 1 : Int.max), percent: percent),
                     seed: seed.map(UInt64.init))
                 return .noContent
+            case ("POST", ["v1", "clock"]):
+                var clock = try ControlDocument(body)
+                let seconds = clock.count("advanceSeconds")
+                try clock.check()
+                return await org.advanceClock(by: TimeInterval(seconds ?? 0))
+            case ("PUT", let path) where path.count == 3 && DriverStore.Kind(rawValue: path[1]) != nil:
+                return await org.putDriver(DriverStore.Kind(rawValue: path[1])!, path[2], body)
             case ("POST", ["v1", "tokens", "revoke"]):
                 await org.revokeTokens()
                 return .noContent

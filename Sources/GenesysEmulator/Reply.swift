@@ -14,6 +14,7 @@ enum ErrorCode {
     static let authenticationRequired = "authentication.required"
     static let badCredentials = "bad.credentials"
     static let missingPermissions = "missing.permissions"
+    static let referencedEntity = "referenced.entity"
     static let tooManyRequests = "too.many.requests"
     static let internalServerError = "internal.server.error"
     static let badGateway = "bad.gateway"

@@ -56,6 +56,11 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         help: "Guess: campaign listings carry full campaigns, or summaries (GET by id stays full)."
     )
     var listEntities = ListEntities.full
+    @Option(
+        name: .customLong("referenced-delete"),
+        help: "Guess: a DELETE of a campaign a schedule, rule or sequence names cascades, or is refused (409)."
+    )
+    var referencedDelete = ReferencedDelete.cascade
     @Option(name: .customLong("token-lifetime"), help: "expires_in of issued tokens, in seconds.")
     var tokenLifetime = EmulatorConfiguration().tokenLifetimeSeconds
     @Option(name: .customLong("auth-failure-status"), help: "Status of a refused token request: 400 or 401.")
@@ -77,6 +82,18 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
             switch self {
             case .full: .full
             case .summary: .summary
+            }
+        }
+    }
+
+    /// `--referenced-delete`, mapped onto the configuration's enum.
+    enum ReferencedDelete: String, ExpressibleByArgument, CaseIterable {
+        case cascade, refuse
+
+        var configured: EmulatorConfiguration.ReferencedDelete {
+            switch self {
+            case .cascade: .cascade
+            case .refuse: .refuse
             }
         }
     }
@@ -140,6 +157,7 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         configuration.refuseForcedOffToOff = refuseForcedOffToOff
         configuration.idleAvailableOutboundLines = idleAvailableLines
         configuration.listEntities = listEntities.configured
+        configuration.referencedCampaignDelete = referencedDelete.configured
         configuration.tokenLifetimeSeconds = tokenLifetime
         configuration.authenticationFailureStatus = authFailureStatus
         configuration.versionConflictStatus = versionConflictStatus

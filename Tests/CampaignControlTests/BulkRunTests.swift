@@ -76,8 +76,31 @@ import Testing
                 .pause, campaigns.map(TransitionSubject.campaign), options: options)
             #expect(results.allSatisfy { $0.to == .status(.off) })
             let apiRequests = await harness.requests(matching: "/api/v2")
-            // The listing, one stop per campaign, and a few list polls for all of them (the budget is 1.1).
-            #expect(Double(apiRequests.count) / 50 <= 1.1, "\(apiRequests.count) requests for 50 campaigns")
+            // One stop per campaign, and polls that are listings for all of them, never a read per campaign:
+            // so the cost per campaign stays near one request however long the stops take (how many polls
+            // a loaded machine needs is timing; `scripts/bench` measures the ratio, 1.1 at most).
+            #expect(apiRequests.filter { $0.hasPrefix("POST") && $0.contains("/stop ") }.count == 50)
+            let perCampaignReads = apiRequests.filter { $0.hasPrefix("GET /api/v2/outbound/campaigns/") }
+            #expect(perCampaignReads.isEmpty, "\(perCampaignReads.prefix(5))")
+        }
+    }
+
+    /// A bulk activation's pre-flight reads are shared: the contact lists in one listing, the DNC list's
+    /// import and the sequences once, the idle agents once per queue: a GET and a PUT per campaign, and a
+    /// few requests for all of them (the budget: 2 each and 7 per run, the selection's listing included).
+    @Test func aBulkActivationReadsItsListsOnceForAll() async throws {
+        try await EmulatorHarness.run(configure: { $0.seed = EmulatorSeed.bulk(48, like: "Q4_Renewals") }) { harness in
+            let (engine, _) = Self.fixture(harness)
+            let campaigns = try await harness.client.campaigns(CampaignQuery(name: "Bulk_"))
+            let before = await harness.requests(matching: "/api/v2").count
+            let results = try await BulkRun(engine: engine, parallel: 4, rateLimit: nil).run(
+                .activate, campaigns.map(TransitionSubject.campaign), options: Self.options)
+            #expect(results.allSatisfy { $0.outcome == .success }, "\(results.compactMap(\.message))")
+            let requests = await harness.requests(matching: "/api/v2").dropFirst(before)
+            #expect(requests.filter { $0.contains("/contactlists") }.count == 1, "\(requests)")
+            #expect(requests.filter { $0.contains("/sequences") }.count == 1)
+            #expect(requests.filter { $0.contains("/dnclists") }.count <= 1)
+            #expect(requests.count <= 2 * 48 + 6, "\(requests.count) requests for 48 campaigns")
         }
     }
 

@@ -156,7 +156,11 @@ import Testing
 
     @Test func everyShapeTheSDKAllowsCanBeListedShownActivatedAndPausedAndKeepsItsFields() async throws {
         #expect(Self.models["Campaign"]?.objectValue?["maxCallsPerAgentDecimal"] != nil, "the schema fixture was read")
-        try await EmulatorHarness.run(configure: { $0.stoppingDelay = .zero }) { harness in
+        // 40 campaigns, each listed, shown, pre-flighted, activated and paused: more than 300 requests a minute.
+        try await EmulatorHarness.run(configure: {
+            $0.stoppingDelay = .zero
+            $0.rateLimit = 100_000
+        }) { harness in
             let engine = TransitionEngine(
                 client: harness.client, audit: nil, notifier: nil,
                 actor: AuditActorFixture.actor, session: "generated"

@@ -29,7 +29,10 @@ import Testing
         #expect(complete(["campaigns", "--format"], "j") == ["json", "jsonl"])
         #expect(complete(["pause", "--all", "--status"], "pa") == ["paused", "pausing"])
         #expect(complete(["campaigns", "--status"], "forced") == ["forced_off", "forced_stopping"])
-        #expect(complete(["activate", "--override"]) == ["agents", "capacity", "errors", "lines"])
+        #expect(
+            complete(["activate", "--override"]) == [
+                "agents", "capacity", "dnc", "errors", "lines", "list", "sequence",
+            ])
         #expect(complete(["audit", "export", "--verb"], "re") == ["recycle", "restore"])
         #expect(complete(["audit", "--outcome"], "dry") == ["dry_run"])
         #expect(complete(["transition", "Q4_Renewals"]) == ["active", "archived", "draft", "paused"])

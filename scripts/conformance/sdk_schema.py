@@ -55,6 +55,7 @@ ROOTS = [
     "CampaignSequenceEntityListing",
     "CallableTimeSet",
     "ContactList",
+    "ContactListEntityListing",
     "DncList",
     "ImportStatus",
     "AuditRealtimeQueryRequest",

@@ -43,6 +43,9 @@ public struct Campaign: Sendable, Equatable {
     public var edgeGroup: DomainEntityRef? { DomainEntityRef(document["edgeGroup"]) }
     public var site: DomainEntityRef? { DomainEntityRef(document["site"]) }
     public var script: DomainEntityRef? { DomainEntityRef(document["script"]) }
+    public var callableTimeSet: DomainEntityRef? { DomainEntityRef(document["callableTimeSet"]) }
+    /// The DNC lists it checks numbers against; those of another shape are left out.
+    public var dncLists: [DomainEntityRef] { (document["dncLists"]?.arrayValue ?? []).compactMap(DomainEntityRef.init) }
     /// The current error conditions; `nil` when absent or not a list.
     public var errors: [RestErrorDetail]? { document["errors"]?.arrayValue?.map(RestErrorDetail.init) }
     /// `errors` is there but not a list: whether the campaign has errors is not known.
