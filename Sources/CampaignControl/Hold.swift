@@ -97,6 +97,19 @@ public struct HoldPlan: Sendable {
     public func apply(
         client: GenesysClient, audit: AuditLog?, entry: AuditEntry
     ) async throws -> [String] {
+        if let plan = client.plan as? PlannedOrg {
+            for step in steps {
+                switch step {
+                case .deleteSchedule:
+                    await plan.noteChange(
+                        "DELETE /api/v2/outbound/schedules/campaigns/\(campaignID)",
+                        "deletes its schedule (kept for release)")
+                case .editRule(let before, _, let change, _):
+                    await plan.noteChange("PUT /api/v2/outbound/campaignrules/\(before.id ?? "?")", change)
+                }
+            }
+            return lines.map { "would \($0)" }
+        }
         guard client.plan == nil else { return lines.map { "would \($0)" } }
         guard let store = try audit?.store() else {
             throw TransitionError("--hold needs the audit store, which keeps what it changed")

@@ -269,6 +269,12 @@ public actor PlannedOrg: ChangePlan {
         changed.insert(id)
     }
 
+    /// A change to what else drives a campaign (a schedule, a rule): planned as it is described, since the
+    /// plan keeps no copy of those.
+    public func noteChange(_ request: String, _ effect: String) {
+        changes.append(Change(request: request, effect: effect, uncertainty: nil))
+    }
+
     private func note(
         _ method: String, _ id: String, _ campaign: Campaign, _ effect: String, suffix: String = "",
         uncertainty: String? = nil

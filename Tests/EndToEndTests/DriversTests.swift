@@ -361,3 +361,56 @@ extension DriversTests {
         }
     }
 }
+
+extension DriversTests {
+    /// `activate` refuses a campaign whose list is still importing unless `--override list` names it, and
+    /// only warns when it is outside its callable hours.
+    @Test func activateChecksTheListAndWarnsOfCallableHours() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            try await Self.put(
+                emulator, "contactlists", "c0ffee02-5eed-4002-8003-000000000003",
+                #"{"name":"Renewals list","columnNames":["Cell"],"size":100,"importStatus":{"state":"IN_PROGRESS","totalRecords":1000,"completedRecords":100,"percentComplete":10}}"#
+            )
+            try await Self.put(
+                emulator, "callabletimesets", "ct-never",
+                #"{"name":"Never","callableTimes":[{"timeZoneId":"UTC","timeSlots":[]}]}"#)
+            try await Self.edit(emulator, campaign: 3) { $0["callableTimeSet"] = ["id": "ct-never"] }
+            let refused = try await ShellProcess.run(["-c", "activate Q4_Renewals"], home: home)
+            #expect(refused.status != 0)
+            #expect(
+                refused.stderr.contains("FAIL list: 'Renewals list' is still importing (10 %)"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("WARN callable-hours: outside its callable hours now"), "\(refused.stderr)")
+            let overridden = try await ShellProcess.run(
+                ["-c", "activate Q4_Renewals --override list --reason 'import nearly done'"], home: home)
+            #expect(overridden.status == 0, "\(overridden.stderr)")
+            #expect(overridden.stdout.contains("\ton\tsuccess"), "\(overridden.stdout)")
+        }
+    }
+
+    /// A dry run of `pause --hold` says what it would change and changes nothing.
+    @Test func aPlannedHoldChangesNothing() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let east = Self.id(1)
+            try await Self.put(
+                emulator, "schedules", east,
+                #"{"name":"East hours","timeZone":"UTC","campaign":{"id":"\#(east)"},"intervals":[{"start":"\#(Self.iso(Date().addingTimeInterval(3600)))","end":"\#(Self.iso(Date().addingTimeInterval(7200)))"}]}"#
+            )
+            let planned = try await ShellProcess.run(
+                ["--dry-run", "-c", "pause Q4_Promo_East --hold --yes; release Q4_Promo_East"], home: home)
+            #expect(planned.status == 0, "\(planned.stderr)")
+            #expect(
+                planned.stdout.contains(
+                    "-c:1  DELETE /api/v2/outbound/schedules/campaigns/\(east): deletes its schedule (kept for release)"
+                ),
+                "\(planned.stdout)")
+            let changes = await emulator.requests().filter {
+                $0.method != "GET" && $0.path.hasPrefix("/api/v2/outbound")
+            }
+            #expect(changes.isEmpty, "\(changes.map(\.path))")
+        }
+    }
+}
