@@ -299,15 +299,17 @@ extension CommandContext {
             try await confirm(hold ? "pause and hold" : verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
         }
         try await noteForRecording(arguments, campaigns)
-        if let drivers, verb == .archive {
-            try await keepAndDetachLinks(campaigns, drivers, client: engine.client, dryRun: options.dryRun)
-        }
+        let detached =
+            verb == .archive
+            ? try await keepAndDetachLinks(campaigns, drivers ?? OrgDrivers(), engine: engine, dryRun: options.dryRun)
+            : []
         do {
             try await perform(
                 verb, campaigns.map(TransitionSubject.campaign) + alreadyArchived.map(TransitionSubject.archived),
                 options: options, parallel: arguments.parallel)
         } catch {
             if verb == .pause, !hold, let reading { warnAboutComebacks(campaigns, await reading.value) }
+            try await reattach(detached, engine: engine)
             throw error
         }
         if verb == .pause, !hold, let reading { warnAboutComebacks(campaigns, await reading.value) }
@@ -334,25 +336,47 @@ extension CommandContext {
     /// Before an archive: each campaign's schedule and the rules and sequences that name it are kept in the
     /// audit file for `restore`, then the campaign is taken out of them, so the DELETE works whether Genesys
     /// refuses or cascades it (which it does is not documented).
+    /// The campaigns it detached.
     private func keepAndDetachLinks(
-        _ campaigns: [Campaign], _ drivers: OrgDrivers, client: GenesysClient, dryRun: Bool
-    ) async throws {
+        _ campaigns: [Campaign], _ drivers: OrgDrivers, engine: TransitionEngine, dryRun: Bool
+    ) async throws -> [Campaign] {
+        var detached: [Campaign] = []
         for campaign in campaigns {
             let links = CampaignLinks(of: campaign.id ?? "", in: drivers)
             guard !links.isEmpty, let id = campaign.id else { continue }
             let name = campaign.name ?? id
-            if dryRun || client.plan != nil {
+            if dryRun || engine.client.plan != nil {
                 note("archive \(name) keeps, for restore, and takes it out of: " + links.lines.joined(separator: ", "))
                 continue
             }
             let store = try components.require(AuditLog.self).store()
             try await links.keep(for: id, in: store)
             do {
-                try await links.detach(id, client: client)
+                try await links.detach(id, client: engine.client)
             } catch {
+                try await reattach(detached + [campaign], engine: engine)
                 throw ShellError.failure("cannot archive \(name): \(OrgDrivers.describe(error))")
             }
+            detached.append(campaign)
             note("\(name): kept for restore and took it out of " + links.lines.joined(separator: ", "))
+        }
+        return detached
+    }
+
+    /// After an archive that did not happen: each campaign that still exists gets back its schedule, rules
+    /// and sequences (a restore onto its own id).
+    private func reattach(_ campaigns: [Campaign], engine: TransitionEngine) async throws {
+        guard !campaigns.isEmpty, let audit = components.get(AuditLog.self) else { return }
+        for campaign in campaigns {
+            guard let id = campaign.id, (try? await engine.client.campaign(id: id)) != nil else { continue }
+            let entry = AuditEntry(
+                actor: engine.actor, session: engine.session, command: commandText, campaignName: campaign.name,
+                verb: "archive", outcome: .success)
+            for line in try await CampaignLinks.repoint(
+                from: id, to: id, client: engine.client, store: try audit.store(), entry: entry)
+            {
+                note("\(campaign.name ?? id) was not archived: \(line)")
+            }
         }
     }
 

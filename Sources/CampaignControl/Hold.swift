@@ -29,7 +29,7 @@ public struct HoldPlan: Sendable {
             if actions.contains(where: { $0.type == Self.turnOn && $0.onTriggeringEntity && !$0.campaigns.contains(id) }
             ) {
                 let others = rule.triggeringCampaigns.filter { $0 != id }
-                guard others.isEmpty, rule.actions.allSatisfy({ $0.type == Self.turnOn && $0.campaigns.isEmpty }) else {
+                guard others.isEmpty else {
                     cannot.append(
                         "the rule \(ruleName) turns on whichever of its campaigns triggers it, \(name) among "
                             + "\(others.count) others: taking \(name) out would change it for them; edit it by hand")
@@ -61,9 +61,11 @@ public struct HoldPlan: Sendable {
             }
             var entities = object["campaignRuleActionEntities"]?.objectValue ?? JSONObject()
             let campaigns = (entities["campaigns"]?.arrayValue ?? []).filter { $0["id"]?.stringValue != campaignID }
-            let triggering = entities["useTriggeringEntity"]?.boolValue == true
+            // Acting on the triggering campaign turns on only this one when it is the rule's only trigger.
+            let triggersOthers =
+                entities["useTriggeringEntity"]?.boolValue == true && rule.triggeringCampaigns != [campaignID]
             let sequences = entities["sequences"]?.arrayValue ?? []
-            if campaigns.isEmpty, sequences.isEmpty, !triggering { continue }
+            if campaigns.isEmpty, sequences.isEmpty, !triggersOthers { continue }
             entities["campaigns"] = .array(campaigns)
             object["campaignRuleActionEntities"] = .object(entities)
             kept.append(.object(object))

@@ -414,3 +414,48 @@ extension DriversTests {
         }
     }
 }
+
+extension DriversTests {
+    /// An archive that cannot happen (a running sequence holds the campaign) gives back what it had
+    /// already taken the campaign out of: its schedule and its rule are as they were.
+    @Test func anArchiveThatFailsGivesBackItsLinks() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let old = Self.id(5)
+            let tomorrow = Date().addingTimeInterval(86_400)
+            try await Self.put(
+                emulator, "schedules", old,
+                #"{"name":"60day hours","timeZone":"UTC","campaign":{"id":"\#(old)"},"intervals":[{"start":"\#(Self.iso(tomorrow))","end":"\#(Self.iso(tomorrow.addingTimeInterval(3600)))"}]}"#
+            )
+            try await Self.put(
+                emulator, "campaignrules", "rule-60",
+                #"{"name":"After 60day","enabled":true,"campaignRuleEntities":{"campaigns":[{"id":"\#(old)"}]},"campaignRuleActions":[{"actionType":"turnOnCampaign","campaignRuleActionEntities":{"campaigns":[{"id":"\#(Self.id(4))"}]}}]}"#
+            )
+            try await Self.put(
+                emulator, "sequences", "seq-60",
+                #"{"name":"Running 60","status":"on","currentCampaign":1,"campaigns":[{"id":"\#(Self.id(8))"},{"id":"\#(old)"}]}"#
+            )
+            let archived = try await ShellProcess.run(["-c", "archive Collections_60day --yes"], home: home)
+            #expect(archived.status == 1, "\(archived.stderr)")
+            #expect(
+                archived.stderr.contains(
+                    "cannot archive Collections_60day: the running sequence 'Running 60' holds it: stop the sequence first"
+                ),
+                "\(archived.stderr)")
+            let token = try await RawHTTP.token(
+                emulator.baseURL, clientID: "campaignsh-sandbox", clientSecret: "sandbox-secret")
+            let read = { (path: String) in
+                try await RawHTTP.send(
+                    .GET, emulator.baseURL + "/api/v2/outbound/" + path, headers: [("Authorization", "Bearer \(token)")]
+                )
+            }
+            #expect(try await read("campaigns/\(old)").status == 200)
+            #expect(try await read("schedules/campaigns/\(old)").status == 200)
+            let rule = try await read("campaignrules/rule-60").json
+            #expect(
+                rule["campaignRuleEntities"]?["campaigns"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [old],
+                "\(rule)")
+        }
+    }
+}

@@ -18,7 +18,7 @@ import Testing
     func stoppingToOffBumpsTheVersionOnlyWhenConfigured(_ bumps: Bool) async throws {
         // Long enough that the read right after the stop still sees `stopping` on a loaded machine.
         try await EmulatorTestClient.run(configure: {
-            $0.stoppingDelay = .seconds(2)
+            $0.stoppingDelay = .seconds(8)
             $0.stopBumpsVersion = bumps
         }) { client in
             #expect(EmulatorConfiguration().stopBumpsVersion == false)
@@ -27,7 +27,7 @@ import Testing
             let stopping = try await client.api(.GET, Self.path(Self.running)).json
             #expect(stopping["campaignStatus"] == "stopping")
             var off = stopping
-            for _ in 0..<100 where off["campaignStatus"] != "off" {
+            for _ in 0..<300 where off["campaignStatus"] != "off" {
                 try await Task.sleep(for: .milliseconds(100))
                 off = try await client.api(.GET, Self.path(Self.running)).json
             }
