@@ -25,7 +25,9 @@ import Testing
             #expect(on.status == 0 && count >= 3, "\(on.stdout)\n\(on.stderr)")
             async let run = ShellProcess.run(
                 ["-c", "pause --all --status on --yes --timeout \(timeout)"], home: home)
-            while await emulator.requests().filter({ $0.method == "POST" && $0.path.hasSuffix("/stop") }).count < count
+            // Bounded (60 s): a shell that never stops them fails the expectations instead of hanging.
+            for _ in 0..<3_000
+            where await emulator.requests().filter({ $0.method == "POST" && $0.path.hasSuffix("/stop") }).count < count
             {
                 try await Task.sleep(for: .milliseconds(20))
             }
