@@ -15,7 +15,8 @@ struct Why: ShellCommand {
         discussion: """
             Reasons: its status and errors, callable hours, its contact list (importing, failed, empty, \
             expired, exhausted), DNC imports, idle agents, and what else drives it (schedules, rules, \
-            sequences); then the last status changes and who made each. --all lists the campaigns that \
+            sequences and their schedules); then the dialer's recent warnings and errors about it, and the \
+            last status changes and who made each. --all lists the campaigns that \
             should be dialing and are not: on but not placing calls, or off in an open schedule window.
             Example: why Q4_Renewals
             """)
@@ -24,12 +25,15 @@ struct Why: ShellCommand {
 
     func run(in context: CommandContext) async throws {
         let client = try await context.client()
-        let drivers = await OrgDrivers.read(client)
+        if all, campaign != nil { throw ShellError.usage("name a campaign or use --all, not both") }
+        let drivers = await OrgDrivers.read(client, events: true)
         let counts = PreflightCounts()
         if all {
-            guard campaign == nil else { throw ShellError.usage("name a campaign or use --all, not both") }
             var found: [DialingDiagnosis] = []
-            for listed in try await client.campaigns() {
+            let campaigns = try await client.campaigns()
+            // Each contact list, callable time set, DNC list and queue is read once for the whole org.
+            await counts.prefetchContactLists(campaigns.compactMap { $0.contactList?.id }, client)
+            for listed in campaigns {
                 let diagnosis = await DialingDiagnosis.diagnose(
                     listed, drivers: drivers, client: client, counts: counts)
                 if diagnosis.shouldDialButDoesNot { found.append(diagnosis) }
@@ -87,6 +91,12 @@ struct Why: ShellCommand {
             lines.append("What else drives it:")
             lines += drivenBy.map { "  - \($0.text)" }
         }
+        if !diagnosis.events.isEmpty {
+            lines.append("Dialer events:")
+            lines += diagnosis.events.prefix(5).map { event in
+                "  \(event.timestamp ?? "?")  \(event.level ?? "?") \(event.category ?? "")  \(event.message)"
+            }
+        }
         if !diagnosis.changes.isEmpty || !ours.isEmpty {
             lines.append("Last status changes:")
             lines += diagnosis.changes.prefix(5).map { change in
@@ -112,6 +122,15 @@ struct Why: ShellCommand {
             "reasons": .array(
                 diagnosis.reasons.map {
                     ["code": .string($0.code), "text": .string($0.text), "blocks": .bool($0.blocks)]
+                }),
+            "events": .array(
+                diagnosis.events.map { event in
+                    [
+                        "timestamp": event.timestamp.map(JSONValue.string) ?? .null,
+                        "level": event.level.map(JSONValue.string) ?? .null,
+                        "category": event.category.map(JSONValue.string) ?? .null,
+                        "message": .string(event.message),
+                    ]
                 }),
             "statusChanges": .array(
                 diagnosis.changes.map { change in

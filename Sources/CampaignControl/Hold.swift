@@ -5,13 +5,16 @@ import JSONDocument
 
 /// What `pause --hold` changes so that a paused campaign stays off, touching nothing it does to any
 /// other campaign: its schedule is deleted (kept for `release`); a rule that turns it on loses it from
-/// that action, or is disabled when it turns on nothing else. A running sequence is not changed
-/// (Genesys recreates a sequence edited while on): the hold says so instead, and what it would affect.
+/// that action, or is disabled when it turns on nothing else; a sequence that is off but that a schedule
+/// or rule can start loses it from its campaigns. A running sequence is not changed (Genesys recreates a
+/// sequence edited while on): the hold says so instead, and what it would affect.
 public struct HoldPlan: Sendable {
     public enum Step: Sendable {
         case deleteSchedule(CampaignSchedule)
         /// The rule as it is, and as it will be.
         case editRule(before: CampaignRule, after: CampaignRule, change: String, done: String)
+        /// The sequence as it is, and without the campaign.
+        case editSequence(before: CampaignSequence, after: CampaignSequence)
     }
 
     public var campaignID: String
@@ -19,7 +22,7 @@ public struct HoldPlan: Sendable {
     /// What the hold cannot keep from turning the campaign on, and why.
     public var cannot: [String] = []
 
-    public init(holding campaign: Campaign, drivers: OrgDrivers) {
+    public init(holding campaign: Campaign, drivers: OrgDrivers, at now: Date = Date()) {
         let id = campaign.id ?? ""
         campaignID = id
         let name = campaign.name ?? id
@@ -44,6 +47,15 @@ public struct HoldPlan: Sendable {
                 "the running sequence '\(sequence.name ?? sequence.id ?? "?")' starts it in its turn; campaignsh "
                     + "does not edit a running sequence (Genesys recreates it), and stopping it would stop its "
                     + "\(others) other campaign\(others == 1 ? "" : "s"): stop it, or take \(name) out of it, by hand")
+        }
+        for sequence in drivers.startableSequences(holding: id, at: now) {
+            guard sequence.campaigns.count > 1 else {
+                cannot.append(
+                    "the sequence '\(sequence.name ?? sequence.id ?? "?")' can be started and \(name) is its only "
+                        + "campaign: a sequence cannot be left empty; remove its schedule or rule by hand")
+                continue
+            }
+            steps.append(.editSequence(before: sequence, after: sequence.without(id)))
         }
     }
 
@@ -90,6 +102,8 @@ public struct HoldPlan: Sendable {
                 "delete its schedule (\(schedule.intervals.count) window\(schedule.intervals.count == 1 ? "" : "s"); "
                     + "kept in the audit file for 'release')"
             case .editRule(_, _, let change, _): change
+            case .editSequence(let before, _):
+                "take it out of the sequence '\(before.name ?? before.id ?? "?")', which a schedule or rule can start"
             }
         } + cannot.map { "cannot hold: \($0)" }
     }
@@ -108,6 +122,9 @@ public struct HoldPlan: Sendable {
                         "deletes its schedule (kept for release)")
                 case .editRule(let before, _, let change, _):
                     await plan.noteChange("PUT /api/v2/outbound/campaignrules/\(before.id ?? "?")", change)
+                case .editSequence(let before, _):
+                    await plan.noteChange(
+                        "PUT /api/v2/outbound/sequences/\(before.id ?? "?")", "takes the campaign out of the sequence")
                 }
             }
             return lines.map { "would \($0)" }
@@ -143,6 +160,18 @@ public struct HoldPlan: Sendable {
                     row.errorMessage =
                         "cannot edit the rule '\(before.name ?? before.id ?? "?")': \(OrgDrivers.describe(error))"
                 }
+            case .editSequence(let before, let after):
+                let name = "'\(before.name ?? before.id ?? "?")'"
+                let held = try await store.hold(
+                    campaignID: campaignID, kind: .sequence, entityID: before.id ?? "",
+                    before: JSONValue.object(before.document).jsonText)
+                do {
+                    try await client.replaceSequence(after)
+                    row.errorMessage = "took it out of the sequence \(name) (hold \(held.id); 'release' puts it back)"
+                } catch {
+                    row.outcome = .error
+                    row.errorMessage = "cannot edit the sequence \(name): \(OrgDrivers.describe(error))"
+                }
             }
             _ = try await store.append(row)
             done.append(row.errorMessage ?? "")
@@ -152,8 +181,8 @@ public struct HoldPlan: Sendable {
 }
 
 extension HoldPlan {
-    /// `release CAMPAIGN`: undoes its holds: the schedule is created again, each rule gets back what the
-    /// hold took (unless someone changed the rule since: then it says so and leaves it).
+    /// `release CAMPAIGN`: undoes its holds: the schedule is created again, each rule and sequence gets
+    /// back what the hold took (unless someone changed it since: then it says so and leaves it).
     public static func release(
         campaignID: String, client: GenesysClient, audit: AuditLog, entry: AuditEntry
     ) async throws -> (lines: [String], failed: Bool) {
@@ -166,7 +195,6 @@ extension HoldPlan {
             guard let before = (try? JSONValue(parsing: held.before)) else { continue }
             do {
                 switch held.kind {
-                case .sequence: continue  // a hold never changes a sequence
                 case .schedule:
                     guard var schedule = CampaignSchedule(json: before) else { continue }
                     schedule.document["version"] = nil  // a PUT without one creates it again
@@ -174,9 +202,9 @@ extension HoldPlan {
                     row.errorMessage = "created its schedule again (hold \(held.id))"
                 case .rule:
                     guard var rule = CampaignRule(json: before) else { continue }
-                    let now = try await client.campaignRule(id: held.entityID)
+                    let current = try await client.campaignRule(id: held.entityID).version
                     // The hold's own edit moved the version on by one; more means someone else changed it.
-                    if let was = rule.version, let current = now.version, current > was + 1 {
+                    if let was = rule.version, let current, current > was + 1 {
                         row.outcome = .refused
                         row.errorMessage =
                             "the rule '\(rule.name ?? held.entityID)' changed since the hold (version \(was) → "
@@ -184,9 +212,31 @@ extension HoldPlan {
                         failed = true
                         break
                     }
-                    rule.document["version"] = now.version.map { JSONValue($0) } ?? .null
+                    rule.document["version"] = current.map { JSONValue($0) } ?? .null
                     try await client.replaceCampaignRule(rule)
                     row.errorMessage = "restored the rule '\(rule.name ?? held.entityID)' (hold \(held.id))"
+                case .sequence:
+                    guard var sequence = CampaignSequence(json: before) else { continue }
+                    let name = "the sequence '\(sequence.name ?? held.entityID)'"
+                    let now = try await client.sequence(id: held.entityID)
+                    // Its version moves when it is turned on or off: what matters is that its campaigns are
+                    // still those the hold left.
+                    guard now.campaigns == sequence.without(campaignID).campaigns else {
+                        row.outcome = .refused
+                        row.errorMessage =
+                            "\(name) changed since the hold (its campaigns are not those the hold left): left as it "
+                            + "is; put the campaign back in it by hand"
+                        failed = true
+                        break
+                    }
+                    // Where it is now: the hold kept only the campaigns as they were.
+                    let current = now.currentCampaignID.flatMap { sequence.campaigns.firstIndex(of: $0) }
+                    sequence.document["currentCampaign"] =
+                        current.map { JSONValue($0) } ?? now.document["currentCampaign"]
+                    sequence.document["status"] = now.document["status"]
+                    sequence.document["version"] = now.version.map { JSONValue($0) } ?? .null
+                    try await client.replaceSequence(sequence)
+                    row.errorMessage = "put it back in \(name) (hold \(held.id))"
                 }
                 if row.outcome != .refused { try await store.markReleased(held.id) }
             } catch {

@@ -47,12 +47,13 @@ public actor PreflightCounts {
     private var lists: [String: Task<Result<ContactList, PreflightReadError>, Never>] = [:]
     private var dncImports: [String: Task<Result<ImportStatus?, PreflightReadError>, Never>] = [:]
     private var sequences: Task<Result<[CampaignSequence], PreflightReadError>, Never>?
+    private var callableTimeSets: [String: Task<Result<CallableTimeSet, PreflightReadError>, Never>] = [:]
 
     public init() {}
 
     /// Reads the contact lists of a run's campaigns in one listing (100 a request); a list the listing
     /// does not hold, or all of them if it fails, is read on its own when asked for.
-    func prefetchContactLists(_ ids: [String], _ client: GenesysClient) {
+    public func prefetchContactLists(_ ids: [String], _ client: GenesysClient) {
         let wanted = Array(Set(ids).subtracting(lists.keys))
         guard !wanted.isEmpty else { return }
         let batch = Task { try? await client.contactLists(ids: wanted) }
@@ -74,6 +75,14 @@ public actor PreflightCounts {
         let read =
             dncImports[id] ?? Task { await PreflightReadError.reading { try await client.dncListImportStatus(id: id) } }
         dncImports[id] = read
+        return await read.value
+    }
+
+    func callableTimeSet(_ id: String, _ client: GenesysClient) async -> Result<CallableTimeSet, PreflightReadError> {
+        let read =
+            callableTimeSets[id]
+            ?? Task { await PreflightReadError.reading { try await client.callableTimeSet(id: id) } }
+        callableTimeSets[id] = read
         return await read.value
     }
 
@@ -270,7 +279,9 @@ public struct Preflight: Sendable {
             checks.append(
                 PreflightCheck(name: .sequence, state: .unknown, figure: "cannot read the sequences: \(error.message)"))
         }
-        if let setID = campaign.callableTimeSet?.id, let set = try? await client.callableTimeSet(id: setID) {
+        if let setID = campaign.callableTimeSet?.id,
+            case .success(let set) = await counts.callableTimeSet(setID, client)
+        {
             let (callable, next) = set.callable(at: now)
             if !callable {
                 let until =

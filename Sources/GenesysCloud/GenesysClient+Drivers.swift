@@ -12,16 +12,50 @@ extension GenesysClient {
     static let contactListsRoute = "/api/v2/outbound/contactlists"
     static let contactListRoute = "/api/v2/outbound/contactlists/{contactListId}"
     static let dncListImportStatusRoute = "/api/v2/outbound/dnclists/{dncListId}/importstatus"
+    static let sequenceSchedulesRoute = "/api/v2/outbound/schedules/sequences"
+    static let diagnosticsRoute = "/api/v2/outbound/campaigns/{campaignId}/diagnostics"
+    static let eventsRoute = "/api/v2/outbound/events"
 
     /// `GET /api/v2/outbound/schedules/campaigns`: a plain array, every campaign schedule of the org.
     public func campaignSchedules() async throws -> [CampaignSchedule] {
-        let answer = try await fetchJSON(.GET, Self.campaignSchedulesRoute, path: Self.campaignSchedulesRoute)
+        try await plainList(Self.campaignSchedulesRoute, of: "schedules").compactMap(CampaignSchedule.init(json:))
+    }
+
+    /// `GET /api/v2/outbound/schedules/sequences`: a plain array, every sequence schedule of the org.
+    public func sequenceSchedules() async throws -> [SequenceSchedule] {
+        try await plainList(Self.sequenceSchedulesRoute, of: "sequence schedules").compactMap(
+            SequenceSchedule.init(json:))
+    }
+
+    /// The elements of a listing that the API answers as a bare JSON array, with no paging.
+    private func plainList(_ route: String, of what: String) async throws -> [JSONValue] {
+        let answer = try await fetchJSON(.GET, route, path: route)
         guard let list = answer.arrayValue else {
             throw GenesysError(
-                kind: .invalidResponse, request: "GET \(Self.campaignSchedulesRoute)",
-                message: "the answer is \(answer.kind.rawValue), not a list of schedules")
+                kind: .invalidResponse, request: "GET \(route)",
+                message: "the answer is \(answer.kind.rawValue), not a list of \(what)")
         }
-        return list.compactMap(CampaignSchedule.init(json:))
+        return list
+    }
+
+    /// `GET /api/v2/outbound/campaigns/{id}/diagnostics`.
+    public func diagnostics(ofCampaign id: String) async throws -> CampaignDiagnostics {
+        let path = "/api/v2/outbound/campaigns/\(Self.pathSegment(id))/diagnostics"
+        return try Self.object(
+            CampaignDiagnostics.init(json:), try await fetchJSON(.GET, Self.diagnosticsRoute, path: path),
+            "GET \(Self.diagnosticsRoute)")
+    }
+
+    /// The newest dialer events (`GET /api/v2/outbound/events`, the first page of 100, newest first).
+    /// The listing cannot be filtered by entity: callers keep the events that concern theirs.
+    public func dialerEvents() async throws -> [DialerEvent] {
+        let page = try await fetchJSON(
+            .GET, Self.eventsRoute, path: Self.eventsRoute,
+            query: [
+                ("pageSize", "\(Self.maxPageSize)"), ("pageNumber", "1"), ("sortBy", "timestamp"),
+                ("sortOrder", "descending"),
+            ])
+        return (page["entities"]?.arrayValue ?? []).compactMap(DialerEvent.init(json:))
     }
 
     /// Every campaign rule (`GET /api/v2/outbound/campaignrules`, all pages).

@@ -38,6 +38,10 @@ public struct EmulatorConfiguration: Sendable {
     public var versionConflictCode = "general.conflict"
     /// A guess: what `DELETE …/campaigns/{id}` does to a campaign a schedule, rule or sequence names.
     public var referencedCampaignDelete: ReferencedDelete = .cascade
+    /// Contacts an `on` campaign calls per minute of emulator time while it can dial (in its callable
+    /// hours, its list imported, an idle agent where it needs one); time moves only through
+    /// `POST /emulator/v1/clock`, so progress is the test's to drive.
+    public var callsPerMinute = 10
     /// Campaigns allowed `on`, `stopping` or `forced_stopping` at once.
     public var maxActiveCampaigns = 50
     /// The org's campaigns and queues.

@@ -7,11 +7,14 @@ import JSONDocument
 struct DriverStore {
     enum Kind: String, CaseIterable {
         case schedules, campaignRules = "campaignrules", sequences, callableTimeSets = "callabletimesets"
-        case contactLists = "contactlists", dncLists = "dnclists"
+        case contactLists = "contactlists", dncLists = "dnclists", sequenceSchedules = "sequenceschedules"
+        case events
 
         var model: String {
             switch self {
             case .schedules: "CampaignSchedule"
+            case .sequenceSchedules: "SequenceSchedule"
+            case .events: "EventLog"
             case .campaignRules: "CampaignRule"
             case .sequences: "CampaignSequence"
             case .callableTimeSets: "CallableTimeSet"
@@ -25,13 +28,25 @@ struct DriverStore {
             case .campaignRules: "CampaignRuleEntityListing"
             case .sequences: "CampaignSequenceEntityListing"
             case .contactLists: "ContactListEntityListing"
+            case .events: "DialerEventEntityListing"
             default: nil
             }
         }
 
         var path: String {
-            self == .schedules ? "/api/v2/outbound/schedules/campaigns" : "/api/v2/outbound/\(rawValue)"
+            switch self {
+            case .schedules: "/api/v2/outbound/schedules/campaigns"
+            case .sequenceSchedules: "/api/v2/outbound/schedules/sequences"
+            default: "/api/v2/outbound/\(rawValue)"
+            }
         }
+
+        /// Written through the API (`PUT`), not only through the control API.
+        var isWritable: Bool {
+            [.schedules, .sequenceSchedules, .campaignRules, .sequences, .contactLists].contains(self)
+        }
+        /// A schedule: created by its first `PUT`, and listed as a bare array.
+        var isSchedule: Bool { self == .schedules || self == .sequenceSchedules }
     }
 
     private var documents: [Kind: [String: JSONObject]] = [:]
@@ -79,25 +94,159 @@ extension EmulatorOrg {
         replying { () throws(ReplyError) -> Reply in
             var document = try RequestBody.object(body, as: kind.model)
             document["id"] = .string(id)
-            if document["version"] == nil { document["version"] = 1 }
+            if kind == .events {
+                if document["timestamp"] == nil { document["timestamp"] = .string(Self.timestamp(now)) }
+            } else if document["version"] == nil {
+                document["version"] = 1
+            }
             drivers[kind, id] = document
+            if kind == .contactLists || kind == .dncLists, document["importStatus"]?["state"]?.stringValue == "FAILED" {
+                recordEvent(
+                    level: "ERROR", category: kind == .dncLists ? "DNC_LIST" : "IMPORT_ERROR",
+                    message: "The import of '\(document["name"]?.stringValue ?? id)' failed: "
+                        + (document["importStatus"]?["failureReason"]?.stringValue ?? "no reason given"),
+                    errorEntity: ["id": .string(id), "name": document["name"] ?? .string(id)])
+            }
             return .document(document, as: kind.model)
         }
     }
 
-    /// Moves the wall clock on and lets what is due happen (schedule windows, rules, sequences).
+    /// The longest move of the clock in one request: a month.
+    static let longestClockMove: TimeInterval = 31 * 86_400
+
+    /// Moves the wall clock on a minute at a time, letting what is due happen at each (schedule windows,
+    /// rules, sequences) and the campaigns that can dial call their contacts (``dial(for:)``).
     func advanceClock(by seconds: TimeInterval) -> Reply {
-        wallOffset += seconds
+        guard (0...Self.longestClockMove).contains(seconds) else {
+            return .badRequest("\"advanceSeconds\" is 0 to \(Int(Self.longestClockMove))")
+        }
+        var left = seconds
+        while left > 0 {
+            let step = min(60, left)
+            wallOffset += step
+            left -= step
+            actOnDrivers()
+            dial(for: step)
+        }
         actOnDrivers()
         return .noContent
     }
 
+    /// `on` campaigns that can dial now call `callsPerMinute` contacts a minute; one that has called every
+    /// contact is `complete`.
+    private func dial(for seconds: TimeInterval) {
+        let calls = Int((Double(configuration.callsPerMinute) * seconds / 60).rounded())
+        for id in campaignOrder {
+            guard var stored = settled(id), stored.status == CampaignStatus.on, calls > 0, canDial(stored) else {
+                continue
+            }
+            stored.contactsCalled = min(stored.totalContacts, stored.contactsCalled + calls)
+            if stored.contactsCalled >= stored.totalContacts {
+                stored.document["campaignStatus"] = .string(CampaignStatus.complete)
+                applyEdit(to: &stored)
+                statusChanges.append(
+                    StatusChange(
+                        campaignID: id, from: CampaignStatus.on, to: CampaignStatus.complete, date: now,
+                        level: "SYSTEM", clientID: nil, initiator: "dialer"))
+            }
+            campaigns[id] = stored
+        }
+    }
+
+    /// In its callable hours, its contact list neither importing, failed nor empty, and an idle agent on
+    /// its queue unless it is agentless.
+    private func canDial(_ stored: StoredCampaign) -> Bool {
+        if let setID = stored.id(of: "callableTimeSet"), let set = drivers[.callableTimeSets, setID],
+            !Self.isCallable(set, at: now)
+        {
+            return false
+        }
+        if let listID = stored.id(of: "contactList"), let list = drivers[.contactLists, listID] {
+            let state = list["importStatus"]?["state"]?.stringValue
+            if state == "IN_PROGRESS" || state == "FAILED" || list["size"]?.intValue == 0 { return false }
+        }
+        if stored.document["dialingMode"]?.stringValue != "agentless", idleAgents(of: stored) == 0 { return false }
+        return true
+    }
+
+    /// Whether `date` is in one of the set's time slots (`day` 1 = Monday, `HH:mm[:ss]` in the zone of its
+    /// `CallableTime`).
+    static func isCallable(_ set: JSONObject, at date: Date) -> Bool {
+        for callable in set["callableTimes"]?.arrayValue ?? [] {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: callable["timeZoneId"]?.stringValue ?? "UTC") ?? .gmt
+            let parts = calendar.dateComponents([.weekday, .hour, .minute, .second], from: date)
+            let weekday = ((parts.weekday ?? 1) + 5) % 7 + 1
+            let seconds = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)
+            for slot in callable["timeSlots"]?.arrayValue ?? [] where slot["day"]?.intValue == weekday {
+                guard let start = slot["startTime"]?.stringValue.flatMap(secondsOfDay),
+                    let stop = slot["stopTime"]?.stringValue.flatMap(secondsOfDay)
+                else { continue }
+                if start <= seconds, seconds < stop { return true }
+            }
+        }
+        return false
+    }
+
+    private static func secondsOfDay(_ time: String) -> Int? {
+        let parts = time.split(separator: ":").map { Int($0) }
+        guard (2...3).contains(parts.count), !parts.contains(nil) else { return nil }
+        return parts[0]! * 3600 + parts[1]! * 60 + (parts.count == 3 ? parts[2]! : 0)
+    }
+
     // MARK: API
 
-    func listSchedules() -> Reply {
+    func listSchedules(_ kind: DriverStore.Kind) -> Reply {
         return Reply(
-            status: 200,
-            body: .document(.array(drivers.all(.schedules).map(JSONValue.object)), .listOf("CampaignSchedule")))
+            status: 200, body: .document(.array(drivers.all(kind).map(JSONValue.object)), .listOf(kind.model)))
+    }
+
+    /// `GET /api/v2/outbound/campaigns/{id}/diagnostics`: what the emulator knows of why it dials as it does.
+    func diagnostics(_ id: String) -> Reply {
+        guard let stored = settled(id) else { return .notFound("campaign") }
+        let idle = idleAgents(of: stored)
+        var callable: JSONObject = [:]
+        for field in ["callableTimeSet", "dncLists", "ruleSets"] { callable[field] = stored.document[field] }
+        var diagnostics: JSONObject = [
+            "callableContacts": .object(callable),
+            "outstandingInteractionsCount": 0, "scheduledInteractionsCount": 0, "timeZoneRescheduledCallsCount": 0,
+            "idleAgents": JSONValue(idle), "effectiveIdleAgents": JSONValue(idle),
+            "numberOfContactsCalled": JSONValue(stored.contactsCalled),
+            "totalNumberOfContacts": JSONValue(stored.totalContacts),
+            // The campaign's own `errors` are `RestErrorDetail`s too.
+            "campaignErrors": stored.document["errors"] ?? .array([]),
+        ]
+        if let queue = stored.document["queue"] {
+            diagnostics["queueUtilizationDiagnostic"] = ["queue": queue, "usersNotUtilized": JSONValue(idle)]
+        }
+        return .document(diagnostics, as: "CampaignDiagnostics")
+    }
+
+    /// `GET /api/v2/outbound/events`: newest first, filtered by `level` and `category` when given.
+    func listEvents(_ query: ListQuery, parameters: [(String, String)]) -> Reply {
+        let wanted = { (name: String) in parameters.first { $0.0 == name }?.1 }
+        let entities = drivers.all(.events).filter { event in
+            (wanted("level").map { event["level"]?.stringValue == $0 } ?? true)
+                && (wanted("category").map { event["category"]?.stringValue == $0 } ?? true)
+        }.sorted { ($0["timestamp"]?.stringValue ?? "") > ($1["timestamp"]?.stringValue ?? "") }
+        return .document(
+            query.page(of: entities.map(JSONValue.object), path: DriverStore.Kind.events.path),
+            as: "DialerEventEntityListing")
+    }
+
+    /// A dialer event, as `GET /api/v2/outbound/events` lists it.
+    func recordEvent(level: String, category: String, message: String, errorEntity: JSONValue) {
+        let id = UUID().uuidString.lowercased()
+        drivers[.events, id] = [
+            "id": .string(id), "name": .string(category), "level": .string(level), "category": .string(category),
+            "timestamp": .string(Self.timestamp(now)), "errorEntity": errorEntity, "relatedEntity": errorEntity,
+            "eventMessage": ["code": .string(category), "message": .string(message)],
+            "selfUri": .string("/api/v2/outbound/events/\(id)"),
+        ]
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     func getDriver(_ kind: DriverStore.Kind, _ id: String, query: [(String, String)] = []) -> Reply {
@@ -131,7 +280,7 @@ extension EmulatorOrg {
                 guard document["version"]?.intValue == stored["version"]?.intValue else {
                     throw ReplyError(.error(409, "general.conflict", "The version supplied does not match."))
                 }
-            } else if kind != .schedules {
+            } else if !kind.isSchedule {
                 return .notFound(kind.model)
             }
             document["id"] = .string(id)
@@ -235,25 +384,20 @@ extension EmulatorOrg {
     /// so: "if the campaign is already started at the scheduled start time, the schedule will do nothing");
     /// a running sequence whose current campaign is complete starts the next; rules fire (``fireRules``).
     func actOnDrivers() {
-        let now = self.now
         for schedule in drivers.all(.schedules) {
             guard let campaignID = schedule["campaign"]?["id"]?.stringValue ?? schedule["id"]?.stringValue else {
                 continue
             }
-            let zone = schedule["timeZone"]?.stringValue ?? "UTC"
-            for (index, interval) in (schedule["intervals"]?.arrayValue ?? []).enumerated() {
-                guard let start = interval["start"]?.stringValue.flatMap({ Self.instant($0, zone) }),
-                    let end = interval["end"]?.stringValue.flatMap({ Self.instant($0, zone) })
-                else { continue }
-                let key = "\(schedule["id"]?.stringValue ?? campaignID)#\(index)"
-                if now >= start, now < end, drivers.startedWindows.insert(key).inserted {
-                    systemSets(campaignID, to: CampaignStatus.on, by: "schedule")
-                }
-                if now >= end, drivers.endedWindows.insert(key).inserted {
-                    drivers.startedWindows.insert(key)
-                    systemSets(campaignID, to: CampaignStatus.off, by: "schedule")
-                }
+            actOnWindows(of: schedule) { opens in
+                self.systemSets(campaignID, to: opens ? CampaignStatus.on : CampaignStatus.off, by: "schedule")
             }
+        }
+        // A sequence schedule turns its sequence on (which starts its current campaign) and off (which stops it).
+        for schedule in drivers.all(.sequenceSchedules) {
+            guard let sequenceID = schedule["sequence"]?["id"]?.stringValue ?? schedule["id"]?.stringValue else {
+                continue
+            }
+            actOnWindows(of: schedule) { opens in self.setSequence(sequenceID, on: opens, by: "schedule") }
         }
         for var sequence in drivers.all(.sequences) where sequence["status"]?.stringValue == CampaignStatus.on {
             let members = (sequence["campaigns"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
@@ -271,6 +415,39 @@ extension EmulatorOrg {
             if let id = sequence["id"]?.stringValue { drivers[.sequences, id] = sequence }
         }
         fireRules()
+    }
+
+    /// Calls `act(true)` when one of the schedule's windows has started and `act(false)` when it has ended,
+    /// each once per window. Recurrences are kept but not acted on (docs/genesys-api.md).
+    private func actOnWindows(of schedule: JSONObject, _ act: (_ opens: Bool) -> Void) {
+        let now = self.now
+        let zone = schedule["timeZone"]?.stringValue ?? "UTC"
+        for (index, interval) in (schedule["intervals"]?.arrayValue ?? []).enumerated() {
+            guard let start = interval["start"]?.stringValue.flatMap({ Self.instant($0, zone) }),
+                let end = interval["end"]?.stringValue.flatMap({ Self.instant($0, zone) })
+            else { continue }
+            let key = "\(schedule["id"]?.stringValue ?? "?")#\(index)"
+            if now >= start, now < end, drivers.startedWindows.insert(key).inserted { act(true) }
+            if now >= end, drivers.endedWindows.insert(key).inserted {
+                drivers.startedWindows.insert(key)
+                act(false)
+            }
+        }
+    }
+
+    /// Turns a sequence on (starting its current campaign) or off (stopping it), as a schedule or rule does.
+    private func setSequence(_ sequenceID: String, on: Bool, by initiator: String) {
+        guard var sequence = drivers[.sequences, sequenceID] else { return }
+        let status = sequence["status"]?.stringValue
+        guard on ? status == CampaignStatus.off : status == CampaignStatus.on else { return }
+        sequence["status"] = .string(on ? CampaignStatus.on : CampaignStatus.off)
+        sequence["version"] = JSONValue((sequence["version"]?.intValue ?? 0) + 1)
+        drivers[.sequences, sequenceID] = sequence
+        let members = (sequence["campaigns"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+        let current = sequence["currentCampaign"]?.intValue ?? 0
+        if members.indices.contains(current) {
+            systemSets(members[current], to: on ? CampaignStatus.on : CampaignStatus.off, by: "sequence")
+        }
     }
 
     /// Each enabled rule whose `campaignProgress` conditions came to hold for a triggering campaign since
@@ -310,6 +487,13 @@ extension EmulatorOrg {
                         default: break
                         }
                     }
+                    for sequence in (entities?["sequences"]?.arrayValue ?? []).compactMap({ $0["id"]?.stringValue }) {
+                        switch action["actionType"]?.stringValue {
+                        case "turnOnSequence": setSequence(sequence, on: true, by: "campaignRule")
+                        case "turnOffSequence": setSequence(sequence, on: false, by: "campaignRule")
+                        default: break
+                        }
+                    }
                 }
             }
         }
@@ -343,6 +527,11 @@ extension EmulatorOrg {
             StatusChange(
                 campaignID: campaignID, from: previous, to: reached, date: now, level: "SYSTEM", clientID: nil,
                 initiator: initiator))
+        recordEvent(
+            level: "INFO",
+            category: ["schedule": "SCHEDULE", "campaignRule": "CAMPAIGN_RULE"][initiator] ?? "CAMPAIGN",
+            message: "The \(initiator) set the campaign \(reached)",
+            errorEntity: ["id": .string(campaignID), "name": stored.document["name"] ?? .string(campaignID)])
     }
 
     /// A status change made through the API, by the OAuth client of the request.
@@ -367,8 +556,7 @@ extension EmulatorOrg {
             let entities: [JSONValue] = changes.enumerated().map { index, change in
                 var message: JSONObject = [
                     "id": .string("audit-\(index)-\(change.campaignID)"),
-                    "eventDate": .string(
-                        change.date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+                    "eventDate": .string(Self.timestamp(change.date)),
                     "serviceName": "Outbound", "level": .string(change.level), "status": "SUCCESS",
                     "action": "Update", "entityType": "Campaign", "entity": ["id": .string(change.campaignID)],
                     "propertyChanges": [

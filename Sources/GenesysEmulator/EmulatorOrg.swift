@@ -620,7 +620,7 @@ actor EmulatorOrg {
 
     func campaignStats(_ id: String) -> Reply {
         guard let stored = settled(id) else { return .notFound("campaign") }
-        let idle = stored.id(of: "queue").flatMap { queues[$0] }.map(Self.idleAgents) ?? 0
+        let idle = idleAgents(of: stored)
         let running = stored.status == CampaignStatus.on
         let lines = stored.document["outboundLineCount"]?.intValue ?? 0
         // The decimal field when the campaign has one: real orgs set fractional calls per agent.
@@ -651,6 +651,11 @@ actor EmulatorOrg {
             ],
         ]
         return .document(stats, as: "CampaignStats")
+    }
+
+    /// The idle agents of the campaign's queue.
+    func idleAgents(of stored: StoredCampaign) -> Int {
+        stored.id(of: "queue").flatMap { queues[$0] }.map(Self.idleAgents) ?? 0
     }
 
     /// Agents who can take a dialer call now: joined, on queue and `IDLE`.

@@ -138,23 +138,29 @@ struct EmulatorResponder: HTTPResponder {
         case ("POST", ["api", "v2", "audits", "query", "realtime"]):
             return await org.auditQuery(body)
         case ("GET", ["api", "v2", "outbound", "schedules", "campaigns"]):
-            return await org.listSchedules()
+            return await org.listSchedules(.schedules)
+        case ("GET", ["api", "v2", "outbound", "schedules", "sequences"]):
+            return await org.listSchedules(.sequenceSchedules)
+        case ("GET", ["api", "v2", "outbound", "events"]):
+            return await org.listEvents(listQuery, parameters: query)
         case (_, let path)
-        where path.count == 6 && path.starts(with: ["api", "v2", "outbound", "schedules", "campaigns"]):
+        where path.count == 6 && path.starts(with: ["api", "v2", "outbound", "schedules"])
+            && ["campaigns", "sequences"].contains(path[4]):
+            let kind: DriverStore.Kind = path[4] == "campaigns" ? .schedules : .sequenceSchedules
             switch method {
-            case "GET": return await org.getDriver(.schedules, path[5])
-            case "PUT": return await org.replaceDriver(.schedules, path[5], body)
-            case "DELETE": return await org.deleteDriver(.schedules, path[5])
+            case "GET": return await org.getDriver(kind, path[5])
+            case "PUT": return await org.replaceDriver(kind, path[5], body)
+            case "DELETE": return await org.deleteDriver(kind, path[5])
             default: return .notFound()
             }
         case ("GET", let path) where path.count == 4 && path.starts(with: ["api", "v2", "outbound"]):
             guard let kind = DriverStore.Kind(rawValue: path[3]), kind.listing != nil else { break }
             return await org.listDrivers(kind, listQuery, parameters: query)
         case (_, let path) where path.count >= 5 && path.starts(with: ["api", "v2", "outbound"]):
-            guard let kind = DriverStore.Kind(rawValue: path[3]), kind != .schedules else { break }
+            guard let kind = DriverStore.Kind(rawValue: path[3]), !kind.isSchedule else { break }
             switch (method, path.dropFirst(5).first) {
             case ("GET", nil): return await org.getDriver(kind, path[4], query: query)
-            case ("PUT", nil) where kind.listing != nil: return await org.replaceDriver(kind, path[4], body)
+            case ("PUT", nil) where kind.isWritable: return await org.replaceDriver(kind, path[4], body)
             case ("GET", "importstatus") where kind == .contactLists || kind == .dncLists:
                 return await org.importStatus(kind, path[4])
             default: return .notFound()
@@ -174,6 +180,7 @@ struct EmulatorResponder: HTTPResponder {
             case ("POST", "stop"):
                 return await recordingStatusChange(id) { await org.setStatus(id, to: CampaignStatus.off) }
             case ("GET", "progress"): return await org.campaignProgress(id)
+            case ("GET", "diagnostics"): return await org.diagnostics(id)
             case ("DELETE", "progress"): return await org.recycleCampaign(id)
             case ("GET", "stats"): return await org.campaignStats(id)
             default: break

@@ -71,6 +71,11 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
     var versionConflictCode = EmulatorConfiguration().versionConflictCode
     @Option(name: .customLong("max-active-campaigns"), help: "Campaigns allowed on, stopping or forced_stopping.")
     var maxActiveCampaigns = 50
+    @Option(
+        name: .customLong("calls-per-minute"),
+        help: "Contacts an on campaign that can dial calls per minute of emulator time (POST /emulator/v1/clock)."
+    )
+    var callsPerMinute = EmulatorConfiguration().callsPerMinute
     @Flag(name: .customLong("print-demo-seed"), help: "Print the built-in demo org as a seed file and exit.")
     var printDemoSeed = false
 
@@ -129,6 +134,9 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         guard [204, 400].contains(stopWhenNotRunning) else {
             throw ValidationError("--stop-when-not-running must be 204 or 400")
         }
+        guard (0...1_000_000).contains(callsPerMinute) else {
+            throw ValidationError("--calls-per-minute must be 0 to 1000000")
+        }
         guard rateLimit >= 1, rateLimitWindow >= 1, tokenLifetime >= 1, idleAvailableLines >= 0,
             (0...65535).contains(port)
         else {
@@ -163,6 +171,7 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         configuration.versionConflictStatus = versionConflictStatus
         configuration.versionConflictCode = versionConflictCode
         configuration.maxActiveCampaigns = maxActiveCampaigns
+        configuration.callsPerMinute = callsPerMinute
         if let seed {
             do {
                 configuration.seed = try EmulatorSeed(parsing: Data(contentsOf: URL(fileURLWithPath: seed)))

@@ -25,8 +25,115 @@ extension DocumentModel {
     public var version: Int? { document["version"]?.intValue }
 }
 
+/// A schedule of windows: one-off `intervals` and `recurrences`, in its time zone. A campaign schedule
+/// turns its campaign on at a window's start and off at its end; a sequence schedule does so to a sequence.
+public protocol WindowSchedule: DocumentModel {}
+
+extension WindowSchedule {
+    /// IANA name; the API says UTC when empty.
+    public var timeZone: String { document["timeZone"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC" }
+    /// The one-off windows.
+    public var intervals: [CampaignSchedule.Interval] {
+        (document["intervals"]?.arrayValue ?? []).compactMap(CampaignSchedule.Interval.init(json:))
+    }
+    public var recurrences: [Recurrence] { (document["recurrences"]?.arrayValue ?? []).compactMap(Recurrence.init) }
+
+    /// The window open at `now`, or else the next one (one-off or recurring); nil when none is left.
+    public func window(at now: Date) -> (open: Bool, start: Date, end: Date)? {
+        let windows =
+            (intervals.compactMap { $0.dates(in: timeZone) }
+            + recurrences.flatMap { $0.occurrences(until: now, scheduleZone: timeZone) })
+            .filter { $0.end > now }.sorted { $0.start < $1.start }
+        if let open = windows.first(where: { $0.start <= now }) { return (true, open.start, open.end) }
+        return windows.first.map { (false, $0.start, $0.end) }
+    }
+
+    /// How many windows it has, for a line such as "delete its schedule (3 windows)".
+    public var windowSummary: String {
+        let count = intervals.count
+        let recurring = recurrences.count
+        return "\(count) window\(count == 1 ? "" : "s")"
+            + (recurring == 0 ? "" : " and \(recurring) recurrence\(recurring == 1 ? "" : "s")")
+    }
+}
+
+/// `Reoccurrence`: a window that comes back daily or weekly (`pattern`), until a date or a count (`range`),
+/// less its exclusions and with its inclusions (`alterations`). Times are local to its zone, else the
+/// schedule's.
+public struct Recurrence: Sendable, Equatable {
+    public var first: CampaignSchedule.Interval
+    public var timeZone: String?
+    /// `Daily` or `Weekly`.
+    public var pattern: String
+    public var every: Int
+    /// ISO weekdays, Monday 1 … Sunday 7; for `Weekly`.
+    public var weekdays: [Int]
+    /// `NoEnd`, `EndDate` or `Numbered`.
+    public var range: String
+    public var rangeEnd: String?
+    public var count: Int?
+    public var exclusions: [CampaignSchedule.Interval]
+    public var inclusions: [CampaignSchedule.Interval]
+
+    init?(_ json: JSONValue) {
+        guard let first = CampaignSchedule.Interval(json: json) else { return nil }
+        self.first = first
+        timeZone = json["timeZone"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        pattern = json["pattern"]?["type"]?.stringValue ?? "Daily"
+        every = max(1, json["pattern"]?["interval"]?.intValue ?? 1)
+        let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        weekdays = (json["pattern"]?["daysOfWeek"]?.arrayValue ?? []).compactMap {
+            $0.stringValue.flatMap { names.firstIndex(of: $0.lowercased()) }.map { $0 + 1 }
+        }
+        range = json["range"]?["type"]?.stringValue ?? "NoEnd"
+        rangeEnd = json["range"]?["end"]?.stringValue
+        count = json["range"]?["numberOfOccurrences"]?.intValue
+        let alterations = json["alterations"]?.arrayValue ?? []
+        let of = { (type: String) in
+            alterations.filter { $0["type"]?.stringValue == type }.compactMap(CampaignSchedule.Interval.init(json:))
+        }
+        exclusions = of("Exclusion")
+        inclusions = of("Inclusion")
+    }
+
+    /// The occurrences from the first up to the first that starts after `now` (at most ten years of days).
+    public func occurrences(until now: Date, scheduleZone: String) -> [(start: Date, end: Date)] {
+        let zoneName = timeZone ?? scheduleZone
+        guard let initial = first.dates(in: zoneName), initial.end > initial.start else { return [] }
+        let length = initial.end.timeIntervalSince(initial.start)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: zoneName) ?? .gmt
+        let time = calendar.dateComponents([.hour, .minute, .second], from: initial.start)
+        let firstDay = calendar.startOfDay(for: initial.start)
+        let firstWeekday = CallableTimeSet.isoWeekday(firstDay, calendar)
+        let days = weekdays.isEmpty ? [firstWeekday] : weekdays
+        let last = rangeEnd.flatMap { CampaignSchedule.Interval.date($0, zoneName) }
+        let excluded = exclusions.compactMap { $0.dates(in: zoneName) }
+        var found = inclusions.compactMap { $0.dates(in: zoneName) }
+        var counted = 0
+        for offset in 0..<3_660 {
+            let occurs =
+                pattern == "Weekly"
+                ? ((offset + firstWeekday - 1) / 7) % every == 0 && days.contains((firstWeekday - 1 + offset) % 7 + 1)
+                : offset % every == 0
+            guard occurs, let day = calendar.date(byAdding: .day, value: offset, to: firstDay),
+                let start = calendar.date(
+                    bySettingHour: time.hour ?? 0, minute: time.minute ?? 0, second: time.second ?? 0, of: day),
+                start >= initial.start
+            else { continue }
+            if range == "EndDate", let last, start > last { break }
+            counted += 1
+            if range == "Numbered", let count, counted > count { break }
+            if excluded.contains(where: { $0.start <= start && start < $0.end }) { continue }
+            found.append((start, start.addingTimeInterval(length)))
+            if start > now { break }
+        }
+        return found
+    }
+}
+
 /// `CampaignSchedule`: windows in which Genesys turns the campaign on at `start` and off at `end`.
-public struct CampaignSchedule: DocumentModel {
+public struct CampaignSchedule: WindowSchedule {
     public var document: JSONObject
 
     public init(document: JSONObject) {
@@ -34,15 +141,6 @@ public struct CampaignSchedule: DocumentModel {
     }
 
     public var campaign: DomainEntityRef? { DomainEntityRef(document["campaign"]) }
-    /// IANA name; the API says UTC when empty.
-    public var timeZone: String { document["timeZone"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC" }
-    /// The one-off windows (recurrences are kept in the document, not read here).
-    public var intervals: [Interval] {
-        (document["intervals"]?.arrayValue ?? []).compactMap { interval in
-            guard let start = interval["start"]?.stringValue, let end = interval["end"]?.stringValue else { return nil }
-            return Interval(start: start, end: end)
-        }
-    }
 
     /// `ScheduleInterval`: `yyyy-MM-ddTHH:mm:ss.SSSZ`, or without a zone (then in the schedule's zone).
     public struct Interval: Sendable, Equatable {
@@ -52,6 +150,11 @@ public struct CampaignSchedule: DocumentModel {
         public init(start: String, end: String) {
             self.start = start
             self.end = end
+        }
+
+        init?(json: JSONValue) {
+            guard let start = json["start"]?.stringValue, let end = json["end"]?.stringValue else { return nil }
+            self.init(start: start, end: end)
         }
 
         /// Both ends as instants, `timeZone` applying to ends written without a zone; nil if unreadable.
@@ -144,10 +247,12 @@ public struct CampaignRule: DocumentModel {
         }
     }
 
-    /// The actions of this rule that act on `campaignID` (directly, or as the campaign that triggers it).
-    public func actions(on campaignID: String) -> [Action] {
+    /// The actions of this rule that act on `campaignID`: directly, as the campaign that triggers it, or
+    /// through one of `sequences` (those that hold the campaign).
+    public func actions(on campaignID: String, throughSequences sequences: Set<String> = []) -> [Action] {
         actions.filter {
             $0.campaigns.contains(campaignID) || ($0.onTriggeringEntity && triggeringCampaigns.contains(campaignID))
+                || !sequences.isDisjoint(with: $0.sequences)
         }
     }
 }
@@ -171,6 +276,18 @@ public struct CampaignSequence: DocumentModel {
     public func repointed(from old: String, to new: String) -> CampaignSequence {
         var copy = self
         copy.document["campaigns"] = CampaignRule.replacing(old, with: new, in: document["campaigns"] ?? .array([]))
+        return copy
+    }
+
+    /// The sequence without `campaignID`, its current campaign still the one it was (or the next).
+    public func without(_ campaignID: String) -> CampaignSequence {
+        var copy = self
+        let kept = (document["campaigns"]?.arrayValue ?? []).filter { $0["id"]?.stringValue != campaignID }
+        copy.document["campaigns"] = .array(kept)
+        if let current = currentCampaign, let removed = campaigns.firstIndex(of: campaignID) {
+            let moved = removed < current ? current - 1 : current
+            copy.document["currentCampaign"] = JSONValue(max(0, min(moved, kept.count - 1)))
+        }
         return copy
     }
 
@@ -272,4 +389,75 @@ public struct ContactList: DocumentModel {
         document["dateExpiration"]?.stringValue.flatMap { CampaignSchedule.Interval.date($0, "UTC") }
     }
     public var importStatus: ImportStatus? { ImportStatus(json: document["importStatus"]) }
+}
+
+/// `SequenceSchedule`: windows in which Genesys turns a sequence on, and so starts its current campaign.
+public struct SequenceSchedule: WindowSchedule {
+    public var document: JSONObject
+
+    public init(document: JSONObject) {
+        self.document = document
+    }
+
+    public var sequence: DomainEntityRef? { DomainEntityRef(document["sequence"]) }
+}
+
+/// `CampaignDiagnostics` (`GET …/campaigns/{id}/diagnostics`): Genesys's own view of why a campaign
+/// dials as it does, read for the few fields `why` uses.
+public struct CampaignDiagnostics: DocumentModel {
+    public var document: JSONObject
+
+    public init(document: JSONObject) {
+        self.document = document
+    }
+
+    public var idleAgents: Int? { document["idleAgents"]?.intValue }
+    public var numberOfContactsCalled: Int? { document["numberOfContactsCalled"]?.intValue }
+    public var totalNumberOfContacts: Int? { document["totalNumberOfContacts"]?.intValue }
+    /// `campaignErrors`: the campaign's current error conditions.
+    public var errors: [RestErrorDetail] { (document["campaignErrors"]?.arrayValue ?? []).map(RestErrorDetail.init) }
+    /// Each rule set's warnings, as `rule set NAME: WARNING`.
+    public var ruleSetWarnings: [String] {
+        (document["ruleSetDiagnostics"]?.arrayValue ?? []).flatMap { diagnostic -> [String] in
+            let set = diagnostic["ruleSet"]
+            let name = set?["name"]?.stringValue ?? set?["id"]?.stringValue ?? "?"
+            return (diagnostic["warnings"]?.arrayValue ?? []).compactMap { $0.stringValue }.map {
+                "rule set '\(name)': \($0)"
+            }
+        }
+    }
+}
+
+/// `EventLog` (`GET /api/v2/outbound/events`): something the dialer reports, such as an import error
+/// or a rule that acted.
+public struct DialerEvent: DocumentModel {
+    public var document: JSONObject
+
+    public init(document: JSONObject) {
+        self.document = document
+    }
+
+    public var timestamp: String? { document["timestamp"]?.stringValue }
+    /// `INFO`, `WARNING` or `ERROR`.
+    public var level: String? { document["level"]?.stringValue }
+    public var category: String? { document["category"]?.stringValue }
+    public var errorEntity: DomainEntityRef? { DomainEntityRef(document["errorEntity"]) }
+    public var relatedEntity: DomainEntityRef? { DomainEntityRef(document["relatedEntity"]) }
+    /// `eventMessage.messageWithParams` with its parameters put in, else its `message`, else its `code`.
+    public var message: String {
+        let message = document["eventMessage"]
+        if var text = message?["messageWithParams"]?.stringValue {
+            for parameter in message?["messageParams"]?.objectValue?.members ?? [] {
+                let value = parameter.value.stringValue ?? parameter.value.jsonText
+                text = text.replacingOccurrences(of: "{\(parameter.key)}", with: value)
+            }
+            return text
+        }
+        return message?["message"]?.stringValue ?? message?["code"]?.stringValue ?? name ?? "(no message)"
+    }
+
+    /// Whether it is about any of `ids` (its error entity or its related entity).
+    public func concerns(_ ids: Set<String>) -> Bool {
+        [errorEntity?.id, relatedEntity?.id].contains { $0.map(ids.contains) ?? false }
+    }
 }
