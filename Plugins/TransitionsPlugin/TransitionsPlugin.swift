@@ -295,10 +295,19 @@ extension CommandContext {
             for line in plan.lines { note("  \(line)") }
             if plan.lines.isEmpty { note("  nothing else turns it on") }
         }
-        if !options.dryRun, destructive || hold || campaigns.count > 1 {
-            try await confirm(hold ? "pause and hold" : verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
+        do {
+            if !options.dryRun, destructive || hold || campaigns.count > 1 {
+                try await confirm(
+                    hold ? "pause and hold" : verb.rawValue, campaigns: campaigns, assumeYes: arguments.yes)
+            }
+            try await noteForRecording(arguments, campaigns)
+        } catch {
+            // Not confirmed: the reads started alongside end before the command does (an HTTP request left
+            // in flight at exit would abort the process).
+            reading?.cancel()
+            _ = await reading?.value
+            throw error
         }
-        try await noteForRecording(arguments, campaigns)
         let detached =
             verb == .archive
             ? try await keepAndDetachLinks(campaigns, drivers ?? OrgDrivers(), engine: engine, dryRun: options.dryRun)

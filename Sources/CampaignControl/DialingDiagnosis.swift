@@ -22,14 +22,17 @@ public struct OrgDrivers: Sendable {
         self.sequences = sequences
     }
 
-    /// The four listings, read at once, each once; and the newest dialer events when `events`. A listing
-    /// answered 404 is empty: an org (or a Genesys-like service) without that feature has none.
+    /// The listings, read at once, each once (sequence schedules only when the org has sequences); and
+    /// the newest dialer events when `events`. A listing answered 404 is empty: an org (or a Genesys-like
+    /// service) without that feature has none.
     public static func read(_ client: GenesysClient, events: Bool = false) async -> OrgDrivers {
         async let schedules = listing { try await client.campaignSchedules() }
-        async let sequenceSchedules = listing { try await client.sequenceSchedules() }
         async let rules = listing { try await client.campaignRules() }
         async let sequences = listing { try await client.sequences() }
         async let dialerEvents = events ? listing { try await client.dialerEvents() } : .success([])
+        let sequenceSchedules: Result<[SequenceSchedule], PreflightReadError> =
+            (try? await sequences.get().isEmpty) == false
+            ? await listing { try await client.sequenceSchedules() } : .success([])
         var drivers = OrgDrivers()
         func keep<Value>(_ result: Result<[Value], PreflightReadError>, _ what: String) -> [Value] {
             switch result {
@@ -40,7 +43,7 @@ public struct OrgDrivers: Sendable {
             }
         }
         drivers.schedules = keep(await schedules, "schedules")
-        drivers.sequenceSchedules = keep(await sequenceSchedules, "sequence schedules")
+        drivers.sequenceSchedules = keep(sequenceSchedules, "sequence schedules")
         drivers.rules = keep(await rules, "campaign rules")
         drivers.sequences = keep(await sequences, "sequences")
         drivers.events = keep(await dialerEvents, "dialer events")
@@ -150,7 +153,8 @@ public struct DialingDiagnosis: Sendable {
     public struct Reason: Sendable, Equatable {
         /// `status`, `errors`, `callable-hours`, `list-importing`, `list-import-failed`, `list-empty`,
         /// `list-expired`, `list-exhausted`, `dnc-import-failed`, `no-agents`, `sequence`,
-        /// `sequence-schedule`, `rule`, `rule-set`, `schedule-open`, `schedule-next`, `unreadable`.
+        /// `sequence-schedule`, `sequence-schedule-open`, `rule`, `rule-set`, `schedule-open`,
+        /// `schedule-next`, `unreadable`.
         public var code: String
         public var text: String
         /// Keeps an `on` campaign from placing calls (the others explain, or say what will act).
@@ -171,11 +175,12 @@ public struct DialingDiagnosis: Sendable {
     /// On, and nothing found that keeps it from placing calls.
     public var isDialing: Bool { campaign.campaignStatus == .on && !reasons.contains(where: \.blocks) }
 
-    /// Off while its schedule's window is open, or on and not placing calls: what `why --all` lists.
+    /// Off while its schedule's window (or its sequence's, whose current campaign it is) is open, or on
+    /// and not placing calls: what `why --all` lists.
     public var shouldDialButDoesNot: Bool {
         guard !isDialing else { return false }
         if campaign.campaignStatus == .on { return true }
-        return reasons.contains { $0.code == "schedule-open" }
+        return reasons.contains { ["schedule-open", "sequence-schedule-open"].contains($0.code) }
     }
 
     /// Reads what it needs for `campaign` (its diagnostics, list, DNC lists, callable time set; progress
@@ -285,8 +290,10 @@ public struct DialingDiagnosis: Sendable {
                     "the running sequence \(name) owns it (\(position)\(current ? ", running now" : ", started in its turn"))",
                     blocks: false)
             } else if let window = sequence.id.flatMap(drivers.schedule(ofSequence:))?.window(at: now) {
+                // Open now on this, its current campaign: the sequence should be running it.
+                let due = window.open && sequence.currentCampaignID == id
                 add(
-                    "sequence-schedule",
+                    due ? "sequence-schedule-open" : "sequence-schedule",
                     "the sequence \(name) (\(position)) is scheduled "
                         + (window.open
                             ? "now, until \(OrgDrivers.time(window.end))"

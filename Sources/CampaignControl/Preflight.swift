@@ -73,7 +73,8 @@ public actor PreflightCounts {
 
     func dncImportStatus(_ id: String, _ client: GenesysClient) async -> Result<ImportStatus?, PreflightReadError> {
         let read =
-            dncImports[id] ?? Task { await PreflightReadError.reading { try await client.dncListImportStatus(id: id) } }
+            dncImports[id]
+            ?? Task { await PreflightReadError.reading { try await client.dncList(id: id).importStatus } }
         dncImports[id] = read
         return await read.value
     }

@@ -11,7 +11,7 @@ extension GenesysClient {
     static let callableTimeSetRoute = "/api/v2/outbound/callabletimesets/{callableTimeSetId}"
     static let contactListsRoute = "/api/v2/outbound/contactlists"
     static let contactListRoute = "/api/v2/outbound/contactlists/{contactListId}"
-    static let dncListImportStatusRoute = "/api/v2/outbound/dnclists/{dncListId}/importstatus"
+    static let dncListRoute = "/api/v2/outbound/dnclists/{dncListId}"
     static let sequenceSchedulesRoute = "/api/v2/outbound/schedules/sequences"
     static let diagnosticsRoute = "/api/v2/outbound/campaigns/{campaignId}/diagnostics"
     static let eventsRoute = "/api/v2/outbound/events"
@@ -99,15 +99,12 @@ extension GenesysClient {
         return lists
     }
 
-    /// `GET /api/v2/outbound/dnclists/{id}/importstatus`; nil when the list has no import on record (404:
-    /// a guess, docs/genesys-api.md).
-    public func dncListImportStatus(id: String) async throws -> ImportStatus? {
-        let path = "/api/v2/outbound/dnclists/\(Self.pathSegment(id))/importstatus"
-        do {
-            return ImportStatus(json: try await fetchJSON(.GET, Self.dncListImportStatusRoute, path: path))
-        } catch let error as GenesysError where error.status == 404 {
-            return nil
-        }
+    /// `GET /api/v2/outbound/dnclists/{id}?includeImportStatus=true`: the list, with the status of its last
+    /// import when it has one (`…/importstatus` has no documented answer for a list never imported).
+    public func dncList(id: String) async throws -> DncList {
+        let path = "/api/v2/outbound/dnclists/\(Self.pathSegment(id))"
+        let answer = try await fetchJSON(.GET, Self.dncListRoute, path: path, query: [("includeImportStatus", "true")])
+        return try Self.object(DncList.init(json:), answer, "GET \(Self.dncListRoute)")
     }
 
     /// The entities of every page of a listing of `route`, bounded as every listing is (``PageGuard``).

@@ -251,6 +251,7 @@ extension EmulatorOrg {
 
     func getDriver(_ kind: DriverStore.Kind, _ id: String, query: [(String, String)] = []) -> Reply {
         if kind == .contactLists { return contactList(id, query: query) }
+        if kind == .dncLists { return dncList(id, query: query) }
         guard let document = drivers[kind, id] else { return .notFound(kind.model) }
         return .document(document, as: kind.model)
     }
@@ -327,6 +328,29 @@ extension EmulatorOrg {
         if !asked("includeImportStatus") { document["importStatus"] = nil }
         document["selfUri"] = .string("/api/v2/outbound/contactlists/\(id)")
         return .document(document, as: "ContactList")
+    }
+
+    /// A DNC list as stored, or, for one a campaign names but no test stored, an internal list never
+    /// imported. `importStatus` only when asked for.
+    private func dncList(_ id: String, query: [(String, String)]) -> Reply {
+        var document: JSONObject
+        if let stored = drivers[.dncLists, id] {
+            document = stored
+        } else if let named = campaignOrder.lazy.compactMap({ self.campaigns[$0]?.document["dncLists"]?.arrayValue })
+            .joined().first(where: { $0["id"]?.stringValue == id })
+        {
+            document = [
+                "id": .string(id), "name": named["name"] ?? .string(id), "version": 1, "dncSourceType": "rds",
+                "contactMethod": "Phone",
+            ]
+        } else {
+            return .notFound("DNC list")
+        }
+        if !query.contains(where: { $0.0 == "includeImportStatus" && $0.1 == "true" }) {
+            document["importStatus"] = nil
+        }
+        document["selfUri"] = .string("/api/v2/outbound/dnclists/\(id)")
+        return .document(document, as: "DncList")
     }
 
     /// What names the campaign: its schedule, rules and sequences, as `kind id`.

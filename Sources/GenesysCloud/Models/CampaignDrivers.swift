@@ -391,6 +391,17 @@ public struct ContactList: DocumentModel {
     public var importStatus: ImportStatus? { ImportStatus(json: document["importStatus"]) }
 }
 
+/// `DncList`, read with `includeImportStatus`.
+public struct DncList: DocumentModel {
+    public var document: JSONObject
+
+    public init(document: JSONObject) {
+        self.document = document
+    }
+
+    public var importStatus: ImportStatus? { ImportStatus(json: document["importStatus"]) }
+}
+
 /// `SequenceSchedule`: windows in which Genesys turns a sequence on, and so starts its current campaign.
 public struct SequenceSchedule: WindowSchedule {
     public var document: JSONObject
