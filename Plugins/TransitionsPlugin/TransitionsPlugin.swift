@@ -451,6 +451,9 @@ extension CommandContext {
         let interactive = OutputDestination.standardError.isTerminal && !planning
         if interactive { options.progress = { OutputDestination.standardError.showLive($0) } }
         defer { if interactive { OutputDestination.standardError.clearLive() } }
+        // Waits hear of each stop on the session's notification channel, and poll when there is none.
+        if !planning, !options.dryRun { options.notifications = try await org.notificationChannel() }
+        options.warn = { OutputDestination.standardError.write(TerminalText.escaped("warning: " + $0) + "\n") }
         let total = subjects.count
         let results: [TransitionResult]
         do {

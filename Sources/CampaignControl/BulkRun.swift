@@ -29,6 +29,16 @@ public struct BulkRun: Sendable {
             }
             await run.counts.prefetchContactLists(lists, engine.client)
         }
+        if verb == .pause || verb == .archive, options.wait || verb == .archive {
+            // The campaigns that are on, subscribed at once before their stops are sent.
+            let running = subjects.compactMap { subject -> String? in
+                guard case .campaign(let campaign) = subject, campaign.campaignStatus?.isSettledOff == false else {
+                    return nil
+                }
+                return campaign.id
+            }
+            if !running.isEmpty { await run.waiter.expect(running) }
+        }
         var results = [TransitionResult?](repeating: nil, count: subjects.count)
         try await withThrowingTaskGroup(of: (Int, TransitionResult).self) { group in
             for (index, subject) in subjects.enumerated() {

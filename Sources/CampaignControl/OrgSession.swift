@@ -150,10 +150,32 @@ public actor OrgSession {
         await client?.tokens.reset()
         client = nil
         current = nil
+        await closeNotifications()
+    }
+
+    private var notifications: NotificationChannel?
+
+    /// The session's one notification channel (Genesys allows 20 per user and app), for waits; nil
+    /// while a plan runs, without a client, and unless `CAMPAIGNSH_NOTIFICATIONS=on`: waits on the
+    /// channel are not yet the default (issue 14).
+    public func notificationChannel() -> NotificationChannel? {
+        guard planning == nil, let client, ProcessInfo.processInfo.environment["CAMPAIGNSH_NOTIFICATIONS"] == "on"
+        else { return nil }
+        if let notifications { return notifications }
+        let channel = NotificationChannel(client: client)
+        notifications = channel
+        return channel
+    }
+
+    /// Closes the channel's socket: before the process ends, or when the client changes.
+    public func closeNotifications() async {
+        await notifications?.close()
+        notifications = nil
     }
 
     /// Switches to another org or client: forgets the token, the current campaign and the name cache.
-    public func switchTo(_ settings: ConnectionSettings) {
+    public func switchTo(_ settings: ConnectionSettings) async {
+        await closeNotifications()
         self.settings = settings
         client = GenesysClient(
             environment: settings.environment, credentials: settings.credentials, configuration: clientConfiguration)

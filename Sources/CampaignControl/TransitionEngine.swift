@@ -26,6 +26,14 @@ public struct TransitionOptions: Sendable {
     public var progress: (@Sendable (String) -> Void)?
     /// Real time, or a test's clock that never sleeps.
     public var clock = EngineClock.continuous
+    /// The session's notification channel: a wait hears of each change on it and reads only when it
+    /// may have missed one (a new socket, or ``quietReadAfter`` without news). Nil, or a channel that
+    /// cannot be had, is polling every ``pollInterval``.
+    public var notifications: NotificationChannel?
+    /// With the channel, how long a wait goes without an event before it reads again.
+    public var quietReadAfter: Duration = .seconds(15)
+    /// Told once when the channel cannot be had, before polling instead.
+    public var warn: (@Sendable (String) -> Void)?
 
     public init() {}
 }

@@ -1,4 +1,5 @@
 import GenesysCloud
+import JSONDocument
 import Synchronization
 
 /// Time as the engine sees it: real time, or a test's clock that never sleeps.
@@ -110,11 +111,67 @@ public actor StatusWaiter {
     private var lastPoll: ContinuousClock.Instant?
     /// The last poll's failure (after the client's own retries), until a poll succeeds again.
     private var pollError: (any Error)?
+    /// The notification channel while it serves: events settle waits, reads only heal what was missed.
+    private var channel: NotificationChannel?
+    private var listening: Task<Void, Never>?
+    private var subscribed: Set<String> = []
 
     init(client: GenesysClient, options: TransitionOptions) {
         self.client = client
         self.options = options
+        self.channel = client.plan == nil ? options.notifications : nil
     }
+
+    /// Subscribes to the campaigns a run is about to stop, in one request, before their stops are sent:
+    /// no change of theirs is missed.
+    public func expect(_ ids: [String]) async {
+        await subscribe(ids)
+    }
+
+    private func subscribe(_ ids: [String]) async {
+        guard let channel else { return }
+        let new = ids.filter { !subscribed.contains($0) }
+        guard !new.isEmpty else { return }
+        subscribed.formUnion(new)
+        if listening == nil {
+            let events = await channel.events()
+            listening = Task { [weak self] in
+                for await event in events { await self?.heard(event) }
+            }
+        }
+        do {
+            try await channel.subscribe(new.map { "v2.outbound.campaigns.\($0)" })
+        } catch {
+            // Said once a session; from now on this run polls.
+            if await channel.isFirstFailureNotice() { options.warn?("notifications: \(error); waiting by polling") }
+            self.channel = nil
+            listening?.cancel()
+            listening = nil
+        }
+    }
+
+    /// An event from the channel: a campaign's new status settles its waits at once; a new socket may
+    /// have missed events, so the campaigns still waited for are read again.
+    private func heard(_ event: NotificationChannel.Event) async {
+        switch event {
+        case .campaign(let id, let document):
+            guard waiting[id] != nil || subscribed.contains(id) else { return }
+            if let status = document["campaignStatus"]?.stringValue.flatMap(CampaignStatus.init(rawValue:)) {
+                lastStatus[id] = status
+            }
+            if let name = document["name"]?.stringValue { names[id] = name }
+            lastEvent = options.clock.now()
+            report()
+            settle(at: options.clock.now())
+        case .connected:
+            guard !waiting.isEmpty else { return }
+            await readWaited()
+            settle(at: options.clock.now())
+        case .progress: break
+        }
+    }
+
+    private var lastEvent: ContinuousClock.Instant?
 
     /// Returns once the campaign is off, forced off, complete or invalid, or when the run's timeout is spent.
     public func untilNotDialing(_ id: String, lastKnown: CampaignStatus?) async throws -> Outcome {
@@ -125,6 +182,7 @@ public actor StatusWaiter {
             return Outcome(status: status, timedOut: !status.isSettledOff)
         }
         if let lastKnown { lastStatus[id] = lastKnown }
+        await subscribe([id])
         let deadline = options.clock.now() + options.timeout
         started = started ?? options.clock.now()
         lastArrival = options.clock.now()
@@ -133,6 +191,10 @@ public actor StatusWaiter {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
+                // An event may have told of the end while the channel was being subscribed.
+                if let status = lastStatus[id], status.isSettledOff {
+                    return continuation.resume(returning: Outcome(status: status, timedOut: false))
+                }
                 waiting[id, default: []].append(Waiting(token: token, deadline: deadline, continuation: continuation))
                 if !polling {
                     polling = true
@@ -156,27 +218,16 @@ public actor StatusWaiter {
         defer { polling = false }
         while !waiting.isEmpty {
             do {
-                // A whole interval after the last poll and after the last arrival, or at the next deadline.
+                // A whole interval after the last poll, arrival or event, or at the next deadline. With the
+                // channel the interval is long: events settle the waits, a read only heals a missed one.
                 while true {
                     let now = options.clock.now()
                     let nextDeadline = waiting.values.joined().map(\.deadline).min() ?? now
-                    let since = [lastArrival, lastPoll].compactMap { $0 }.max() ?? now
-                    let wake = min(since + options.pollInterval, nextDeadline)
-                    guard wake > now else { break }
-                    try await options.clock.sleep(wake - now)
-                }
-                lastPoll = options.clock.now()
-                let ids = Array(waiting.keys)
-                do {
-                    for campaign in try await client.campaigns(CampaignQuery(ids: ids)) {
-                        if let id = campaign.id, let status = campaign.campaignStatus { lastStatus[id] = status }
-                        if let id = campaign.id, let name = campaign.name { names[id] = name }
-                    }
-                    pollError = nil
-                } catch let error as GenesysError {
-                    // A burst of 503s outlasting the client's retries: the stops were sent, so wait on and
-                    // poll again; only the deadline ends the wait, saying why the status is unknown.
-                    pollError = error
+                    let since = [lastArrival, lastPoll, lastEvent].compactMap { $0 }.max() ?? now
+                    let interval = channel == nil ? options.pollInterval : options.quietReadAfter
+                    let wake = min(since + interval, nextDeadline)
+                    guard wake > now, !waiting.isEmpty else { break }
+                    try await options.clock.sleep(min(wake - now, options.pollInterval))
                 }
             } catch {
                 // Cancelled while sleeping.
@@ -184,22 +235,50 @@ public actor StatusWaiter {
                 waiting = [:]
                 return
             }
-            report()
-            let checked = options.clock.now()
-            for (id, entries) in waiting {
-                let status = lastStatus[id]
-                let settled = status?.isSettledOff == true
-                let (done, left) = (
-                    entries.filter { settled || checked >= $0.deadline },
-                    entries.filter { !settled && checked < $0.deadline }
-                )
-                let readError = settled ? nil : pollError.map { "\($0)" }
-                for entry in done {
-                    entry.continuation.resume(
-                        returning: Outcome(status: status, timedOut: !settled, readError: readError))
-                }
-                waiting[id] = left.isEmpty ? nil : left
+            guard !waiting.isEmpty else { return }
+            let now = options.clock.now()
+            if waiting.values.joined().contains(where: { now >= $0.deadline })
+                || ([lastArrival, lastPoll, lastEvent].compactMap { $0 }.max().map {
+                    now - $0 >= (channel == nil ? options.pollInterval : options.quietReadAfter)
+                } ?? true)
+            {
+                await readWaited()
             }
+            report()
+            settle(at: options.clock.now())
+        }
+    }
+
+    /// One listing of every campaign still waited for.
+    private func readWaited() async {
+        lastPoll = options.clock.now()
+        do {
+            for campaign in try await client.campaigns(CampaignQuery(ids: Array(waiting.keys))) {
+                if let id = campaign.id, let status = campaign.campaignStatus { lastStatus[id] = status }
+                if let id = campaign.id, let name = campaign.name { names[id] = name }
+            }
+            pollError = nil
+        } catch {
+            // A burst of 503s outlasting the client's retries: the stops were sent, so wait on and poll
+            // again; only the deadline ends the wait, saying why the status is unknown.
+            pollError = error
+        }
+    }
+
+    /// Ends the waits whose campaign has settled or whose deadline has passed.
+    private func settle(at checked: ContinuousClock.Instant) {
+        for (id, entries) in waiting {
+            let status = lastStatus[id]
+            let settled = status?.isSettledOff == true
+            let (done, left) = (
+                entries.filter { settled || checked >= $0.deadline },
+                entries.filter { !settled && checked < $0.deadline }
+            )
+            let readError = settled ? nil : pollError.map { "\($0)" }
+            for entry in done {
+                entry.continuation.resume(returning: Outcome(status: status, timedOut: !settled, readError: readError))
+            }
+            waiting[id] = left.isEmpty ? nil : left
         }
     }
 

@@ -42,6 +42,9 @@ public struct EmulatorConfiguration: Sendable {
     /// hours, its list imported, an idle agent where it needs one); time moves only through
     /// `POST /emulator/v1/clock`, so progress is the test's to drive.
     public var callsPerMinute = 10
+    /// How often a channel's socket gets a `channel.metadata` heartbeat. ❓ Genesys's period is not
+    /// documented; clients are seen to treat 35 s of silence as a dead socket.
+    public var notificationHeartbeat: Duration = .seconds(30)
     /// Campaigns allowed `on`, `stopping` or `forced_stopping` at once.
     public var maxActiveCampaigns = 50
     /// The org's campaigns and queues.

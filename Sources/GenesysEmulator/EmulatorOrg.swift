@@ -76,7 +76,9 @@ actor EmulatorOrg {
     let configuration: EmulatorConfiguration
     private let clock = ContinuousClock()
     var campaignOrder: [String] = []
-    var campaigns: [String: StoredCampaign] = [:]
+    var campaigns: [String: StoredCampaign] = [:] {
+        didSet { publishChanges(from: oldValue) }
+    }
     private var queues: [String: Queue] = [:]
     private var queueOrder: [String] = []
     private var tokens: [String: TokenWindow] = [:]
@@ -93,6 +95,13 @@ actor EmulatorOrg {
     var statusChanges: [StatusChange] = []
     /// How far the emulator's wall clock is ahead of the machine's (`POST /emulator/v1/clock`).
     var wallOffset: TimeInterval = 0
+    /// Notification channels (EmulatorOrg+Notifications.swift), oldest first.
+    var channels: [String: NotificationChannel] = [:]
+    var channelOrder: [String] = []
+    /// Campaign events not to push, as a socket can miss them (`POST /emulator/v1/notifications/skip`).
+    var skippedEvents = 0
+    /// `ws://HOST:PORT` of the notification sockets' server, once it listens: channels' `connectUri`.
+    var socketBaseURL: String?
 
     init(configuration: EmulatorConfiguration) {
         self.configuration = configuration
@@ -107,6 +116,10 @@ actor EmulatorOrg {
         drivers = DriverStore()
         statusChanges = []
         wallOffset = 0
+        for id in channelOrder { channels[id]?.socket?.finish() }
+        channels = [:]
+        channelOrder = []
+        skippedEvents = 0
         let org = Self.contents(of: configuration.seed, now: clock.now)
         (campaignOrder, campaigns, queueOrder, queues) = (org.campaignOrder, org.campaigns, org.queueOrder, org.queues)
     }
@@ -482,8 +495,20 @@ actor EmulatorOrg {
     func enterStopping(_ stored: inout StoredCampaign, from previous: String?) {
         if stored.status == CampaignStatus.stopping, previous != CampaignStatus.stopping {
             stored.stoppingSince = clock.now
+            // Settled lazily on access; also when due, so that a subscribed socket hears of `off` on time.
+            if let id = stored.document["id"]?.stringValue {
+                let delay = configuration.stoppingDelay
+                Task { [weak self] in
+                    try? await Task.sleep(for: delay)
+                    await self?.settleWhenDue(id)
+                }
+            }
         }
     }
+
+    func settleWhenDue(_ id: String) { _ = settled(id) }
+
+    func setSocketBaseURL(_ url: String) { socketBaseURL = url }
 
     /// `POST …/start` and `…/stop`: the same rules as a PUT of `on`/`off`, without a body or version.
     func setStatus(_ id: String, to requested: String) -> Reply {

@@ -137,6 +137,14 @@ struct EmulatorResponder: HTTPResponder {
             return await org.queueObservations(body)
         case ("POST", ["api", "v2", "audits", "query", "realtime"]):
             return await org.auditQuery(body)
+        case ("POST", ["api", "v2", "notifications", "channels"]):
+            return await org.createChannel()
+        case ("HEAD", let path) where path.count == 5 && path.starts(with: ["api", "v2", "notifications", "channels"]):
+            return await org.channelExists(path[4])
+        case (_, let path)
+        where path.count == 6 && path.starts(with: ["api", "v2", "notifications", "channels"])
+            && path[5] == "subscriptions":
+            return await org.subscriptions(method, path[4], body)
         case ("GET", ["api", "v2", "outbound", "schedules", "campaigns"]):
             return await org.listSchedules(.schedules)
         case ("GET", ["api", "v2", "outbound", "schedules", "sequences"]):
@@ -239,6 +247,16 @@ struct EmulatorResponder: HTTPResponder {
                 return await org.advanceClock(by: TimeInterval(seconds ?? 0))
             case ("PUT", let path) where path.count == 3 && DriverStore.Kind(rawValue: path[1]) != nil:
                 return await org.putDriver(DriverStore.Kind(rawValue: path[1])!, path[2], body)
+            case ("POST", let path) where path.count == 4 && path[1] == "channels":
+                return await org.controlChannel(path[2], path[3])
+            case ("GET", ["v1", "channels"]):
+                return await org.channelIDs()
+            case ("POST", ["v1", "notifications", "skip"]):
+                var skip = try ControlDocument(body)
+                let count = skip.count("count")
+                try skip.check()
+                await org.skipEvents(count ?? 1)
+                return .noContent
             case ("POST", ["v1", "tokens", "revoke"]):
                 await org.revokeTokens()
                 return .noContent

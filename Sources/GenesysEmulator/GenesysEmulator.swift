@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -25,17 +26,45 @@ public struct GenesysEmulator: Sendable {
     public func run(logger: Logger? = nil, onListening: @escaping @Sendable (String) async -> Void) async throws {
         try configuration.seed.validate()
         let host = configuration.host
-        let app = Application(
+        let org = self.org
+        let printableHost = host.contains(":") ? "[\(host)]" : host
+        let quiet = logger ?? Logger(label: "genesys-emulator", factory: { _ in SwiftLogNoOpLogHandler() })
+        // The notification channels' sockets have a port of their own: an upgrade-capable HTTP/1 server
+        // keeps a connection that has sent no request yet out of graceful shutdown, and an API client's
+        // spare keep-alive connection is one.
+        let sockets = Application(
+            router: Router(),
+            server: .http1WebSocketUpgrade(webSocketRouter: NotificationSocket.router(org)),
+            configuration: .init(address: .hostname(host, port: 0), serverName: nil),
+            onServerRunning: { channel in
+                await org.setSocketBaseURL("ws://\(printableHost):\(channel.localAddress?.port ?? 0)")
+            },
+            logger: quiet
+        )
+        let api = Application(
             responder: EmulatorResponder(org: org),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                let printableHost = host.contains(":") ? "[\(host)]" : host
+                // Channels are created with the socket server's address: wait (briefly) until it listens.
+                for _ in 0..<500 where await org.socketBaseURL == nil { try? await Task.sleep(for: .milliseconds(10)) }
                 await onListening("http://\(printableHost):\(port)")
             },
-            logger: logger ?? Logger(label: "genesys-emulator", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: quiet
         )
-        try await app.run()
+        let heartbeat = configuration.notificationHeartbeat
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sockets.run() }
+            group.addTask { try await api.run() }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: heartbeat)
+                    await org.sendHeartbeats()
+                }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
     }
 
     /// Starts an emulator, runs `body` with it, and stops it afterwards.

@@ -142,8 +142,16 @@ struct Campaignsh {
             takeInterrupt: Interrupts.take, describe: ErrorDescriptions.shellError(for:),
             checkpoint: options.checkpoint.map { Checkpoint(path: $0, resume: options.resume) }
         )
-        let status = try await run(runner, interactive: interactive, history: history, org: org, color: color)
-        // Deliveries still retrying in the background get a last chance before the process ends.
+        let status: ExitStatus
+        do {
+            status = try await run(runner, interactive: interactive, history: history, org: org, color: color)
+        } catch {
+            await org.closeNotifications()
+            throw error
+        }
+        // The channel's socket is closed, not dropped, and deliveries still retrying in the background get
+        // a last chance before the process ends.
+        await org.closeNotifications()
         await webhook.drain(timeout: .seconds(10))
         return status
     }

@@ -66,6 +66,8 @@ ROOTS = [
     "QueueMemberEntityListing",
     "QueueObservationQuery",
     "QueueObservationQueryResponse",
+    "Channel",
+    "ChannelTopicEntityListing",
     "ErrorBody",
 ]
 

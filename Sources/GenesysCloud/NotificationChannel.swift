@@ -1,0 +1,276 @@
+import Foundation
+import JSONDocument
+import Logging
+import NIOHTTP1
+import NIOWebSocket
+import WSClient
+
+/// `Channel` (`POST /api/v2/notifications/channels`): a WebSocket URI that carries the events of the
+/// topics subscribed to it, for 24 hours from the last subscription.
+public struct NotificationChannelAddress: Sendable, Equatable {
+    public var id: String
+    public var connectURI: String
+    public var expires: Date?
+}
+
+/// The notification API (docs/genesys-api.md, "Notifications").
+extension GenesysClient {
+    static let channelsRoute = "/api/v2/notifications/channels"
+    static let channelRoute = "/api/v2/notifications/channels/{channelId}"
+    static let subscriptionsRoute = "/api/v2/notifications/channels/{channelId}/subscriptions"
+
+    /// `POST /api/v2/notifications/channels`. Not idempotent: a retry would make a second channel of the
+    /// 20 a user and app may have.
+    public func createNotificationChannel() async throws -> NotificationChannelAddress {
+        let answer = try await fetchJSON(.POST, Self.channelsRoute, path: Self.channelsRoute, idempotent: false)
+        guard let id = answer["id"]?.stringValue, let uri = answer["connectUri"]?.stringValue else {
+            throw GenesysError(
+                kind: .invalidResponse, request: "POST \(Self.channelsRoute)",
+                message: "the answer has no channel id and connectUri")
+        }
+        let expires = answer["expires"]?.stringValue.flatMap { CampaignSchedule.Interval.date($0, "UTC") }
+        return NotificationChannelAddress(id: id, connectURI: uri, expires: expires)
+    }
+
+    /// `PUT …/channels/{id}/subscriptions`: the channel's topics become `topics`. Returns the topics the
+    /// service rejected, with its reason.
+    @discardableResult
+    public func replaceSubscriptions(channelID: String, topics: [String]) async throws -> [String: String] {
+        let path = "/api/v2/notifications/channels/\(Self.pathSegment(channelID))/subscriptions"
+        let body = JSONValue.array(topics.map { ["id": .string($0)] })
+        let answer = try await fetchJSON(.PUT, Self.subscriptionsRoute, path: path, body: body)
+        var rejected: [String: String] = [:]
+        for topic in answer["entities"]?.arrayValue ?? [] where topic["state"]?.stringValue == "Rejected" {
+            rejected[topic["id"]?.stringValue ?? "?"] = topic["rejectionReason"]?.stringValue ?? "rejected"
+        }
+        return rejected
+    }
+
+    /// `HEAD /api/v2/notifications/channels/{id}`: whether the channel still exists (404 when it is gone
+    /// or expired).
+    public func notificationChannelExists(id: String) async throws -> Bool {
+        let path = "/api/v2/notifications/channels/\(Self.pathSegment(id))"
+        do {
+            _ = try await send(.HEAD, Self.channelRoute, path: path)
+            return true
+        } catch let error as GenesysError where error.status == 404 {
+            return false
+        }
+    }
+}
+
+/// One notification channel for a session: created when first needed, its topics subscribed in one
+/// request, its socket kept connected. A socket that closes (after `v2.system.socket_closing`, or any
+/// other way) or goes silent (no heartbeat for ``silence``) is connected again to the same URI, as the
+/// SDKs do; a new channel is created only when the old one is gone (HEAD answers 404). Listeners get
+/// every campaign event in the order the socket carried them, and a ``Event/connected(again:)`` after
+/// each connection: events sent while no socket was connected are lost, so they read again then.
+public actor NotificationChannel {
+    public enum Event: Sendable, Equatable {
+        /// `v2.outbound.campaigns.{id}`: the campaign as it is now (its status and version at least).
+        case campaign(id: String, document: JSONValue)
+        /// `v2.outbound.campaigns.{id}.progress`.
+        case progress(id: String, document: JSONValue)
+        /// The socket is connected; `again` when it was connected before (events may have been missed).
+        case connected(again: Bool)
+    }
+
+    /// Why the channel cannot be had: the caller polls instead.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private let client: GenesysClient
+    /// A socket with no message for this long (Genesys sends a heartbeat every 30 s or so) is dead.
+    let silence: Duration
+    private var address: NotificationChannelAddress?
+    private var topics: [String] = []
+    private var listeners: [UUID: AsyncStream<Event>.Continuation] = [:]
+    private var connection: Task<Void, Never>?
+    private var lastMessage = ContinuousClock.now
+    private var connections = 0
+    private var unavailable: Unavailable?
+    /// Sockets connected, for tests and the footer of `watch`.
+    public private(set) var reconnections = 0
+
+    public init(client: GenesysClient, silence: Duration = .seconds(75)) {
+        self.client = client
+        self.silence = silence
+    }
+
+    /// The events from now on; the stream ends when the channel is closed.
+    public func events() -> AsyncStream<Event> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self)
+        let id = UUID()
+        listeners[id] = continuation
+        continuation.onTermination = { _ in Task { await self.removeListener(id) } }
+        if connections > 0 { continuation.yield(.connected(again: false)) }
+        return stream
+    }
+
+    private func removeListener(_ id: UUID) { listeners[id] = nil }
+
+    /// Adds `newTopics` to the channel's (one PUT of them all), creating the channel and connecting its
+    /// socket the first time. Throws ``Unavailable`` when there is no channel to be had (no permission,
+    /// a URI the host rules refuse); the caller then polls, and later calls fail the same way at once.
+    public func subscribe(_ newTopics: [String]) async throws {
+        if let unavailable { throw unavailable }
+        let added = newTopics.filter { !topics.contains($0) }
+        guard !added.isEmpty || address == nil else { return }
+        do {
+            let channel = try await currentAddress()
+            try Self.checkSocketURI(channel.connectURI)
+            let rejected = try await client.replaceSubscriptions(channelID: channel.id, topics: topics + added)
+            topics += added.filter { rejected[$0] == nil }
+            if let (topic, reason) = rejected.first {
+                throw Unavailable(description: "the channel refused \(topic): \(reason)")
+            }
+        } catch let error as Unavailable {
+            unavailable = error
+            throw error
+        } catch {
+            let reason = Unavailable(description: (error as? GenesysError)?.shortDescription ?? "\(error)")
+            unavailable = reason
+            throw reason
+        }
+        if connection == nil { connection = Task { await self.keepConnected() } }
+    }
+
+    /// True the first time it is asked after the channel proved unavailable: the one time to say so.
+    public func isFirstFailureNotice() -> Bool {
+        guard unavailable != nil, !failureNoticed else { return false }
+        failureNoticed = true
+        return true
+    }
+
+    private var failureNoticed = false
+
+    /// Ends the socket (a close handshake of at most 2 s) and the listeners' streams.
+    public func close() async {
+        let running = connection
+        connection = nil
+        running?.cancel()
+        await running?.value
+        for listener in listeners.values { listener.finish() }
+        listeners = [:]
+    }
+
+    private func currentAddress() async throws -> NotificationChannelAddress {
+        if let address { return address }
+        let created = try await client.createNotificationChannel()
+        address = created
+        return created
+    }
+
+    /// `wss` anywhere; plain `ws` only to a literal loopback address, as `http` for the API.
+    public static func checkSocketURI(_ text: String) throws(Unavailable) {
+        guard let url = URL(string: text), let host = url.host, let scheme = url.scheme?.lowercased() else {
+            throw Unavailable(description: "the channel's connectUri is not a URL")
+        }
+        var name = host
+        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
+        switch scheme {
+        case "wss": return
+        case "ws" where IPAddress(name)?.isLoopback == true: return
+        case "ws":
+            throw Unavailable(description: "the channel's connectUri uses plain ws to \(host), not a loopback address")
+        default: throw Unavailable(description: "the channel's connectUri has scheme \(scheme), not wss")
+        }
+    }
+
+    // MARK: The socket
+
+    private func keepConnected() async {
+        var failures = 0
+        while !Task.isCancelled, let channel = address {
+            let connected = await connectOnce(channel.connectURI)
+            failures = connected ? 0 : failures + 1
+            guard !Task.isCancelled else { return }
+            // Not even connected: the channel may be gone (expired, or replaced as the 21st). A new one
+            // gets the same topics.
+            if !connected, (try? await client.notificationChannelExists(id: channel.id)) == false {
+                address = nil
+                if (try? await currentAddress()) != nil, let renewed = address {
+                    _ = try? await client.replaceSubscriptions(channelID: renewed.id, topics: topics)
+                }
+            }
+            if failures > 0 {
+                try? await Task.sleep(for: .milliseconds(min(200 << min(failures, 6), 10_000)))
+            }
+        }
+    }
+
+    /// Connects, hands each message on, and returns when the socket ends: whether the service answered.
+    private func connectOnce(_ uri: String) async -> Bool {
+        answered = false
+        var opened = false
+        do {
+            let configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20, closeTimeout: .seconds(2))
+            try await WebSocketClient.connect(
+                url: uri, configuration: configuration, logger: Logger(label: "campaignsh.notifications")
+            ) { inbound, outbound, _ in
+                // Connected once the service answers (`pong`): by then it sends this socket every event.
+                await self.connecting()
+                try await outbound.write(.text(#"{"message":"ping"}"#))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await message in inbound.messages(maxSize: 1 << 22) {
+                            guard case .text(let text) = message else { continue }
+                            if await self.handle(text) { return }  // socket_closing: connect again
+                        }
+                    }
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: self.silence / 3)
+                            if await self.isSilent() { return }
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    try await group.next()
+                }
+            }
+            opened = answered
+        } catch {
+            opened = answered
+        }
+        return opened
+    }
+
+    private var answered = true
+
+    private func connecting() {
+        lastMessage = .now
+        answered = false
+    }
+
+    private func opened() {
+        answered = true
+        connections += 1
+        if connections > 1 { reconnections += 1 }
+        for listener in listeners.values { listener.yield(.connected(again: connections > 1)) }
+    }
+
+    private func isSilent() -> Bool { ContinuousClock.now - lastMessage > silence }
+
+    /// Hands a message on; true for `v2.system.socket_closing`.
+    private func handle(_ text: String) -> Bool {
+        lastMessage = .now
+        if !answered { opened() }
+        guard let message = try? JSONValue(parsing: Data(text.utf8)), let topic = message["topicName"]?.stringValue
+        else { return false }
+        if topic == "v2.system.socket_closing" { return true }
+        let parts = topic.split(separator: ".")
+        guard parts.count >= 4, parts[0] == "v2", parts[1] == "outbound", parts[2] == "campaigns",
+            let body = message["eventBody"]
+        else { return false }
+        let id = String(parts[3])
+        let event: Event? =
+            switch parts.count {
+            case 4: .campaign(id: id, document: body)
+            case 5 where parts[4] == "progress": .progress(id: id, document: body)
+            default: nil
+            }
+        if let event { for listener in listeners.values { listener.yield(event) } }
+        return false
+    }
+}
