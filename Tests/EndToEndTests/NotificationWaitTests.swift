@@ -57,3 +57,50 @@ import Testing
         }
     }
 }
+
+extension NotificationWaitTests {
+    /// Neither the `stopping` nor the `off` event arrives: the wait reads again after 15 s without news
+    /// and ends.
+    @Test func aMissedEventIsHealedByARead() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home(environment: ["CAMPAIGNSH_NOTIFICATIONS": "on"])
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            _ = try await RawHTTP.send(
+                .POST, emulator.baseURL + "/emulator/v1/notifications/skip", body: #"{"count":2}"#)
+            let paused = try await ShellProcess.run(["-c", "pause Q4_Promo_East --timeout 60s"], home: home)
+            #expect(paused.status == 0, "\(paused.stderr)")
+            #expect(paused.stdout.contains("\ton\toff\tsuccess"), "\(paused.stdout)")
+            let requests = await Self.apiRequests(emulator)
+            // The selection's listing (the channel was subscribed before the stop), and the one read that
+            // healed the missed events.
+            #expect(requests.filter { $0 == "GET /api/v2/outbound/campaigns" }.count == 2, "\(requests)")
+        }
+    }
+
+    /// The socket drops while the stop is under way: the shell connects again to the same channel,
+    /// reads what it may have missed, and the wait ends as it would have.
+    @Test func aDroppedSocketIsConnectedAgainDuringAWait() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.stoppingDelay = .seconds(4)
+        try await GenesysEmulator.withRunning(configuration) { emulator in
+            let home = try ShellProcess.Home(environment: ["CAMPAIGNSH_NOTIFICATIONS": "on"])
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            async let paused = ShellProcess.run(["-c", "pause Q4_Promo_East --timeout 60s"], home: home)
+            var channel: String?
+            for _ in 0..<200 where channel == nil {
+                try await Task.sleep(for: .milliseconds(20))
+                let listed = try await RawHTTP.send(.GET, emulator.baseURL + "/emulator/v1/channels").json
+                channel = listed["channels"]?.arrayValue?.first?.stringValue
+            }
+            let id = try #require(channel)
+            try await Task.sleep(for: .milliseconds(500))
+            let dropped = try await RawHTTP.send(.POST, emulator.baseURL + "/emulator/v1/channels/\(id)/drop")
+            #expect(dropped.status == 204)
+            let result = try await paused
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("\ton\toff\tsuccess"), "\(result.stdout)")
+            let listed = try await RawHTTP.send(.GET, emulator.baseURL + "/emulator/v1/channels").json
+            #expect(listed["channels"]?.arrayValue?.compactMap(\.stringValue) == [id], "the same channel")
+        }
+    }
+}
