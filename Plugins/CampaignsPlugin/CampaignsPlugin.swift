@@ -5,11 +5,12 @@ import GenesysCloud
 import JSONDocument
 import ShellKit
 
-/// campaigns, use, show, progress, stats, why, expect, wait: reading campaigns and asserting on them.
+/// campaigns, use, show, progress, stats, why, expect, wait, watch: reading campaigns and asserting on them.
 public enum CampaignsPlugin: ShellPlugin {
     public static let name = "Campaigns"
     public static let commands: [any ShellCommand.Type] = [
         ListCampaigns.self, Use.self, Show.self, Progress.self, Stats.self, Why.self, Expect.self, Wait.self,
+        Watch.self,
     ]
 
     /// Commands whose first argument is a campaign.
@@ -24,7 +25,9 @@ public enum CampaignsPlugin: ShellPlugin {
             let idLike = !partial.isEmpty && partial.allSatisfy { $0.isHexDigit || $0 == "-" }
             return references.map(\.name) + (idLike ? references.map(\.id) : [])
         }
-        if words.count == 1, words.first == "expect" || words.first == "wait" {
+        if words.count == 1 && (words.first == "expect" || words.first == "wait")
+            || (words.first == "watch" && words.last == "--until")
+        {
             return CampaignField.allCases.map(\.rawValue)
         }
         return []

@@ -74,7 +74,51 @@ struct CampaignCondition {
         return (actual, comparison.holds(actual, value, numeric: field.isNumeric) ?? false)
     }
 
+    /// The field's value in what a watch knows; nil while that is not known yet.
+    func actual(in watched: WatchedCampaign) -> String? {
+        switch field {
+        case .status: watched.campaign.campaignStatus?.rawValue
+        case .version: watched.campaign.version.map(String.init)
+        case .progress: watched.progress?.percentage.map(String.init)
+        case .idleAgents: watched.idleAgents.map(String.init)
+        case .lifecycle:
+            watched.progress == nil && [.off, .forcedOff].contains(watched.campaign.campaignStatus)
+                ? nil : watched.lifecycle.rawValue
+        }
+    }
+
+    func holds(in watched: WatchedCampaign) -> Bool {
+        actual(in: watched).map { comparison.holds($0, value, numeric: field.isNumeric) ?? false } ?? false
+    }
+
+    /// What a watch must follow to test it.
+    var figures: CampaignWatch.Figures {
+        switch field {
+        case .progress, .lifecycle: .progress
+        case .idleAgents: .idleAgents
+        case .status, .version: []
+        }
+    }
+
     var description: String { "\(field.rawValue) \(comparison.rawValue) \(value)" }
+
+    /// A wait while a plan is made: the plan's org changes only by the plan's lines, so a wait on what
+    /// they change holds now or never; progress and agents change by themselves, so only apply can wait
+    /// for them.
+    func rehearse(on campaigns: [Campaign], client: GenesysClient) async throws {
+        guard field.isChangedByCommands else {
+            Rehearsal.current?.checkLive("wait \(description)")
+            return
+        }
+        for campaign in campaigns {
+            let result = try await check(campaign, client: client)
+            guard result.holds else {
+                throw ShellError.expectation(
+                    "\(description) will not hold on \(campaign.name ?? "?") after the lines before: "
+                        + "\(field.rawValue) is \(result.actual)")
+            }
+        }
+    }
 }
 
 /// `FIELD OP VALUE`, shared by `expect` and `wait`.
@@ -119,48 +163,78 @@ struct Wait: ShellCommand {
         discussion: "Example: wait status == off --timeout 5m --every 2s")
     @OptionGroup var arguments: ConditionArguments
     @Option(help: "Give up after this long (e.g. 90s, 5m; at most 30 days).") var timeout: DurationArgument
-    @Option(help: "Check this often (e.g. 500ms, 2s).") var every = DurationArgument(.seconds(2))
+    @Option(help: "Without the notification channel, check this often (e.g. 500ms, 2s).") var every = DurationArgument(
+        .seconds(2))
     @Option(name: .customLong("campaign"), help: "The campaign (id or name); by default the current one.")
     var wanted: String?
 
     func run(in context: CommandContext) async throws {
         let condition = arguments.condition
         let client = try await context.client()
-        let started = ContinuousClock.now
-        var campaign = try await context.campaign(wanted)
-        if client.plan != nil {
-            // The plan's org changes only by the plan's lines: a wait on what they change holds now or
-            // never; progress and agents change by themselves, so only apply can wait for them.
-            guard condition.field.isChangedByCommands else {
-                Rehearsal.current?.checkLive("wait \(condition.description)")
-                return
-            }
-            let result = try await condition.check(campaign, client: client)
-            guard result.holds else {
-                throw ShellError.expectation(
-                    "\(condition.description) will not hold on \(campaign.name ?? "?") after the lines before: "
-                        + "\(condition.field.rawValue) is \(result.actual)")
-            }
-            return
-        }
-        let live = OutputDestination.standardError.isTerminal
+        let campaign = try await context.campaign(wanted)
+        if client.plan != nil { return try await condition.rehearse(on: [campaign], client: client) }
+        try await CampaignWaiting(
+            condition: condition, timeout: timeout, pollInterval: every.duration
+        ).wait(for: [campaign], in: context)
+    }
+}
+
+/// Waits until a condition holds on every campaign given, on what a ``CampaignWatch`` hears: at once on
+/// the channel's events, by reading every `pollInterval` without it. Shared by `wait` and `watch`
+/// (whose condition may be nil: it then lasts until the timeout, or Ctrl-C).
+struct CampaignWaiting {
+    var condition: CampaignCondition?
+    var timeout: DurationArgument
+    var pollInterval: Duration
+    /// Told of each signal, for `watch`'s table or lines; without it, a wait shows a live line.
+    var onSignal: (@Sendable (CampaignWatch.Signal, CampaignWatch) async -> Void)? = nil
+
+    func wait(for campaigns: [Campaign], in context: CommandContext, figures: CampaignWatch.Figures = []) async throws {
+        let watch = CampaignWatch(
+            client: try await context.client(), campaigns: campaigns,
+            figures: figures.union(condition?.figures ?? []), channel: try await context.org.notificationChannel(),
+            pollInterval: pollInterval, warn: { context.warn($0) })
+        let (condition, onSignal, timeout) = (condition, onSignal, timeout)
+        let live = onSignal == nil && OutputDestination.standardError.isTerminal
         defer { if live { OutputDestination.standardError.clearLive() } }
-        while true {
-            let result = try await condition.check(campaign, client: client)
-            if result.holds { return }
-            if live {
-                let seconds = (ContinuousClock.now - started).components.seconds
-                OutputDestination.standardError.showLive(
-                    "waiting for \(condition.description) on \(campaign.name ?? "?"): "
-                        + "\(condition.field.rawValue) is \(result.actual), \(seconds) s of \(timeout.text)")
-            }
-            if ContinuousClock.now - started >= timeout.duration {
-                throw ShellError.expectation(
-                    "timed out after \(timeout.text) waiting for \(condition.description) on \(campaign.name ?? "?"); "
-                        + "\(condition.field.rawValue) is \(result.actual)")
-            }
-            try await Task.sleep(for: min(every.duration, timeout.duration - (ContinuousClock.now - started)))
-            campaign = try await client.campaign(id: campaign.id ?? "")
+        let started = ContinuousClock.now
+        let unmet: @Sendable ([String: WatchedCampaign]) -> [Campaign] = { known in
+            guard let condition else { return campaigns }
+            return campaigns.filter { !(known[$0.id ?? ""].map(condition.holds(in:)) ?? false) }
         }
+        let met = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for try await signal in await watch.signals() {
+                    await onSignal?(signal, watch)
+                    let left = unmet(await watch.campaigns)
+                    if left.isEmpty { return true }
+                    if live, let condition, let first = left.first {
+                        let seconds = (ContinuousClock.now - started).components.seconds
+                        let actual = await watch.campaigns[first.id ?? ""].flatMap(condition.actual(in:))
+                        OutputDestination.standardError.showLive(
+                            "waiting for \(condition.description) on \(first.name ?? "?"): "
+                                + "\(condition.field.rawValue) is \(actual ?? "not known yet"), \(seconds) s of \(timeout.text)"
+                        )
+                    }
+                }
+                return false
+            }
+            group.addTask {
+                try await Task.sleep(until: started + timeout.duration, clock: .continuous)
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
+        guard !met, let condition else { return }
+        let known = await watch.campaigns
+        let left = unmet(known)
+        let described = left.prefix(3).map { campaign in
+            "on \(campaign.name ?? "?") \(condition.field.rawValue) is "
+                + (known[campaign.id ?? ""].flatMap(condition.actual(in:)) ?? "not known")
+        }.joined(separator: ", ")
+        throw ShellError.expectation(
+            "timed out after \(timeout.text) waiting for \(condition.description); "
+                + described + (left.count > 3 ? " and on \(left.count - 3) more" : ""))
     }
 }

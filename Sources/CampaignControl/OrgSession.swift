@@ -155,11 +155,11 @@ public actor OrgSession {
 
     private var notifications: NotificationChannel?
 
-    /// The session's one notification channel (Genesys allows 20 per user and app), for waits; nil
-    /// while a plan runs, without a client, and unless `CAMPAIGNSH_NOTIFICATIONS=on`: waits on the
-    /// channel are not yet the default (issue 14).
+    /// The session's one notification channel (Genesys allows 20 per user and app), for waits and
+    /// `watch`; nil while a plan runs, without a client, and with `CAMPAIGNSH_NOTIFICATIONS=off` (for a
+    /// proxy that lets HTTP through and silently eats WebSockets: every wait then polls).
     public func notificationChannel() -> NotificationChannel? {
-        guard planning == nil, let client, ProcessInfo.processInfo.environment["CAMPAIGNSH_NOTIFICATIONS"] == "on"
+        guard planning == nil, let client, ProcessInfo.processInfo.environment["CAMPAIGNSH_NOTIFICATIONS"] != "off"
         else { return nil }
         if let notifications { return notifications }
         let channel = NotificationChannel(client: client)

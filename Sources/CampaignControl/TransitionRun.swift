@@ -167,7 +167,7 @@ public actor StatusWaiter {
             guard !waiting.isEmpty else { return }
             await readWaited()
             settle(at: options.clock.now())
-        case .progress: break
+        case .progress, .stats: break
         }
     }
 
@@ -228,6 +228,8 @@ public actor StatusWaiter {
                     let wake = min(since + interval, nextDeadline)
                     guard wake > now, !waiting.isEmpty else { break }
                     try await options.clock.sleep(min(wake - now, options.pollInterval))
+                    // On the channel the reads are rare: the live line still counts the seconds.
+                    if channel != nil { report() }
                 }
             } catch {
                 // Cancelled while sleeping.

@@ -71,6 +71,8 @@ public actor NotificationChannel {
         case campaign(id: String, document: JSONValue)
         /// `v2.outbound.campaigns.{id}.progress`.
         case progress(id: String, document: JSONValue)
+        /// `v2.outbound.campaigns.{id}.stats`: the dialer's figures (idle agents among them).
+        case stats(id: String, document: JSONValue)
         /// The socket is connected; `again` when it was connected before (events may have been missed).
         case connected(again: Bool)
     }
@@ -93,9 +95,33 @@ public actor NotificationChannel {
     /// Sockets connected, for tests and the footer of `watch`.
     public private(set) var reconnections = 0
 
-    public init(client: GenesysClient, silence: Duration = .seconds(75)) {
+    /// Subscribing again renews a channel ("channels remain active for 24 hours"); done this long after
+    /// the last subscription, well before the end.
+    let renewal: Duration
+    private var lastSubscribed = ContinuousClock.now
+    private var socketOpen = false
+
+    public init(client: GenesysClient, silence: Duration = .seconds(75), renewal: Duration = .seconds(23 * 3600)) {
         self.client = client
         self.silence = silence
+        self.renewal = renewal
+    }
+
+    /// How the channel is doing, for the footer of `watch`.
+    public struct Health: Sendable, Equatable {
+        /// A socket is connected and the service has answered on it.
+        public var connected: Bool
+        /// Since the last message (an event or a heartbeat); nil before the first.
+        public var sinceLastMessage: Duration?
+        public var reconnections: Int
+        /// Why there is no channel (the caller polls), once that is known.
+        public var unavailable: String?
+    }
+
+    public func health() -> Health {
+        Health(
+            connected: socketOpen && answered, sinceLastMessage: connections > 0 ? .now - lastMessage : nil,
+            reconnections: reconnections, unavailable: unavailable?.description)
     }
 
     /// The events from now on; the stream ends when the channel is closed.
@@ -122,6 +148,7 @@ public actor NotificationChannel {
             try Self.checkSocketURI(channel.connectURI)
             let rejected = try await client.replaceSubscriptions(channelID: channel.id, topics: topics + added)
             topics += added.filter { rejected[$0] == nil }
+            lastSubscribed = .now
             if let (topic, reason) = rejected.first {
                 throw Unavailable(description: "the channel refused \(topic): \(reason)")
             }
@@ -192,6 +219,7 @@ public actor NotificationChannel {
                 address = nil
                 if (try? await currentAddress()) != nil, let renewed = address {
                     _ = try? await client.replaceSubscriptions(channelID: renewed.id, topics: topics)
+                    lastSubscribed = .now
                 }
             }
             if failures > 0 {
@@ -221,8 +249,9 @@ public actor NotificationChannel {
                     }
                     group.addTask {
                         while true {
-                            try await Task.sleep(for: self.silence / 3)
+                            try await Task.sleep(for: min(self.silence / 3, self.renewal / 4))
                             if await self.isSilent() { return }
+                            await self.renewIfDue()
                         }
                     }
                     defer { group.cancelAll() }
@@ -233,6 +262,7 @@ public actor NotificationChannel {
         } catch {
             opened = answered
         }
+        socketOpen = false
         return opened
     }
 
@@ -245,12 +275,20 @@ public actor NotificationChannel {
 
     private func opened() {
         answered = true
+        socketOpen = true
         connections += 1
         if connections > 1 { reconnections += 1 }
         for listener in listeners.values { listener.yield(.connected(again: connections > 1)) }
     }
 
     private func isSilent() -> Bool { ContinuousClock.now - lastMessage > silence }
+
+    /// The same topics again, before the channel's 24 hours are up: a session may outlast a channel.
+    private func renewIfDue() async {
+        guard let address, !topics.isEmpty, ContinuousClock.now - lastSubscribed >= renewal else { return }
+        lastSubscribed = .now
+        _ = try? await client.replaceSubscriptions(channelID: address.id, topics: topics)
+    }
 
     /// Hands a message on; true for `v2.system.socket_closing`.
     private func handle(_ text: String) -> Bool {
@@ -268,6 +306,7 @@ public actor NotificationChannel {
             switch parts.count {
             case 4: .campaign(id: id, document: body)
             case 5 where parts[4] == "progress": .progress(id: id, document: body)
+            case 5 where parts[4] == "stats": .stats(id: id, document: body)
             default: nil
             }
         if let event { for listener in listeners.values { listener.yield(event) } }

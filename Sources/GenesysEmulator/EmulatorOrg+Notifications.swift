@@ -175,7 +175,8 @@ extension EmulatorOrg {
     // MARK: Publishing
 
     /// Pushes what changed between `before` and `campaigns` to the channels subscribed to it: the campaign
-    /// (status or version) on `v2.outbound.campaigns.{id}`, its progress on `….progress`. The next
+    /// (status or version) on `v2.outbound.campaigns.{id}`, its progress on `….progress`, its stats on
+    /// `….stats` (❓ what the real topic carries: here the body of `GET …/stats`). The next
     /// `skippedEvents` are not sent, as a socket can miss them.
     func publishChanges(from before: [String: StoredCampaign]) {
         guard channels.values.contains(where: { $0.socket != nil && !$0.topics.isEmpty }) else { return }
@@ -188,6 +189,20 @@ extension EmulatorOrg {
             if previous?.contactsCalled != after.contactsCalled || previous?.totalContacts != after.totalContacts {
                 publish("v2.outbound.campaigns.\(id).progress", body: progressBody(after))
             }
+            if previous?.status != after.status || previous?.contactsCalled != after.contactsCalled {
+                publish("v2.outbound.campaigns.\(id).stats", body: .object(statsDocument(of: after)))
+            }
+        }
+    }
+
+    /// `….stats` of the campaigns on these queues: their idle agents changed.
+    func publishStats(ofCampaignsOn queueIDs: Set<String>) {
+        guard channels.values.contains(where: { $0.socket != nil && !$0.topics.isEmpty }) else { return }
+        for id in campaignOrder {
+            guard let stored = campaigns[id], let queue = stored.id(of: "queue"), queueIDs.contains(queue) else {
+                continue
+            }
+            publish("v2.outbound.campaigns.\(id).stats", body: .object(statsDocument(of: stored)))
         }
     }
 

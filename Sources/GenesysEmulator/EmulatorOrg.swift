@@ -79,7 +79,9 @@ actor EmulatorOrg {
     var campaigns: [String: StoredCampaign] = [:] {
         didSet { publishChanges(from: oldValue) }
     }
-    private var queues: [String: Queue] = [:]
+    private var queues: [String: Queue] = [:] {
+        didSet { publishStats(from: oldValue) }
+    }
     private var queueOrder: [String] = []
     private var tokens: [String: TokenWindow] = [:]
     private var faults: [Fault] = []
@@ -645,6 +647,11 @@ actor EmulatorOrg {
 
     func campaignStats(_ id: String) -> Reply {
         guard let stored = settled(id) else { return .notFound("campaign") }
+        return .document(statsDocument(of: stored), as: "CampaignStats")
+    }
+
+    /// `CampaignStats` of a campaign: served by `GET …/stats` and pushed on `….stats`.
+    func statsDocument(of stored: StoredCampaign) -> JSONObject {
         let idle = idleAgents(of: stored)
         let running = stored.status == CampaignStatus.on
         let lines = stored.document["outboundLineCount"]?.intValue ?? 0
@@ -675,12 +682,21 @@ actor EmulatorOrg {
                 ),
             ],
         ]
-        return .document(stats, as: "CampaignStats")
+        return stats
     }
 
     /// The idle agents of the campaign's queue.
     func idleAgents(of stored: StoredCampaign) -> Int {
         stored.id(of: "queue").flatMap { queues[$0] }.map(Self.idleAgents) ?? 0
+    }
+
+    /// After a change of queues: the stats of each campaign on a queue whose idle agents changed.
+    private func publishStats(from before: [String: Queue]) {
+        let changed = Set(queues.keys).union(before.keys).filter { id in
+            queues[id].map(Self.idleAgents) != before[id].map(Self.idleAgents)
+        }
+        guard !changed.isEmpty else { return }
+        publishStats(ofCampaignsOn: changed)
     }
 
     /// Agents who can take a dialer call now: joined, on queue and `IDLE`.

@@ -42,6 +42,13 @@ public struct CommandContext: Sendable {
         output.writePaged(text, pager: pager)
     }
 
+    /// A result as ``emit(_:)`` would write it (`--columns` and `--sort` applied), for a command that
+    /// draws it itself, such as a live table redrawn in place.
+    public func rendered(_ result: CommandResult) throws(ShellError) -> String {
+        guard case .table(let table) = result else { return renderer.render(result) }
+        return renderer.render(.table(try shape.apply(to: table)))
+    }
+
     /// A line for the operator, not for the output: progress, notes, warnings (standard error).
     public func note(_ text: String) {
         guard Rehearsal.current == nil else { return }  // a plan's commands say nothing: apply will

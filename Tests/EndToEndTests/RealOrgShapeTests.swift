@@ -101,7 +101,9 @@ import Testing
             for member in before.members where !changedByTheServer.contains(member.key) {
                 #expect(after[member.key]?.jsonText == member.value.jsonText, "\(member.key) changed")
             }
-            let puts = await harness.emulator.requests().filter { $0.method == "PUT" }
+            let puts = await harness.emulator.requests().filter {
+                $0.method == "PUT" && $0.path.hasPrefix("/api/v2/outbound")
+            }
             #expect(puts.map(\.query) == ["useMaxCallsPerAgentDecimal=true"])
         }
     }
@@ -110,8 +112,9 @@ import Testing
         try await Self.withOddOrg { harness, home in
             let result = try await ShellProcess.run(["-c", "pause Odd_Version --timeout 10s"], home: home)
             #expect(result.status == 0, "stderr: \(result.stderr)")
+            // The campaign's own changes: the notification channel's requests are not.
             let mutations = await harness.emulator.requests().filter {
-                $0.method != "GET" && !$0.path.hasPrefix("/oauth")
+                $0.method != "GET" && $0.path.hasPrefix("/api/v2/outbound")
             }
             #expect(
                 mutations.map { "\($0.method) \($0.path) \($0.status)" } == [
