@@ -527,6 +527,9 @@ struct Activate: ShellCommand {
             "How to turn it on: put (PUT with the version the pre-flight saw; needs outbound:campaign:edit) or start (POST …/start; needs only outbound:campaign:start)."
     )
     var via: ActivationRequest = .put
+    @Flag(help: "Wait until the dialer has it on (heard on the notification channel).") var wait = false
+    @Option(help: "With --wait: how long (e.g. 90s, 5m); past it the command exits 3.")
+    var timeout = DurationArgument(.seconds(300))
 
     enum ActivationRequest: String, ExpressibleByArgument, CaseIterable {
         case put, start
@@ -537,6 +540,8 @@ struct Activate: ShellCommand {
             options.overrides = overrides.checks
             options.reason = overrides.reason
             options.viaStart = via == .start
+            options.waitForStart = wait
+            options.timeout = timeout.duration
             if let minAgents { options.minAgents = minAgents }
         }
     }

@@ -28,6 +28,10 @@ public struct BulkRun: Sendable {
                 return campaign.contactList?.id
             }
             await run.counts.prefetchContactLists(lists, engine.client)
+            // Those to wait for, subscribed before they are turned on: their `on` is not missed.
+            if options.waitForStart {
+                await run.waiter.expect(subjects.compactMap { if case .campaign(let c) = $0 { c.id } else { nil } })
+            }
         }
         if verb == .pause || verb == .archive, options.wait || verb == .archive {
             // The campaigns that are on, subscribed at once before their stops are sent.

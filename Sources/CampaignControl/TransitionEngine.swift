@@ -11,6 +11,8 @@ public struct TransitionOptions: Sendable {
     public var maxConflicts = 3
     /// Pause waits until the campaign is not dialing (archive always does).
     public var wait = true
+    /// Activate waits until the dialer has the campaign `on` (`activate --wait`).
+    public var waitForStart = false
     public var timeout: Duration = .seconds(300)
     public var pollInterval: Duration = .seconds(1)
     /// Activate with `POST …/start` instead of a PUT: for roles with `outbound:campaign:start` but not `:edit`.
@@ -256,6 +258,7 @@ private struct Execution {
             result.latency = options.clock.now() - started
             let row = try await record(result, after: updated, response: response)
             await announce(from: current, to: updated, anchor: row?.anchor)
+            if options.waitForStart { return try await waitUntilStarted(lastKnown: updated.campaignStatus) }
             return true
         } catch let error as GenesysError where error.isVersionConflict {
             guard result.attempts <= options.maxConflicts else {
@@ -305,6 +308,24 @@ private struct Execution {
                 return try await fail(error)
             }
         }
+    }
+
+    /// `activate --wait`: until the campaign reads `on`; what else it became instead is a failure.
+    mutating func waitUntilStarted(lastKnown: CampaignStatus?) async throws -> Bool {
+        let outcome = try await run.waiter.until(.started, result.campaignID, lastKnown: lastKnown)
+        result.to = TransitionState(outcome.status)
+        if outcome.timedOut {
+            result.timedOut = true
+            result.message = "still \(outcome.status?.rawValue ?? "off") after \(options.timeout.components.seconds) s"
+            return false
+        }
+        guard outcome.status == .on else {
+            result.outcome = .error
+            result.message = "turned \(outcome.status?.rawValue ?? "?") instead of on"
+            try await record()
+            return false
+        }
+        return true
     }
 
     mutating func waitUntilNotDialing() async throws -> Bool {

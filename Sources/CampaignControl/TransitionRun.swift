@@ -90,7 +90,22 @@ public actor StatusWaiter {
         public var readError: String? = nil
     }
 
+    /// What a wait is for: a stop to end (off, forced off, complete or invalid), or a start to take
+    /// effect (anything but off: `on`, or what the dialer made of it instead).
+    public enum Goal: Sendable {
+        case notDialing, started
+
+        func isReached(_ status: CampaignStatus?) -> Bool {
+            guard let status else { return false }
+            switch self {
+            case .notDialing: return status.isSettledOff
+            case .started: return status != .off
+            }
+        }
+    }
+
     private struct Waiting {
+        var goal: Goal
         var token: Int
         var deadline: ContinuousClock.Instant
         var continuation: CheckedContinuation<Outcome, any Error>
@@ -175,10 +190,15 @@ public actor StatusWaiter {
 
     /// Returns once the campaign is off, forced off, complete or invalid, or when the run's timeout is spent.
     public func untilNotDialing(_ id: String, lastKnown: CampaignStatus?) async throws -> Outcome {
-        if let lastKnown, lastKnown.isSettledOff { return Outcome(status: lastKnown, timedOut: false) }
+        try await until(.notDialing, id, lastKnown: lastKnown)
+    }
+
+    /// Returns once the campaign has reached `goal`, or when the run's timeout is spent.
+    public func until(_ goal: Goal, _ id: String, lastKnown: CampaignStatus?) async throws -> Outcome {
+        if goal.isReached(lastKnown) { return Outcome(status: lastKnown, timedOut: false) }
         // A plan's own stops end off at once; a stop it did not make it cannot watch (polling the live org
         // in simulated time would spin): it assumes the stop ends, and apply waits for it.
-        if let plan = client.plan as? PlannedOrg, let status = await plan.settleStopping(id: id) {
+        if goal == .notDialing, let plan = client.plan as? PlannedOrg, let status = await plan.settleStopping(id: id) {
             return Outcome(status: status, timedOut: !status.isSettledOff)
         }
         if let lastKnown { lastStatus[id] = lastKnown }
@@ -192,10 +212,11 @@ public actor StatusWaiter {
             try await withCheckedThrowingContinuation { continuation in
                 guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
                 // An event may have told of the end while the channel was being subscribed.
-                if let status = lastStatus[id], status.isSettledOff {
+                if let status = lastStatus[id], goal.isReached(status) {
                     return continuation.resume(returning: Outcome(status: status, timedOut: false))
                 }
-                waiting[id, default: []].append(Waiting(token: token, deadline: deadline, continuation: continuation))
+                waiting[id, default: []].append(
+                    Waiting(goal: goal, token: token, deadline: deadline, continuation: continuation))
                 if !polling {
                     polling = true
                     Task { await poll() }
@@ -271,14 +292,15 @@ public actor StatusWaiter {
     private func settle(at checked: ContinuousClock.Instant) {
         for (id, entries) in waiting {
             let status = lastStatus[id]
-            let settled = status?.isSettledOff == true
-            let (done, left) = (
-                entries.filter { settled || checked >= $0.deadline },
-                entries.filter { !settled && checked < $0.deadline }
-            )
-            let readError = settled ? nil : pollError.map { "\($0)" }
-            for entry in done {
-                entry.continuation.resume(returning: Outcome(status: status, timedOut: !settled, readError: readError))
+            var left: [Waiting] = []
+            for entry in entries {
+                let reached = entry.goal.isReached(status)
+                guard reached || checked >= entry.deadline else {
+                    left.append(entry)
+                    continue
+                }
+                let readError = reached ? nil : pollError.map { "\($0)" }
+                entry.continuation.resume(returning: Outcome(status: status, timedOut: !reached, readError: readError))
             }
             waiting[id] = left.isEmpty ? nil : left
         }
@@ -292,13 +314,15 @@ public actor StatusWaiter {
         var byStatus: [String: Int] = [:]
         for id in waiting.keys { byStatus[lastStatus[id]?.rawValue ?? "?", default: 0] += 1 }
         let counts = byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        // The slowest: those still stopping (all started together), by name.
-        let slowest = waiting.keys.filter { lastStatus[$0]?.isSettledOff != true }.map { names[$0] ?? $0 }.sorted()
+        // The slowest: those still on their way (all started together), by name.
+        let starting = waiting.values.joined().first?.goal == .started
+        let slowest = waiting.filter { id, entries in !entries.allSatisfy { $0.goal.isReached(lastStatus[id]) } }
+            .keys.map { names[$0] ?? $0 }.sorted()
         let named =
             slowest.isEmpty
             ? ""
-            : "; still stopping: " + slowest.prefix(3).joined(separator: ", ")
+            : (starting ? "; still off: " : "; still stopping: ") + slowest.prefix(3).joined(separator: ", ")
                 + (slowest.count > 3 ? " and \(slowest.count - 3) more" : "")
-        progress("waiting for \(waiting.count) to stop: \(counts), \(seconds) s\(named)")
+        progress("waiting for \(waiting.count) to \(starting ? "start" : "stop"): \(counts), \(seconds) s\(named)")
     }
 }

@@ -15,6 +15,10 @@ public struct EmulatorConfiguration: Sendable {
     /// A guess: how long `stopping` (and `forced_stopping`) lasts before the campaign is `off` (`forced_off`);
     /// in reality it can take minutes (TF #683).
     public var stoppingDelay: Duration = .seconds(2)
+    /// A guess: how long after `POST …/start` the campaign still reads `off` before it is `on` (the
+    /// start is a command the dialer carries out; no source says whether it is ever seen off after the
+    /// answer). Zero, the default: `on` at once, as a `PUT` of `on` is.
+    public var startDelay: Duration = .zero
     /// A guess: whether `stopping → off` (and `forced_stopping → forced_off`) bumps `version`.
     public var stopBumpsVersion = false
     /// A guess: the status `POST …/stop` answers on a campaign that is not running (off, complete, invalid,

@@ -34,6 +34,8 @@ actor EmulatorOrg {
         var contactsCalled: Int
         var totalContacts: Int
         var stoppingSince: ContinuousClock.Instant?
+        /// When `POST …/start` was answered, while ``EmulatorConfiguration/startDelay`` keeps it off.
+        var startingSince: ContinuousClock.Instant?
         /// Another admin's edit lands just before each of this many next PUTs.
         var editsBeforeNextPuts = 0
 
@@ -304,8 +306,18 @@ actor EmulatorOrg {
 
     // MARK: Time
 
-    /// Applies the stopping delay: `stopping` → `off`, `forced_stopping` → `forced_off`.
+    /// Applies the stopping delay: `stopping` → `off`, `forced_stopping` → `forced_off`; and the start delay.
     private func settle(_ id: String) {
+        if let since = campaigns[id]?.startingSince, clock.now - since >= configuration.startDelay,
+            var stored = campaigns[id]
+        {
+            stored.startingSince = nil
+            if stored.status == CampaignStatus.off {
+                stored.document["campaignStatus"] = .string(CampaignStatus.on)
+                applyEdit(to: &stored, at: since + configuration.startDelay)
+            }
+            campaigns[id] = stored
+        }
         guard let since = campaigns[id]?.stoppingSince, clock.now - since >= configuration.stoppingDelay else { return }
         let status = campaigns[id]?.status
         campaigns[id]?.document["campaignStatus"] =
@@ -525,6 +537,18 @@ actor EmulatorOrg {
                 throw Self.invalidTransition(from: current ?? CampaignStatus.off, to: requested, id)
             }
             if requested == CampaignStatus.on, current == CampaignStatus.on { return .noContent }
+            if requested == CampaignStatus.on, configuration.startDelay > .zero {
+                // Checked now, carried out later: it reads `off` until then.
+                _ = try transition(stored, to: requested)
+                stored.startingSince = clock.now
+                campaigns[id] = stored
+                let delay = configuration.startDelay
+                Task { [weak self] in
+                    try? await Task.sleep(for: delay)
+                    await self?.settleWhenDue(id)
+                }
+                return .noContent
+            }
             stored.document["campaignStatus"] = .string(try transition(stored, to: requested))
             applyEdit(to: &stored)
             enterStopping(&stored, from: current)

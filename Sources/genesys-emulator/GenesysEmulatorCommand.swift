@@ -33,6 +33,11 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         help: "Guess: how long a campaign stays stopping before it is off: seconds (2, 0.5) or 500ms, 90s, 5m."
     )
     var stoppingDelay = StoppingDelay(duration: EmulatorConfiguration().stoppingDelay)
+    @Option(
+        name: .customLong("start-delay"),
+        help: "Guess: how long a campaign still reads off after POST …/start (default 0: on at once)."
+    )
+    var startDelay = StoppingDelay(duration: .zero)
     @Flag(name: .customLong("stop-bumps-version"), help: "Guess: stopping → off bumps the campaign's version.")
     var stopBumpsVersion = false
     @Option(
@@ -159,6 +164,7 @@ struct GenesysEmulatorCommand: AsyncParsableCommand {
         configuration.rateLimit = rateLimit
         configuration.rateLimitWindow = .seconds(rateLimitWindow)
         configuration.stoppingDelay = stoppingDelay.duration
+        configuration.startDelay = startDelay.duration
         configuration.stopBumpsVersion = stopBumpsVersion
         configuration.stopWhenNotRunningStatus = stopWhenNotRunning
         configuration.allowOnWithErrors = allowOnWithErrors
