@@ -142,8 +142,9 @@ class Emulator:
         with urllib.request.urlopen(self.base + "/emulator/v1/requests") as answer:
             return [r for r in json.load(answer)["requests"] if r["path"].startswith("/api/v2/")]
 
-    def campaignsh(self, line, audit_db, timed_run=True):
-        env = dict(os.environ, GENESYS_CLIENT_ID=CLIENT_ID, GENESYS_CLIENT_SECRET=CLIENT_SECRET)
+    def campaignsh(self, line, audit_db, timed_run=True, notifications="on"):
+        env = dict(os.environ, GENESYS_CLIENT_ID=CLIENT_ID, GENESYS_CLIENT_SECRET=CLIENT_SECRET,
+                   CAMPAIGNSH_NOTIFICATIONS=notifications)
         command = [CAMPAIGNSH, "--api-base", self.base, "--login-base", self.base, "--audit-db", audit_db, "-c", line]
         if timed_run:
             return timed(command, env=env)
@@ -175,16 +176,19 @@ def failed(requests):
 DRIVER_READS = ("/api/v2/outbound/schedules/", "/api/v2/outbound/campaignrules", "/api/v2/outbound/sequences")
 
 
-def bulk_run(seed, verb, status, run):
+def bulk_run(seed, verb, status, run, notifications="on"):
     """`VERB --all --name Bulk_ --yes` on a fresh emulator: wall, CPU, API requests (those reading what
-    else drives the campaigns apart), failed requests and how many campaigns ended in `status`."""
+    else drives the campaigns apart), failed requests, how many campaigns ended in `status`, and the
+    listings of campaigns (the selection's, then each poll or healing read)."""
     with Emulator(seed) as emulator:
-        audit = os.path.join(WORK, "%s-%d.sqlite" % (verb, run))
-        wall, cpu, _, _ = emulator.campaignsh("%s --all --name Bulk_ --yes" % verb, audit)
+        audit = os.path.join(WORK, "%s-%s-%d.sqlite" % (verb, notifications, run))
+        wall, cpu, _, _ = emulator.campaignsh("%s --all --name Bulk_ --yes" % verb, audit,
+                                             notifications=notifications)
         requests = emulator.api_requests()
         drivers = [r for r in requests if r["method"] == "GET" and r["path"].startswith(DRIVER_READS)]
+        listings = [r for r in requests if r["method"] == "GET" and r["path"] == "/api/v2/outbound/campaigns"]
         return (wall, cpu, len(requests) - len(drivers), len(drivers), len(failed(requests)),
-                emulator.statuses("Bulk_", audit).count(status))
+                emulator.statuses("Bulk_", audit).count(status), len(listings))
 
 
 def bulk_pause_and_activate():
@@ -201,13 +205,14 @@ def bulk_pause_and_activate():
             if summary["settled"] != BULK:
                 sys.exit("bench: the peer left %d campaigns unsettled" % (BULK - summary["settled"]))
 
-    log("bulk pause of %d: campaignsh, %d runs" % (BULK, RUNS))
-    walls, cpus, marginal, per_campaign, driver_reads, failures, off = [], [], [], [], [], [], []
+    log("bulk pause of %d: campaignsh on the notification channel, %d runs" % (BULK, RUNS))
+    walls, cpus, marginal, requests_per_run, listings, driver_reads, failures, off = [], [], [], [], [], [], [], []
     for run in range(RUNS):
-        wall, cpu, requests, drivers, failing, settled = bulk_run(running, "pause", "off", run)
+        wall, cpu, requests, drivers, failing, settled, listed = bulk_run(running, "pause", "off", run)
         walls.append(wall)
         cpus.append(cpu / BULK * 1000)
-        per_campaign.append(requests / BULK)
+        requests_per_run.append(requests)
+        listings.append(listed)
         driver_reads.append(drivers)
         failures.append(failing)
         off.append(settled)
@@ -218,19 +223,35 @@ def bulk_pause_and_activate():
             _, single, _, _ = emulator.campaignsh("pause --all --name Bulk_001 --yes", audit)
             marginal.append((cpu - single) / (BULK - 1) * 1000)
 
+    log("bulk pause of %d: campaignsh polling (CAMPAIGNSH_NOTIFICATIONS=off), %d runs" % (BULK, RUNS))
+    poll_walls, poll_per_campaign, poll_off = [], [], []
+    for run in range(RUNS):
+        wall, _, requests, _, _, settled, _ = bulk_run(running, "pause", "off", run, notifications="off")
+        poll_walls.append(wall)
+        poll_per_campaign.append(requests / BULK)
+        poll_off.append(settled)
+
     peer_median = statistics.median(peer_walls)
     measure("peer: bulk pause of %d, waiting until off (process wall, SDK import included)" % BULK,
             peer_walls, "s", "(measured)", True)
     measure("peer: … its requests alone (first to last)", peer_work, "s", "(measured)", True)
     measure("peer: … API requests per campaign", peer_requests, "", "(measured)", True)
-    measure("campaignsh: bulk pause of %d, waiting until off: wall" % BULK, walls, "s",
-            "≤ %.2f s (1.25× the %.0f s stopping delay) and ≤ %.2f s (0.12× the peer)"
-            % (1.25 * STOPPING_DELAY, STOPPING_DELAY, 0.12 * peer_median),
-            statistics.median(walls) <= min(1.25 * STOPPING_DELAY, 0.12 * peer_median))
+    measure("campaignsh, polling: bulk pause of %d, waiting until off: wall" % BULK, poll_walls, "s",
+            "≤ %.2f s (1.25× the %.0f s stopping delay)" % (1.25 * STOPPING_DELAY, STOPPING_DELAY),
+            statistics.median(poll_walls) <= 1.25 * STOPPING_DELAY)
+    measure("… API requests per campaign (stops, listing and polls)", poll_per_campaign, "", "≤ 1.1",
+            statistics.median(poll_per_campaign) <= 1.1)
+    measure("… campaigns off at the end", poll_off, "", "%d" % BULK, min(poll_off) == BULK, 0)
+    measure("campaignsh, channel: bulk pause of %d, waiting until off: wall" % BULK, walls, "s",
+            "≤ %.2f s (1.1× the %.0f s stopping delay) and ≤ %.2f s (0.12× the peer)"
+            % (1.1 * STOPPING_DELAY, STOPPING_DELAY, 0.12 * peer_median),
+            statistics.median(walls) <= min(1.1 * STOPPING_DELAY, 0.12 * peer_median))
     ratios = [w / peer_median for w in walls]
     measure("… wall ÷ the peer's median wall", ratios, "×", "≤ 0.12×", statistics.median(ratios) <= 0.12, 3)
-    measure("… API requests per campaign (stops, listing and polls)", per_campaign, "", "≤ 1.1",
-            statistics.median(per_campaign) <= 1.1)
+    measure("… API requests (stops, listing, channel, subscriptions, reads)", requests_per_run, "",
+            "≤ %d (N + 4)" % (BULK + 4), max(requests_per_run) <= BULK + 4, 0)
+    measure("… listings of campaigns (the selection's; each poll would be one more)", listings, "", "1",
+            max(listings) == 1, 0)
     # Schedules, rules and sequences (and sequence schedules when there are sequences): flat, whatever N.
     measure("… reads of what may turn them on again, per run", driver_reads, "", "≤ 4",
             statistics.median(driver_reads) <= 4, 0)
@@ -248,7 +269,7 @@ def bulk_pause_and_activate():
             peer_walls.append(emulator.peer("on")[0])
     walls, per_campaign, failures, on = [], [], [], []
     for run in range(RUNS):
-        wall, _, requests, drivers, failing, settled = bulk_run(stopped, "activate", "on", run)
+        wall, _, requests, drivers, failing, settled, _ = bulk_run(stopped, "activate", "on", run)
         walls.append(wall)
         per_campaign.append((requests + drivers) / BULK)
         failures.append(failing)

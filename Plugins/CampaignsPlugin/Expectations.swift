@@ -220,8 +220,11 @@ struct CampaignWaiting {
                 return false
             }
             group.addTask {
+                // The timeout counts from the start, but what holds at the first read holds, however
+                // long getting there took.
                 try await Task.sleep(until: started + timeout.duration, clock: .continuous)
-                return false
+                await watch.firstRead()
+                return unmet(await watch.campaigns).isEmpty
             }
             defer { group.cancelAll() }
             return try await group.next() ?? false

@@ -234,6 +234,8 @@ public actor CampaignWatch {
         // The first read tells of every campaign; later ones only of what changed.
         let first = !didFirstRead
         didFirstRead = true
+        for waiter in firstReadWaiters { waiter.resume() }
+        firstReadWaiters = []
         for id in order where first || changed.contains(id) {
             if let watched = campaigns[id] {
                 out.yield(.update(Update(campaign: watched, topic: "campaign", source: .read)))
@@ -242,4 +244,11 @@ public actor CampaignWatch {
     }
 
     private var didFirstRead = false
+    private var firstReadWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Returns once the campaigns have been read (or at once): until then nothing is known of them.
+    public func firstRead() async {
+        guard !didFirstRead else { return }
+        await withCheckedContinuation { firstReadWaiters.append($0) }
+    }
 }

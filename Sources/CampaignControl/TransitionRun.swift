@@ -178,8 +178,10 @@ public actor StatusWaiter {
             lastEvent = options.clock.now()
             report()
             settle(at: options.clock.now())
-        case .connected:
-            guard !waiting.isEmpty else { return }
+        case .connected(let again):
+            // The first socket was connected before anything was subscribed: only a later one can have
+            // missed events.
+            guard again, !waiting.isEmpty else { return }
             await readWaited()
             settle(at: options.clock.now())
         case .progress, .stats: break

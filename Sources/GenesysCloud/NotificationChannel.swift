@@ -140,12 +140,37 @@ public actor NotificationChannel {
     /// socket the first time. Throws ``Unavailable`` when there is no channel to be had (no permission,
     /// a URI the host rules refuse); the caller then polls, and later calls fail the same way at once.
     public func subscribe(_ newTopics: [String]) async throws {
+        // One at a time: each PUT replaces the topics with all of them, so two at once could undo one.
+        let previous = subscribing
+        let this = Task {
+            _ = try? await previous?.value
+            try await self.subscribeNow(newTopics)
+        }
+        subscribing = this
+        try await this.value
+    }
+
+    private var subscribing: Task<Void, any Error>?
+
+    private func subscribeNow(_ newTopics: [String]) async throws {
         if let unavailable { throw unavailable }
         let added = newTopics.filter { !topics.contains($0) }
         guard !added.isEmpty || address == nil else { return }
         do {
             let channel = try await currentAddress()
             try Self.checkSocketURI(channel.connectURI)
+            // Connected before the topics are subscribed: no event falls between the two. A socket that
+            // cannot connect (a proxy without WebSockets) makes the channel unavailable, not a silent one.
+            if connection == nil {
+                connection = Task { await self.keepConnected() }
+                guard await connected(within: connectTimeout) else {
+                    connection?.cancel()
+                    connection = nil
+                    throw Unavailable(
+                        description: "its socket did not connect within \(connectTimeout.components.seconds) s "
+                            + "(a proxy without WebSockets?)")
+                }
+            }
             let rejected = try await client.replaceSubscriptions(channelID: channel.id, topics: topics + added)
             topics += added.filter { rejected[$0] == nil }
             lastSubscribed = .now
@@ -160,7 +185,26 @@ public actor NotificationChannel {
             unavailable = reason
             throw reason
         }
-        if connection == nil { connection = Task { await self.keepConnected() } }
+    }
+
+    /// How long a first socket may take to connect and be answered.
+    let connectTimeout = Duration.seconds(10)
+    private var connectionWaiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
+
+    private func connected(within timeout: Duration) async -> Bool {
+        if socketOpen { return true }
+        let id = UUID()
+        return await withCheckedContinuation { continuation in
+            connectionWaiters[id] = continuation
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.endConnectionWait(id, connected: false)
+            }
+        }
+    }
+
+    private func endConnectionWait(_ id: UUID, connected: Bool) {
+        connectionWaiters.removeValue(forKey: id)?.resume(returning: connected)
     }
 
     /// True the first time it is asked after the channel proved unavailable: the one time to say so.
@@ -180,6 +224,7 @@ public actor NotificationChannel {
         await running?.value
         for listener in listeners.values { listener.finish() }
         listeners = [:]
+        for id in connectionWaiters.keys { endConnectionWait(id, connected: false) }
     }
 
     private func currentAddress() async throws -> NotificationChannelAddress {
@@ -276,6 +321,7 @@ public actor NotificationChannel {
     private func opened() {
         answered = true
         socketOpen = true
+        for id in connectionWaiters.keys { endConnectionWait(id, connected: true) }
         connections += 1
         if connections > 1 { reconnections += 1 }
         for listener in listeners.values { listener.yield(.connected(again: connections > 1)) }

@@ -85,7 +85,8 @@ import Testing
                     "edit.cmds:4: error: the org changed since the plan: Q4_Renewals was off (version 5) and is off (version 6)"
                 ), "\(result.stderr)")
             #expect(
-                await emulator.requests().filter { $0.method == "PUT" && $0.path.hasPrefix("/api/v2/outbound") }.isEmpty)
+                await emulator.requests().filter { $0.method == "PUT" && $0.path.hasPrefix("/api/v2/outbound") }.isEmpty
+            )
         }
     }
 
