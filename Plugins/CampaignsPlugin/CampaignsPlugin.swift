@@ -14,7 +14,7 @@ public enum CampaignsPlugin: ShellPlugin {
     ]
 
     /// Commands whose first argument is a campaign.
-    static let takingACampaign: Swift.Set<String> = ["use", "show", "progress", "stats", "why"]
+    static let takingACampaign: Swift.Set<String> = ["use", "show", "progress", "stats", "why", "watch"]
 
     public static func completions(words: [String], partial: String, components: ShellComponents) -> [String] {
         if words.count == 1, let command = words.first, takingACampaign.contains(command),

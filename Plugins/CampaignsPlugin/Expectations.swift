@@ -194,7 +194,7 @@ struct CampaignWaiting {
             client: try await context.client(), campaigns: campaigns,
             figures: figures.union(condition?.figures ?? []), channel: try await context.org.notificationChannel(),
             pollInterval: pollInterval, warn: { context.warn($0) })
-        let (condition, onSignal, timeout) = (condition, onSignal, timeout)
+        let condition = condition
         let live = onSignal == nil && OutputDestination.standardError.isTerminal
         defer { if live { OutputDestination.standardError.clearLive() } }
         let started = ContinuousClock.now
@@ -202,7 +202,33 @@ struct CampaignWaiting {
             guard let condition else { return campaigns }
             return campaigns.filter { !(known[$0.id ?? ""].map(condition.holds(in:)) ?? false) }
         }
-        let met = try await withThrowingTaskGroup(of: Bool.self) { group in
+        let met: Bool
+        do {
+            met = try await untilMet(watch, unmet: unmet, live: live, started: started)
+        } catch {
+            await watch.finish()  // Ctrl-C: its read in flight is answered first
+            throw error
+        }
+        await watch.finish()
+        guard !met, let condition else { return }
+        let known = await watch.campaigns
+        let left = unmet(known)
+        let described = left.prefix(3).map { campaign in
+            "on \(campaign.name ?? "?") \(condition.field.rawValue) is "
+                + (known[campaign.id ?? ""].flatMap(condition.actual(in:)) ?? "not known")
+        }.joined(separator: ", ")
+        throw ShellError.expectation(
+            "timed out after \(timeout.text) waiting for \(condition.description); "
+                + described + (left.count > 3 ? " and on \(left.count - 3) more" : ""))
+    }
+
+    /// True once the condition holds on all (never without one), false when the timeout ran out first.
+    private func untilMet(
+        _ watch: CampaignWatch, unmet: @escaping @Sendable ([String: WatchedCampaign]) -> [Campaign], live: Bool,
+        started: ContinuousClock.Instant
+    ) async throws -> Bool {
+        let (condition, onSignal, timeout) = (condition, onSignal, timeout)
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for try await signal in await watch.signals() {
                     await onSignal?(signal, watch)
@@ -229,15 +255,5 @@ struct CampaignWaiting {
             defer { group.cancelAll() }
             return try await group.next() ?? false
         }
-        guard !met, let condition else { return }
-        let known = await watch.campaigns
-        let left = unmet(known)
-        let described = left.prefix(3).map { campaign in
-            "on \(campaign.name ?? "?") \(condition.field.rawValue) is "
-                + (known[campaign.id ?? ""].flatMap(condition.actual(in:)) ?? "not known")
-        }.joined(separator: ", ")
-        throw ShellError.expectation(
-            "timed out after \(timeout.text) waiting for \(condition.description); "
-                + described + (left.count > 3 ? " and on \(left.count - 3) more" : ""))
     }
 }

@@ -303,8 +303,8 @@ extension CommandContext {
             try await noteForRecording(arguments, campaigns)
         } catch {
             // Not confirmed: the reads started alongside end before the command does (an HTTP request left
-            // in flight at exit would abort the process).
-            reading?.cancel()
+            // in flight at exit aborts the process). Awaited, not cancelled: a request cancelled mid-answer
+            // made the sandbox's in-process server abort the same way (NIOAsyncWriter deinited unfinished).
             _ = await reading?.value
             throw error
         }

@@ -88,14 +88,24 @@ public actor CampaignWatch {
                 continuation.finish(throwing: error)
             }
         }
+        self.running = running
         continuation.onTermination = { _ in running.cancel() }
         return stream
+    }
+
+    private var running: Task<Void, Never>?
+
+    /// Ends the watch once its read in flight, if any, has been answered: a request cancelled mid-answer,
+    /// or left in flight when the process exits, aborts it (NIOAsyncWriter).
+    public func finish() async {
+        running?.cancel()
+        await running?.value
     }
 
     private func run(_ out: AsyncThrowingStream<Signal, any Error>.Continuation) async throws {
         // Subscribed before the first read: a change between the two is heard, not lost.
         let events = await subscribe()
-        try await readAll(out, everything: true)
+        try await read(out, everything: true)
         let ticks = AsyncStream<Void> { continuation in
             let ticking = Task {
                 while !Task.isCancelled {
@@ -128,14 +138,14 @@ public actor CampaignWatch {
             case .connected(let again)?:
                 // Events sent while no socket was connected are lost: read what they would have told.
                 if again {
-                    try await readAll(out, everything: true)
+                    try await read(out, everything: true)
                     lastRead = .now
                 }
             case nil:
                 let quiet = channel == nil ? pollInterval : quietReadAfter
                 if ContinuousClock.now - max(lastRead, lastNews) >= quiet {
                     // Polling reads the figures too; a quiet channel only heals the campaigns themselves.
-                    try await readAll(out, everything: channel == nil)
+                    try await read(out, everything: channel == nil)
                     lastRead = .now
                 }
                 out.yield(.tick)
@@ -198,6 +208,12 @@ public actor CampaignWatch {
             watched.change = from == to ? "edited (v\(updated.version.map(String.init) ?? "?"))" : "\(from) → \(to)"
         }
         watched.campaign = updated
+    }
+
+    /// ``readAll(_:everything:)``, not cancelled once started (see ``finish()``).
+    private func read(_ out: AsyncThrowingStream<Signal, any Error>.Continuation, everything: Bool) async throws {
+        try Task.checkCancellation()
+        try await Task { try await self.readAll(out, everything: everything) }.value
     }
 
     /// One listing of the campaigns and, when `everything`, their figures: the progress of all in one
