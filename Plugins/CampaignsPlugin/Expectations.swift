@@ -186,8 +186,9 @@ struct CampaignWaiting {
     var condition: CampaignCondition?
     var timeout: DurationArgument
     var pollInterval: Duration
-    /// Told of each signal, for `watch`'s table or lines; without it, a wait shows a live line.
-    var onSignal: (@Sendable (CampaignWatch.Signal, CampaignWatch) async -> Void)? = nil
+    /// Told of each signal, for `watch`'s table or lines (false: nobody reads them any more, stop);
+    /// without it, a wait shows a live line.
+    var onSignal: (@Sendable (CampaignWatch.Signal, CampaignWatch) async -> Bool)? = nil
 
     func wait(for campaigns: [Campaign], in context: CommandContext, figures: CampaignWatch.Figures = []) async throws {
         let watch = CampaignWatch(
@@ -222,7 +223,8 @@ struct CampaignWaiting {
                 + described + (left.count > 3 ? " and on \(left.count - 3) more" : ""))
     }
 
-    /// True once the condition holds on all (never without one), false when the timeout ran out first.
+    /// True once the condition holds on all (never without one) or nobody reads the signals any more;
+    /// false when the timeout ran out first.
     private func untilMet(
         _ watch: CampaignWatch, unmet: @escaping @Sendable ([String: WatchedCampaign]) -> [Campaign], live: Bool,
         started: ContinuousClock.Instant
@@ -230,13 +232,17 @@ struct CampaignWaiting {
         let (condition, onSignal, timeout) = (condition, onSignal, timeout)
         return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
+                // Judged on what the signals told so far, not on the watch's state, which may be ahead of
+                // them: the signal that makes it hold is shown before the wait ends.
+                var told: [String: WatchedCampaign] = [:]
                 for try await signal in await watch.signals() {
-                    await onSignal?(signal, watch)
-                    let left = unmet(await watch.campaigns)
+                    if await onSignal?(signal, watch) == false { return true }
+                    if case .update(let update) = signal { told[update.campaign.id] = update.campaign }
+                    let left = unmet(told)
                     if left.isEmpty { return true }
                     if live, let condition, let first = left.first {
                         let seconds = (ContinuousClock.now - started).components.seconds
-                        let actual = await watch.campaigns[first.id ?? ""].flatMap(condition.actual(in:))
+                        let actual = told[first.id ?? ""].flatMap(condition.actual(in:))
                         OutputDestination.standardError.showLive(
                             "waiting for \(condition.description) on \(first.name ?? "?"): "
                                 + "\(condition.field.rawValue) is \(actual ?? "not known yet"), \(seconds) s of \(timeout.text)"

@@ -112,7 +112,13 @@ final class WatchView: Sendable {
 
     var isLive: Bool { context.output.isTerminal }
 
-    func show(_ signal: CampaignWatch.Signal, _ watch: CampaignWatch) async {
+    /// Shows the signal; false once the reader of a pipe has gone (`watch --all | head -5`).
+    func show(_ signal: CampaignWatch.Signal, _ watch: CampaignWatch) async -> Bool {
+        await present(signal, watch)
+        return !context.output.readerHasLeft
+    }
+
+    private func present(_ signal: CampaignWatch.Signal, _ watch: CampaignWatch) async {
         let channel = await watch.channelHealth()
         let listening = await watch.listening
         if isLive {

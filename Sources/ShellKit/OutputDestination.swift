@@ -10,6 +10,7 @@ public final class OutputDestination: Sendable {
     private let name: String
     /// The first write that failed (a full disk, an I/O error), until ``finish()`` reports it.
     private let writeFailure = Mutex<String?>(nil)
+    private let readerLeft = Mutex(false)
     /// Whether the destination is a terminal (tables and color) rather than a file or pipe.
     public let isTerminal: Bool
 
@@ -98,6 +99,10 @@ public final class OutputDestination: Sendable {
         write("\r\u{1B}[K")
     }
 
+    /// Whether the reader of a pipe has gone (`| head` has read its lines): a command writing without end,
+    /// such as `watch`, stops then.
+    public var readerHasLeft: Bool { readerLeft.withLock { $0 } }
+
     /// Writes all of `text`. A pipeline that stopped reading (`| head`) is not an error.
     public func write(_ text: String) {
         var text = text
@@ -116,6 +121,7 @@ public final class OutputDestination: Sendable {
             let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
+                if errno == EPIPE { readerLeft.withLock { $0 = true } }
                 if errno != EPIPE {
                     let reason = String(cString: strerror(errno))
                     writeFailure.withLock { $0 = $0 ?? "cannot write \(name): \(reason)" }

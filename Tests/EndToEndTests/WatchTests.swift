@@ -146,6 +146,19 @@ import Testing
         }
     }
 
+    /// A pipe whose reader has gone (`| head`) ends the watch: with a condition that never holds and a
+    /// timeout, only that can make it end with 0 (the timeout would be exit 3).
+    @Test func watchEndsWhenThePipeReaderLeaves() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let result = try await ShellProcess.run(
+                ["-c", "watch --all --until status == never --timeout 2m | head -n 2"], home: home)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.split(whereSeparator: \.isNewline).count == 2, "\(result.stdout)")
+        }
+    }
+
     /// `--timeout` that runs out before `--until` holds: exit 3, saying what each campaign has.
     @Test func watchUntilTimesOutWithExitThree() async throws {
         try await GenesysEmulator.withRunning { emulator in
