@@ -283,8 +283,14 @@ public actor NotificationChannel {
                 url: uri, configuration: configuration, logger: Logger(label: "campaignsh.notifications")
             ) { inbound, outbound, _ in
                 // Connected once the service answers (`pong`): by then it sends this socket every event.
-                await self.connecting()
+                let attempt = await self.connecting()
                 try await outbound.write(.text(#"{"message":"ping"}"#))
+                // A service that does not answer pings (the pong is documented by no SDK) still counts as
+                // connected a moment after the upgrade, as the SDKs count it at once.
+                Task {
+                    try await Task.sleep(for: Self.unansweredGrace)
+                    await self.openedUnanswered(attempt)
+                }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for try await message in inbound.messages(maxSize: 1 << 22) {
@@ -307,15 +313,29 @@ public actor NotificationChannel {
         } catch {
             opened = answered
         }
+        upgraded = false
         socketOpen = false
         return opened
     }
 
     private var answered = true
 
-    private func connecting() {
+    /// How long after its `ping` an open socket counts as connected without an answer.
+    static let unansweredGrace = Duration.milliseconds(500)
+    private var attempts = 0
+    /// The socket of the latest attempt is upgraded and not yet ended.
+    private var upgraded = false
+
+    private func openedUnanswered(_ attempt: Int) {
+        if attempt == attempts, upgraded, !answered { opened() }
+    }
+
+    private func connecting() -> Int {
+        attempts += 1
+        upgraded = true
         lastMessage = .now
         answered = false
+        return attempts
     }
 
     private func opened() {

@@ -49,6 +49,9 @@ public struct EmulatorConfiguration: Sendable {
     /// How often a channel's socket gets a `channel.metadata` heartbeat. ❓ Genesys's period is not
     /// documented; clients are seen to treat 35 s of silence as a dead socket.
     public var notificationHeartbeat: Duration = .seconds(30)
+    /// A guess: whether a client's `{"message":"ping"}` is answered with a `pong` on `channel.metadata`
+    /// (as third-party clients say; no SDK documents it).
+    public var answersPings = true
     /// Campaigns allowed `on`, `stopping` or `forced_stopping` at once.
     public var maxActiveCampaigns = 50
     /// The org's campaigns and queues.

@@ -142,6 +142,7 @@ extension EmulatorOrg {
 
     /// `{"message":"ping"}` from a client is answered with a `pong` on `channel.metadata`.
     func pong(_ id: String) {
+        guard configuration.answersPings else { return }
         let pong: JSONValue = ["topicName": "channel.metadata", "eventBody": ["message": "pong"]]
         channels[id]?.socket?.yield(.text(pong.jsonText))
     }

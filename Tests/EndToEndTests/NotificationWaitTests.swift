@@ -5,8 +5,8 @@ import JSONDocument
 import NIOHTTP1
 import Testing
 
-/// Waits on the notification channel (opt-in for now: `CAMPAIGNSH_NOTIFICATIONS=on`): a bulk pause hears
-/// each stop end instead of polling, and falls back to polling, saying so once, without a channel.
+/// Waits on the notification channel (the default; `CAMPAIGNSH_NOTIFICATIONS=off` polls): a bulk pause
+/// hears each stop end instead of polling, and falls back to polling, saying so once, without a channel.
 @Suite struct NotificationWaitTests {
     static func apiRequests(_ emulator: RunningEmulator) async -> [String] {
         await emulator.requests().filter { $0.path.hasPrefix("/api/v2/") }.map { "\($0.method) \($0.path)" }
@@ -16,7 +16,7 @@ import Testing
     /// subscription, the stops, and no poll (the reads of what else drives them apart).
     @Test func aBulkPauseHearsEachStopWithoutPolling() async throws {
         try await GenesysEmulator.withRunning { emulator in
-            let home = try ShellProcess.Home(environment: ["CAMPAIGNSH_NOTIFICATIONS": "on"])
+            let home = try ShellProcess.Home()
             try home.writeDotEnv(baseURL: emulator.baseURL)
             let paused = try await ShellProcess.run(
                 ["-c", "pause --all --yes --timeout 60s --format csv --no-headers --columns campaign,toStatus"],
@@ -41,10 +41,40 @@ import Testing
         }
     }
 
+    /// A service that does not answer the client's ping (no SDK documents the pong): the socket counts as
+    /// connected a moment after its upgrade, and the stop is heard, not polled for.
+    @Test func aServiceThatDoesNotAnswerPingsIsHeardAllTheSame() async throws {
+        var configuration = EmulatorConfiguration()
+        configuration.answersPings = false
+        try await GenesysEmulator.withRunning(configuration) { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let paused = try await ShellProcess.run(["-c", "pause Q4_Promo_East --timeout 60s"], home: home)
+            #expect(paused.status == 0, "\(paused.stderr)")
+            #expect(!paused.stderr.contains("warning: notifications"), "\(paused.stderr)")
+            #expect(paused.stdout.contains("\ton\toff\tsuccess"), "\(paused.stdout)")
+            let requests = await Self.apiRequests(emulator)
+            #expect(requests.filter { $0 == "GET /api/v2/outbound/campaigns" }.count == 1, "\(requests)")
+        }
+    }
+
+    /// `CAMPAIGNSH_NOTIFICATIONS=off`: no channel, the wait polls.
+    @Test func notificationsOffPolls() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home(environment: ["CAMPAIGNSH_NOTIFICATIONS": "off"])
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            let paused = try await ShellProcess.run(["-c", "pause Q4_Promo_East --timeout 60s"], home: home)
+            #expect(paused.status == 0, "\(paused.stderr)")
+            let requests = await Self.apiRequests(emulator)
+            #expect(!requests.contains { $0.contains("/notifications/") }, "\(requests)")
+            #expect(requests.filter { $0 == "GET /api/v2/outbound/campaigns" }.count >= 2, "polled: \(requests)")
+        }
+    }
+
     /// No permission for channels: one warning, and the pause waits by polling as before.
     @Test func withoutAChannelAPauseWaitsByPolling() async throws {
         try await GenesysEmulator.withRunning { emulator in
-            let home = try ShellProcess.Home(environment: ["CAMPAIGNSH_NOTIFICATIONS": "on"])
+            let home = try ShellProcess.Home()
             try home.writeDotEnv(baseURL: emulator.baseURL)
             _ = try await RawHTTP.send(
                 .POST, emulator.baseURL + "/emulator/v1/faults",
@@ -63,7 +93,7 @@ extension NotificationWaitTests {
     /// and ends.
     @Test func aMissedEventIsHealedByARead() async throws {
         try await GenesysEmulator.withRunning { emulator in
-            let home = try ShellProcess.Home(environment: ["CAMPAIGNSH_NOTIFICATIONS": "on"])
+            let home = try ShellProcess.Home()
             try home.writeDotEnv(baseURL: emulator.baseURL)
             _ = try await RawHTTP.send(
                 .POST, emulator.baseURL + "/emulator/v1/notifications/skip", body: #"{"count":2}"#)
@@ -83,7 +113,7 @@ extension NotificationWaitTests {
         var configuration = EmulatorConfiguration()
         configuration.stoppingDelay = .seconds(4)
         try await GenesysEmulator.withRunning(configuration) { emulator in
-            let home = try ShellProcess.Home(environment: ["CAMPAIGNSH_NOTIFICATIONS": "on"])
+            let home = try ShellProcess.Home()
             try home.writeDotEnv(baseURL: emulator.baseURL)
             async let paused = ShellProcess.run(["-c", "pause Q4_Promo_East --timeout 60s"], home: home)
             var channel: String?
