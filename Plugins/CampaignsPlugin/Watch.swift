@@ -25,7 +25,9 @@ struct Watch: ShellCommand {
     var status: String?
     @Option(
         parsing: .upToNextOption,
-        help: "End when FIELD OP VALUE holds on every campaign watched (as 'wait': status == off).")
+        help: ArgumentHelp(
+            "End when FIELD OP VALUE holds on every campaign watched (as 'wait': status == off).",
+            valueName: "field op value"))
     var until: [String] = []
     @Option(help: "End after this long (e.g. 90s, 10m); with --until, exit 3 if it has not held by then.")
     var timeout: DurationArgument?

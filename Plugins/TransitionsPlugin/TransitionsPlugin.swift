@@ -528,8 +528,12 @@ struct Activate: ShellCommand {
     )
     var via: ActivationRequest = .put
     @Flag(help: "Wait until the dialer has it on (heard on the notification channel).") var wait = false
-    @Option(help: "With --wait: how long (e.g. 90s, 5m); past it the command exits 3.")
-    var timeout = DurationArgument(.seconds(300))
+    @Option(help: "With --wait: how long (e.g. 90s, 5m; default 5m); past it the command exits 3.")
+    var timeout: DurationArgument?
+
+    func validate() throws {
+        if timeout != nil, !wait { throw ValidationError("--timeout goes with --wait") }
+    }
 
     enum ActivationRequest: String, ExpressibleByArgument, CaseIterable {
         case put, start
@@ -541,7 +545,7 @@ struct Activate: ShellCommand {
             options.reason = overrides.reason
             options.viaStart = via == .start
             options.waitForStart = wait
-            options.timeout = timeout.duration
+            if let timeout { options.timeout = timeout.duration }
             if let minAgents { options.minAgents = minAgents }
         }
     }

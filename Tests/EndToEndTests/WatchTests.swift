@@ -1,3 +1,4 @@
+import AuditStore
 import Foundation
 import GenesysEmulator
 import GenesysTestSupport
@@ -199,6 +200,13 @@ import Testing
             offset = shell.shownLength
             try await Self.change(emulator, Self.west, #"{"campaignStatus": "off"}"#)
             #expect(await shell.waitFor("2 campaigns: 2 off", after: offset), "screen: \(shell.text)")
+            // A change made by campaignsh names who made it, from the audit they share.
+            offset = shell.shownLength
+            let activated = try await ShellProcess.run(["-c", "activate Q4_Promo_East"], home: home)
+            #expect(activated.status == 0, "\(activated.stderr)")
+            let maker = AuditActor.current(profile: nil, clientID: nil)
+            #expect(await shell.waitFor("off → on", after: offset), "screen: \(shell.text)")
+            #expect(await shell.waitFor("\(maker.osUser)@\(maker.host)", after: offset), "screen: \(shell.text)")
             offset = shell.shownLength
             shell.type("\u{3}")
             #expect(await shell.waitFor("> ", after: offset), "screen: \(shell.text)")
