@@ -53,6 +53,8 @@ public actor CampaignWatch {
     /// The ids in the order they were given.
     public let order: [String]
     private var lastNews = ContinuousClock.now
+    /// The figures whose topics the channel carries (all asked, unless they would pass its 1,000 topics).
+    private var figuresHeard: Figures = []
 
     public init(
         client: GenesysClient, campaigns: [Campaign], figures: Figures, channel: NotificationChannel?,
@@ -144,8 +146,9 @@ public actor CampaignWatch {
             case nil:
                 let quiet = channel == nil ? pollInterval : quietReadAfter
                 if ContinuousClock.now - max(lastRead, lastNews) >= quiet {
-                    // Polling reads the figures too; a quiet channel only heals the campaigns themselves.
-                    try await read(out, everything: channel == nil)
+                    // Polling reads the figures too, as does a channel without their topics; a quiet
+                    // channel with them only heals the campaigns themselves.
+                    try await read(out, everything: channel == nil || figuresHeard != figures)
                     lastRead = .now
                 }
                 out.yield(.tick)
@@ -157,21 +160,27 @@ public actor CampaignWatch {
     /// channel cannot be had.
     private func subscribe() async -> AsyncStream<NotificationChannel.Event>? {
         guard let channel else { return nil }
-        var topics: [String] = []
-        for id in order {
-            topics.append("v2.outbound.campaigns.\(id)")
-            if figures.contains(.progress) { topics.append("v2.outbound.campaigns.\(id).progress") }
-            if figures.contains(.idleAgents) { topics.append("v2.outbound.campaigns.\(id).stats") }
+        // "Each WebSocket connection is limited to 1,000 topics": the figures' topics go first (the
+        // figures are then read with the campaigns), and beyond 1,000 campaigns polling serves them all.
+        var heard = figures
+        func topics() -> [String] {
+            order.flatMap { id in
+                ["v2.outbound.campaigns.\(id)"]
+                    + (heard.contains(.progress) ? ["v2.outbound.campaigns.\(id).progress"] : [])
+                    + (heard.contains(.idleAgents) ? ["v2.outbound.campaigns.\(id).stats"] : [])
+            }
         }
-        // "Each WebSocket connection is limited to 1,000 topics": beyond that, polling serves them all.
-        guard topics.count <= 1_000 else {
-            warn("notifications: \(topics.count) topics are more than a channel's 1,000; watching by polling")
+        if topics().count > NotificationChannel.topicLimit { heard.remove(.idleAgents) }
+        if topics().count > NotificationChannel.topicLimit { heard.remove(.progress) }
+        guard topics().count <= NotificationChannel.topicLimit else {
+            warn("notifications: \(order.count) campaigns are more than a channel's 1,000 topics; watching by polling")
             self.channel = nil
             return nil
         }
+        figuresHeard = heard
         let events = await channel.events()
         do {
-            try await channel.subscribe(topics)
+            try await channel.subscribe(topics())
             return events
         } catch {
             if await channel.isFirstFailureNotice() { warn("notifications: \(error); watching by polling") }

@@ -156,6 +156,10 @@ public actor NotificationChannel {
         if let unavailable { throw unavailable }
         let added = newTopics.filter { !topics.contains($0) }
         guard !added.isEmpty || address == nil else { return }
+        // A channel holds 1,000 topics: when full, those asked for longest ago (earlier commands') go.
+        let asked = Set(newTopics)
+        var wanted = topics.filter { !asked.contains($0) } + newTopics.filter { topics.contains($0) } + added
+        wanted.removeFirst(max(0, wanted.count - Self.topicLimit))
         do {
             let channel = try await currentAddress()
             try Self.checkSocketURI(channel.connectURI)
@@ -171,8 +175,8 @@ public actor NotificationChannel {
                             + "(a proxy without WebSockets?)")
                 }
             }
-            let rejected = try await client.replaceSubscriptions(channelID: channel.id, topics: topics + added)
-            topics += added.filter { rejected[$0] == nil }
+            let rejected = try await client.replaceSubscriptions(channelID: channel.id, topics: wanted)
+            topics = wanted.filter { rejected[$0] == nil }
             lastSubscribed = .now
             if let (topic, reason) = rejected.first {
                 throw Unavailable(description: "the channel refused \(topic): \(reason)")
@@ -186,6 +190,9 @@ public actor NotificationChannel {
             throw reason
         }
     }
+
+    /// "Each WebSocket connection is limited to 1,000 topics."
+    public static let topicLimit = 1_000
 
     /// How long a first socket may take to connect and be answered.
     let connectTimeout = Duration.seconds(10)

@@ -170,8 +170,12 @@ extension EmulatorOrg {
 
     func skipEvents(_ count: Int) { skippedEvents += count }
 
-    /// The channel ids, newest last, for tests.
-    func channelIDs() -> Reply { .unchecked(["channels": .array(channelOrder.map(JSONValue.string))]) }
+    /// The channel ids, newest last, and each one's topics, for tests.
+    func channelIDs() -> Reply {
+        var topics = JSONObject()
+        for id in channelOrder { topics[id] = .array((channels[id]?.topics ?? []).map(JSONValue.string)) }
+        return .unchecked(["channels": .array(channelOrder.map(JSONValue.string)), "topics": .object(topics)])
+    }
 
     // MARK: Publishing
 

@@ -133,4 +133,24 @@ import Testing
             try NotificationChannel.checkSocketURI("http://127.0.0.1/channels/x")
         }
     }
+
+    /// A full channel (1,000 topics) drops the topics asked for longest ago, not the new ones; those
+    /// asked again count as new.
+    @Test func aFullChannelDropsTheOldestTopics() async throws {
+        try await EmulatorHarness.run { harness in
+            let channel = NotificationChannel(client: harness.client)
+            let topics = (0..<1_300).map { "v2.outbound.campaigns.campaign-\($0)" }
+            try await channel.subscribe(Array(topics[0..<600]))
+            try await channel.subscribe([topics[0]] + Array(topics[600..<1_000]))
+            try await channel.subscribe(Array(topics[1_000..<1_300]))
+            let id = try #require(try await Self.channels(harness).first)
+            let listed = try JSONValue(parsing: try await harness.control("GET", "/channels"))
+            let kept = Set(listed["topics"]?[id]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            #expect(kept.count == 1_000)
+            #expect(kept.contains(topics[0]), "asked again: kept")
+            #expect(!kept.contains(topics[1]) && !kept.contains(topics[300]), "the oldest went")
+            #expect(kept.isSuperset(of: topics[301..<1_300]))
+            await channel.close()
+        }
+    }
 }
