@@ -112,7 +112,8 @@ final class WatchView: Sendable {
         self.audit = audit
     }
 
-    var isLive: Bool { context.output.isTerminal }
+    /// A table redrawn in place: on a terminal, unless another format was asked for (`--format jsonl`).
+    var isLive: Bool { context.output.isTerminal && context.renderer.format == .table }
 
     /// Shows the signal; false once the reader of a pipe has gone (`watch --all | head -5`).
     func show(_ signal: CampaignWatch.Signal, _ watch: CampaignWatch) async -> Bool {
@@ -158,7 +159,7 @@ final class WatchView: Sendable {
             "contactsCalled": watched.progress?.numberOfContactsCalled.map(JSONValue.init) ?? .null,
             "idleAgents": watched.idleAgents.map(JSONValue.init) ?? .null,
         ]
-        if let change = watched.change { object["change"] = .string(change) }
+        if let change = update.change { object["change"] = .string(change) }
         if let who = maker(of: watched) { object["by"] = .string(who) }
         return JSONValue.object(object).jsonText + "\n"
     }

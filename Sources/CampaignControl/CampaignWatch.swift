@@ -30,11 +30,13 @@ public actor CampaignWatch {
 
     public enum Source: String, Sendable { case event, read }
 
-    /// One campaign's news: which topic told it (`campaign`, `progress`, `stats`) and how.
+    /// One campaign's news: which topic told it (`campaign`, `progress`, `stats`) and how, and the
+    /// change of status or version it brought, if any ("on → stopping").
     public struct Update: Sendable {
         public var campaign: WatchedCampaign
         public var topic: String
         public var source: Source
+        public var change: String?
     }
 
     public enum Signal: Sendable {
@@ -193,30 +195,33 @@ public actor CampaignWatch {
         _ id: String, _ topic: String, _ document: JSONValue, _ out: AsyncThrowingStream<Signal, any Error>.Continuation
     ) {
         guard var watched = campaigns[id] else { return }
+        var changed = false
         switch topic {
         case "campaign":
             guard let object = document.objectValue else { return }
             // The event carries the campaign as the topic's model has it: members it leaves out are kept.
             var updated = watched.campaign
             for (key, value) in object { updated.document[key] = value }
-            note(&watched, becoming: updated)
+            changed = note(&watched, becoming: updated)
         case "progress": watched.progress = CampaignProgress(json: document)
         default: watched.idleAgents = CampaignStats(json: document).idleAgents
         }
         campaigns[id] = watched
         lastNews = .now
-        out.yield(.update(Update(campaign: watched, topic: topic, source: .event)))
+        let update = Update(campaign: watched, topic: topic, source: .event, change: changed ? watched.change : nil)
+        out.yield(.update(update))
     }
 
-    private func note(_ watched: inout WatchedCampaign, becoming updated: Campaign) {
+    /// Takes `updated` in; whether its status or version changed.
+    private func note(_ watched: inout WatchedCampaign, becoming updated: Campaign) -> Bool {
         let before = watched.campaign
-        if before.campaignStatus != updated.campaignStatus || before.version != updated.version {
-            watched.changedAt = Date()
-            let from = before.campaignStatus?.rawValue ?? "?"
-            let to = updated.campaignStatus?.rawValue ?? "?"
-            watched.change = from == to ? "edited (v\(updated.version.map(String.init) ?? "?"))" : "\(from) → \(to)"
-        }
         watched.campaign = updated
+        guard before.campaignStatus != updated.campaignStatus || before.version != updated.version else { return false }
+        watched.changedAt = Date()
+        let from = before.campaignStatus?.rawValue ?? "?"
+        let to = updated.campaignStatus?.rawValue ?? "?"
+        watched.change = from == to ? "edited (v\(updated.version.map(String.init) ?? "?"))" : "\(from) → \(to)"
+        return true
     }
 
     /// ``readAll(_:everything:)``, not cancelled once started (see ``finish()``).
@@ -229,13 +234,12 @@ public actor CampaignWatch {
     /// request and the stats of those dialing.
     private func readAll(_ out: AsyncThrowingStream<Signal, any Error>.Continuation, everything: Bool) async throws {
         var changed: Set<String> = []
+        var statusChanged: Set<String> = []
         for campaign in try await client.campaigns(CampaignQuery(ids: order)) {
-            guard let id = campaign.id, var watched = campaigns[id] else { continue }
-            if watched.campaign != campaign {
-                note(&watched, becoming: campaign)
-                campaigns[id] = watched
-                changed.insert(id)
-            }
+            guard let id = campaign.id, var watched = campaigns[id], watched.campaign != campaign else { continue }
+            if note(&watched, becoming: campaign) { statusChanged.insert(id) }
+            campaigns[id] = watched
+            changed.insert(id)
         }
         if everything, figures.contains(.progress) {
             for progress in try await client.progress(ofCampaigns: order) {
@@ -263,7 +267,8 @@ public actor CampaignWatch {
         firstReadWaiters = []
         for id in order where first || changed.contains(id) {
             if let watched = campaigns[id] {
-                out.yield(.update(Update(campaign: watched, topic: "campaign", source: .read)))
+                let change = statusChanged.contains(id) ? watched.change : nil
+                out.yield(.update(Update(campaign: watched, topic: "campaign", source: .read, change: change)))
             }
         }
     }

@@ -74,6 +74,7 @@ import Testing
             let called = east.firstIndex { $0["contactsCalled"] == 6000 }
             #expect(off != nil && called != nil && called! < off!, "progress before the stop: \(result.stdout)")
             #expect(east[off!]["change"] == "on → off")
+            #expect(east[called!]["topic"] == "progress" && east[called!]["change"] == nil, "\(result.stdout)")
             let west = lines.filter { $0["id"]?.stringValue == Self.west }
             #expect(west.last?["status"] == "off", "\(result.stdout)")
             // Nothing read after it started listening: every change came on the channel.
