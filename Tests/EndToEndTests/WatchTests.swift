@@ -161,6 +161,29 @@ import Testing
         }
     }
 
+    /// In a runbook: the plan checks `--until` against the org its lines leave (Q4_Promo_East paused:
+    /// it holds), apply watches until it holds live; a condition the plan's lines cannot make hold
+    /// stops the run before any change.
+    @Test func watchUntilWorksInARunbook() async throws {
+        try await GenesysEmulator.withRunning { emulator in
+            let home = try ShellProcess.Home()
+            try home.writeDotEnv(baseURL: emulator.baseURL)
+            try "pause Q4_Promo_East\nwatch Q4_Promo_East --until status == off --timeout 60s > watched.jsonl\n"
+                .write(to: home.url.appending(path: "stop.cmds"), atomically: true, encoding: .utf8)
+            let stopped = try await ShellProcess.run(["stop.cmds"], home: home)
+            #expect(stopped.status == 0, "\(stopped.stderr)")
+            let lines = try String(contentsOf: home.url.appending(path: "watched.jsonl"), encoding: .utf8)
+            #expect(lines.contains(#""status":"off""#), "\(lines)")
+            try "pause Q4_Promo_West\nwatch Q4_Promo_West --until status == on --timeout 60s\n"
+                .write(to: home.url.appending(path: "never.cmds"), atomically: true, encoding: .utf8)
+            let never = try await ShellProcess.run(["never.cmds"], home: home)
+            #expect(never.status == 3, "\(never.stderr)")
+            #expect(never.stderr.contains("will not hold on Q4_Promo_West"), "\(never.stderr)")
+            let stops = await emulator.requests().filter { $0.path.hasSuffix("/stop") }
+            #expect(stops.count == 1, "only the first runbook stopped a campaign: \(stops.map(\.path))")
+        }
+    }
+
     /// `--timeout` that runs out before `--until` holds: exit 3, saying what each campaign has.
     @Test func watchUntilTimesOutWithExitThree() async throws {
         try await GenesysEmulator.withRunning { emulator in
