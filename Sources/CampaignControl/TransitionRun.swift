@@ -130,6 +130,8 @@ public actor StatusWaiter {
     private var channel: NotificationChannel?
     private var listening: Task<Void, Never>?
     private var subscribed: Set<String> = []
+    /// The campaigns whose status an event told.
+    private var toldByChannel: Set<String> = []
 
     init(client: GenesysClient, options: TransitionOptions) {
         self.client = client
@@ -151,7 +153,11 @@ public actor StatusWaiter {
         if listening == nil {
             let events = await channel.events()
             listening = Task { [weak self] in
-                for await event in events { await self?.heard(event) }
+                // Ends with the run's waiter: a session's channel outlives many runs.
+                for await event in events {
+                    guard let self else { return }
+                    await self.heard(event)
+                }
             }
         }
         do {
@@ -173,6 +179,7 @@ public actor StatusWaiter {
             guard waiting[id] != nil || subscribed.contains(id) else { return }
             if let status = document["campaignStatus"]?.stringValue.flatMap(CampaignStatus.init(rawValue:)) {
                 lastStatus[id] = status
+                toldByChannel.insert(id)
             }
             if let name = document["name"]?.stringValue { names[id] = name }
             lastEvent = options.clock.now()
@@ -301,7 +308,8 @@ public actor StatusWaiter {
                     left.append(entry)
                     continue
                 }
-                let readError = reached ? nil : pollError.map { "\($0)" }
+                // A failed read leaves the status unknown only when the channel has not told it.
+                let readError = reached || toldByChannel.contains(id) ? nil : pollError.map { "\($0)" }
                 entry.continuation.resume(returning: Outcome(status: status, timedOut: !reached, readError: readError))
             }
             waiting[id] = left.isEmpty ? nil : left

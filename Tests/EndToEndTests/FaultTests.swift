@@ -11,14 +11,15 @@ import Testing
     static let faultSeed = ProcessInfo.processInfo.environment["FAULT_SEED"].flatMap(UInt64.init) ?? 7
 
     /// Starts `pause --all --status on` and, once every stop is sent, makes the next `failures` API
-    /// requests answer 503 (the waiter's polls). The campaigns take `stopping` to stop.
-    static func pauseWithFailingPolls(failures: Int, timeout: String, stopping: Duration = .milliseconds(1500))
-        async throws -> (ShellProcess.Result, Int)
-    {
+    /// requests answer 503 (the waiter's reads). The campaigns take `stopping` to stop. By polling unless
+    /// `notifications`.
+    static func pauseWithFailingPolls(
+        failures: Int, timeout: String, stopping: Duration = .milliseconds(1500), notifications: Bool = false
+    ) async throws -> (ShellProcess.Result, Int) {
         var configuration = EmulatorConfiguration()
         configuration.stoppingDelay = stopping
         return try await GenesysEmulator.withRunning(configuration) { emulator in
-            let home = try ShellProcess.Home()
+            let home = try ShellProcess.Home(environment: ["CAMPAIGNSH_NOTIFICATIONS": notifications ? "on" : "off"])
             try home.writeDotEnv(baseURL: emulator.baseURL)
             let on = try await ShellProcess.run(["-c", "campaigns --status on --format csv --no-headers"], home: home)
             let count = on.stdout.split(whereSeparator: \.isNewline).count  // csv lines end in CRLF
@@ -54,6 +55,17 @@ import Testing
         #expect(
             result.stdout.components(separatedBy: "its status could not be read").count - 1 == count,
             "\(result.stdout)")
+    }
+
+    /// The same reads failing while the channel told of each campaign's `stopping`: their status is
+    /// known, so the run times out (3), it does not fail for want of a read.
+    @Test func readsFailingWhileTheChannelToldTheStatusEndAsATimeout() async throws {
+        let (result, count) = try await Self.pauseWithFailingPolls(
+            failures: 10_000, timeout: "3s", stopping: .seconds(60), notifications: true)
+        #expect(result.status == 3, "stderr: \(result.stderr)\nstdout: \(result.stdout)")
+        #expect(!result.stdout.contains("could not be read"), "\(result.stdout)")
+        #expect(
+            result.stdout.components(separatedBy: "still stopping after 3 s").count - 1 == count, "\(result.stdout)")
     }
 
     /// The fault campaign: 10 % of requests answered 503, 429 bursts with Retry-After, a tenth delayed
