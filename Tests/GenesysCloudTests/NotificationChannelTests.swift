@@ -103,6 +103,27 @@ import Testing
         }
     }
 
+    /// A channel lives 24 hours from its last subscription: the client subscribes the same topics again
+    /// before then (here after a renewal period of 1 s instead of 23 h), on the same channel.
+    @Test func theChannelIsRenewedBeforeItExpires() async throws {
+        try await EmulatorHarness.run { harness in
+            let channel = NotificationChannel(client: harness.client, renewal: .seconds(1))
+            let topic = "v2.outbound.campaigns.\(Self.east)"
+            try await channel.subscribe([topic])
+            let path = "/api/v2/notifications/channels/"
+            for _ in 0..<250 where await harness.requests(matching: path).filter({ $0.hasPrefix("PUT") }).count < 3 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let puts = await harness.requests(matching: path).filter { $0.hasPrefix("PUT") }
+            #expect(puts.count >= 3, "\(puts)")
+            #expect(Set(puts).count == 1, "the same channel each time: \(puts)")
+            let listed = try JSONValue(parsing: try await harness.control("GET", "/channels"))
+            let id = try #require(listed["channels"]?.arrayValue?.first?.stringValue)
+            #expect(listed["topics"]?[id] == .array([.string(topic)]))
+            await channel.close()
+        }
+    }
+
     /// No permission for channels: unavailable, said once, and not asked again.
     @Test func aRefusedChannelIsUnavailableOnce() async throws {
         try await EmulatorHarness.run { harness in
